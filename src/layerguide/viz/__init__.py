@@ -4,6 +4,14 @@ Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matpl
 before each example, so fonts set in ``conf.py`` would not survive).
 """
 
+from layerguide.viz.figures import show_channels, show_image, show_side_by_side, show_sizes
 from layerguide.viz.fonts import korean_font_path, use_korean_font
 
-__all__ = ["korean_font_path", "use_korean_font"]
+__all__ = [
+    "korean_font_path",
+    "show_channels",
+    "show_image",
+    "show_side_by_side",
+    "show_sizes",
+    "use_korean_font",
+]

@@ -1,0 +1,80 @@
+"""Figure helpers the pages draw with. Each returns the matplotlib Figure it made.
+
+Labels are passed in by the caller, so the same helper serves the Korean and the
+English page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+
+def show_image(image: NDArray, title: str, *, figsize: tuple[float, float] = (4, 4.5)) -> Figure:
+    """Show one (H, W, C) or (H, W) image with its shape in the title."""
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+    ax.set_title(f"{title}\nshape = {tuple(image.shape)}")
+    ax.set_axis_off()
+    return fig
+
+
+def show_channels(
+    chw: NDArray, names: Sequence[str], *, cmaps: Sequence[str] = ("Reds", "Greens", "Blues")
+) -> Figure:
+    """Draw each channel of a (C, H, W) array as its own panel.
+
+    >>> fig = show_channels(np.zeros((3, 4, 5)), ["R", "G", "B"])
+    >>> len(fig.axes)
+    3
+    """
+    if chw.ndim != 3:
+        raise ValueError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
+    if len(names) != chw.shape[0]:
+        raise ValueError(
+            f"show_channels: got {len(names)} names for {chw.shape[0]} channels (shape {chw.shape})"
+        )
+    c = chw.shape[0]
+    fig, axes = plt.subplots(1, c, figsize=(3.2 * c, 3.8), layout="constrained", squeeze=False)
+    for i, ax in enumerate(axes[0]):
+        ax.imshow(
+            chw[i], cmap=cmaps[i % len(cmaps)], vmin=0, vmax=255 if chw.dtype == np.uint8 else 1
+        )
+        ax.set_title(f"{names[i]}\nchw[{i}].shape = {tuple(chw[i].shape)}")
+        ax.set_axis_off()
+    return fig
+
+
+def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, title: str) -> Figure:
+    """Horizontal bars of sizes in bytes on a log scale, each annotated with its value."""
+    if len(labels) != len(sizes):
+        raise ValueError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
+    from layerguide.shapes import format_bytes
+
+    fig, ax = plt.subplots(figsize=(8, 0.7 * len(labels) + 1.5), layout="constrained")
+    y = np.arange(len(labels))
+    ax.barh(y, sizes, color="#4c72b0")
+    ax.set_xscale("log")
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    for yi, size in zip(y, sizes, strict=True):
+        ax.text(size * 1.3, float(yi), format_bytes(int(size)), va="center")
+    ax.set_xlim(right=max(sizes) * 5e3)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return fig
+
+
+def show_side_by_side(images: Sequence[NDArray], titles: Sequence[str]) -> Figure:
+    """Several images in one row, each titled with its shape."""
+    n = len(images)
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 4), layout="constrained", squeeze=False)
+    for ax, image, title in zip(axes[0], images, titles, strict=True):
+        ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
+        ax.set_title(f"{title}\nshape = {tuple(image.shape)}")
+        ax.set_axis_off()
+    return fig
