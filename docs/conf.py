@@ -112,6 +112,8 @@ GALLERY_BASE = {
     # The computation-times page loads jQuery/DataTables from CDNs: the site is offline.
     "write_computation_times": False,
     "capture_repr": ("_repr_html_", "__repr__"),
+    # Figures are shown as images; their repr ("<Figure size ...>") is noise.
+    "ignore_repr_types": r"matplotlib\.",
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
     "reset_modules": ("matplotlib",),
