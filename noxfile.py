@@ -45,7 +45,8 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """pytest, including the doctests in src/. Extra arguments go to pytest."""
     _install(session, "test", "docs")
-    session.run("pytest", *session.posargs)
+    # Browser tests need the built site and Chromium: they have their own session.
+    session.run("pytest", "--ignore=tests/browser", *session.posargs)
 
 
 def _sphinx_args(lang: str, builder: str = "html") -> list[str]:
@@ -76,6 +77,17 @@ def docs(session: nox.Session) -> None:
         session.run("sphinx-build", *_sphinx_args(lang), env=env)
     session.run("python", "docs/make_root.py", str(BUILD / "html"))
     session.log(f"Open {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session(python=PYTHON, default=False)
+def browser(session: nox.Session) -> None:
+    """Browser tests (Playwright driving Debian's chromium) against docs/_build/html.
+
+    Run ``nox -s docs`` first. Chromium comes from ``apt-get install chromium``
+    (.ci/run installs it); Playwright cannot download its own browser here.
+    """
+    _install(session, "test", "browser")
+    session.run("pytest", "tests/browser", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
