@@ -1,0 +1,285 @@
+"""What every layer shares: parameters, the module protocol, errors and argument checks.
+
+A layer here is a small object with three methods:
+
+- ``forward(x)`` (also ``layer(x)``) computes the output and keeps what ``backward`` needs;
+- ``backward(grad_out)`` returns the gradient with respect to the input and adds the
+  gradient of every parameter into ``param.grad`` (like torch, gradients accumulate until
+  :meth:`Module.zero_grad`);
+- ``output_shape(input_shape)`` does the shape arithmetic of ``forward`` — with the same
+  checks and the same error messages — without allocating anything, so a model can be
+  traced on inputs far too large for memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from layerguide import LayerguideError
+
+__all__ = [
+    "LayerStateError",
+    "LayerTypeError",
+    "LayerValueError",
+    "Module",
+    "Parameter",
+    "manual_seed",
+]
+
+Shape = tuple[int, ...]
+Pair = tuple[int, int]
+
+
+class LayerValueError(LayerguideError, ValueError):
+    """A layer was given an argument or an input of the wrong shape or value."""
+
+
+class LayerTypeError(LayerguideError, TypeError):
+    """A layer was given an input of the wrong type (not an ndarray, or not floating point)."""
+
+
+class LayerStateError(LayerguideError, RuntimeError, ValueError):
+    """A layer was used in the wrong order, e.g. ``backward`` before ``forward``."""
+
+
+_rng = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator that initialises new layers (like ``torch.manual_seed``).
+
+    >>> manual_seed(0)
+    >>> from layerguide.layers import Linear
+    >>> a = Linear(2, 3).weight.data
+    >>> manual_seed(0)
+    >>> b = Linear(2, 3).weight.data
+    >>> bool((a == b).all())
+    True
+    """
+    global _rng
+    _rng = np.random.default_rng(seed)
+
+
+def _generator(rng: np.random.Generator | int | None) -> np.random.Generator:
+    if rng is None:
+        return _rng
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(rng)
+
+
+class Parameter:
+    """A trainable array and its gradient, like ``torch.nn.Parameter``.
+
+    Attributes
+    ----------
+    data : ndarray
+        The values.
+    grad : ndarray or None
+        The gradient of the loss with respect to ``data``; ``None`` until a ``backward``
+        fills it.
+
+    >>> p = Parameter(np.zeros((3, 2), dtype=np.float32))
+    >>> p.shape, p.numel(), p.grad is None
+    ((3, 2), 6, True)
+    """
+
+    def __init__(self, data: NDArray[np.floating]) -> None:
+        self.data = data
+        self.grad: NDArray[np.floating] | None = None
+
+    @property
+    def shape(self) -> Shape:
+        """Shape of ``data``."""
+        return tuple(self.data.shape)
+
+    def numel(self) -> int:
+        """Number of values (``data.size``)."""
+        return int(self.data.size)
+
+    def accumulate(self, grad: NDArray[np.floating]) -> None:
+        """Add ``grad`` into ``self.grad`` (creating it on the first call)."""
+        if self.grad is None:
+            self.grad = grad.astype(self.data.dtype, copy=True)
+        else:
+            self.grad += grad
+
+    def __repr__(self) -> str:
+        return f"Parameter(shape={self.shape}, dtype={self.data.dtype})"
+
+
+def uniform_init(
+    shape: Shape, fan_in: int, dtype: DTypeLike, rng: np.random.Generator | int | None
+) -> Parameter:
+    """torch's default for Linear/Conv weights and biases: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    (``kaiming_uniform_(a=sqrt(5))`` on the weight works out to the same bound.)
+    """
+    bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+    values = _generator(rng).uniform(-bound, bound, size=shape)
+    return Parameter(values.astype(dtype))
+
+
+class Module:
+    """Base class of the NumPy layers.
+
+    Subclasses implement :meth:`forward`, :meth:`backward` and :meth:`output_shape`.
+    Parameters are found by walking the attributes (a :class:`Parameter`, a
+    :class:`Module`, or a list of modules), in the order they were set.
+    """
+
+    def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(x, *args, **kwargs)
+
+    def forward(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        """Compute the output; keep what :meth:`backward` needs."""
+        raise NotImplementedError
+
+    def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
+        """Return the gradient w.r.t. the input; add parameter gradients into ``.grad``."""
+        raise NotImplementedError
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        """Shape of ``forward``'s output for an input of ``input_shape`` (allocates nothing)."""
+        raise NotImplementedError
+
+    def parameters(self) -> list[Parameter]:
+        """Every parameter of this layer and the layers inside it, in order, each once."""
+        found: list[Parameter] = []
+        seen: set[int] = set()
+        for p in self._walk():
+            if id(p) not in seen:
+                seen.add(id(p))
+                found.append(p)
+        return found
+
+    def _walk(self) -> Iterator[Parameter]:
+        for value in vars(self).values():
+            if isinstance(value, Parameter):
+                yield value
+            elif isinstance(value, Module):
+                yield from value._walk()
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    if isinstance(item, Module):
+                        yield from item._walk()
+
+    def zero_grad(self) -> None:
+        """Forget every parameter gradient (set ``.grad`` to ``None``, as torch does)."""
+        for p in self.parameters():
+            p.grad = None
+
+    def to(self, dtype: DTypeLike) -> Module:
+        """Convert every parameter to ``dtype`` in place; return ``self``."""
+        for p in self.parameters():
+            p.data = p.data.astype(dtype)
+            p.grad = None if p.grad is None else p.grad.astype(dtype)
+        return self
+
+    def extra_repr(self) -> str:
+        """The arguments shown between the parentheses of ``repr``."""
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def check_int(name: str, arg: str, value: Any, minimum: int) -> int:
+    """An int >= minimum, or a LayerValueError/LayerTypeError naming ``name`` and ``arg``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise LayerTypeError(f"{name}: {arg} must be an int, got {value!r}")
+    if value < minimum:
+        rule = "> 0" if minimum == 1 else f">= {minimum}"
+        raise LayerValueError(f"{name}: {arg} must be {rule}, got {value}")
+    return int(value)
+
+
+def pair(name: str, arg: str, value: Any, minimum: int) -> Pair:
+    """Turn an int or a pair of ints into a checked pair, like torch's ``_pair``."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise LayerValueError(
+                f"{name}: {arg} must be an int or a pair of ints, got {tuple(value)!r}"
+            )
+        return (check_int(name, arg, value[0], minimum), check_int(name, arg, value[1], minimum))
+    v = check_int(name, arg, value, minimum)
+    return (v, v)
+
+
+def check_array(name: str, x: Any, arg: str = "input") -> NDArray[np.floating]:
+    """The input must be a floating-point ndarray (float32 and float64 are kept as given)."""
+    if not isinstance(x, np.ndarray):
+        raise LayerTypeError(f"{name}: {arg} must be a numpy.ndarray, got {type(x).__name__}")
+    if x.dtype not in (np.float16, np.float32, np.float64):
+        raise LayerTypeError(
+            f"{name}: {arg} must be floating point (float32 or float64), got dtype {x.dtype}; "
+            f"convert it with {arg}.astype(np.float32)"
+        )
+    return x
+
+
+def check_rank(name: str, shape: Shape, rank: int, layout: str) -> Shape:
+    """Check that ``shape`` has ``rank`` axes; the message names the expected layout."""
+    shape = tuple(int(d) for d in shape)
+    if len(shape) != rank:
+        hint = " (add a batch axis with x[None])" if len(shape) == rank - 1 else ""
+        raise LayerValueError(
+            f"{name}: input must be {rank}-D {layout}, got {len(shape)}-D shape {shape}{hint}"
+        )
+    if any(d < 0 for d in shape):
+        raise LayerValueError(f"{name}: input shape {shape} has a negative size")
+    return shape
+
+
+def check_channels(name: str, shape: Shape, expected: int, arg: str) -> None:
+    if shape[1] != expected:
+        raise LayerValueError(
+            f"{name}: input has {shape[1]} channels (shape {shape}) but {arg}={expected}"
+        )
+
+
+def conv_out_size(
+    name: str, axis: str, n: int, k: int, s: int, p: int, d: int, what: str = "kernel_size"
+) -> int:
+    """PyTorch's output size along one axis: floor((n + 2p - d(k-1) - 1) / s) + 1."""
+    span = d * (k - 1) + 1
+    if span > n + 2 * p:
+        dil = f", dilation={d} so it spans {span}" if d != 1 else ""
+        raise LayerValueError(
+            f"{name}: {what} {k}{dil} is larger than padded input {n + 2 * p} "
+            f"({axis}={n}, padding={p})"
+        )
+    return (n + 2 * p - span) // s + 1
+
+
+class Cache:
+    """What ``forward`` keeps for ``backward``; raises if ``backward`` comes first."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[str, Any] | None = None
+
+    def save(self, **values: Any) -> None:
+        self.values = values
+
+    def load(self, grad_out: Any, out_shape_key: str = "out_shape") -> dict[str, Any]:
+        if self.values is None:
+            raise LayerStateError(
+                f"{self.name}: backward called before forward; call the layer on an input first"
+            )
+        check_array(f"{self.name}.backward", grad_out, "grad_out")
+        expected = self.values[out_shape_key]
+        if tuple(grad_out.shape) != tuple(expected):
+            raise LayerValueError(
+                f"{self.name}.backward: grad_out has shape {tuple(grad_out.shape)} but the last "
+                f"forward returned shape {tuple(expected)}"
+            )
+        return self.values

@@ -1,0 +1,143 @@
+"""im2col and its adjoint col2im: the one trick behind fast convolution in NumPy.
+
+A convolution multiplies every kH×kW window of the input by the same filters. ``im2col``
+copies the windows into one matrix — one column per output pixel — so the whole layer
+becomes a single matrix product. The copy is done with one strided slice per kernel
+offset (kH·kW slices, each as large as the output), never a Python loop over pixels.
+
+``col2im`` is its adjoint: it adds every column back where its window came from. The
+backward pass of a convolution and the forward pass of a transposed convolution use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Pair = tuple[int, int]
+
+
+class Workspace:
+    """Scratch arrays a layer reuses between calls (large fresh allocations are slow)."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, NDArray[np.floating]] = {}
+
+    def get(self, key: str, shape: tuple[int, ...], dtype: np.dtype) -> NDArray[np.floating]:
+        """An uninitialised array of this shape and dtype, reused when possible."""
+        arr = self._arrays.get(key)
+        if arr is None or arr.shape != shape or arr.dtype != dtype:
+            arr = np.empty(shape, dtype)
+            self._arrays[key] = arr
+        return arr
+
+    def padded(
+        self, key: str, x: NDArray[np.floating], padding: Pair, extra: Pair = (0, 0)
+    ) -> NDArray[np.floating]:
+        """``x`` with ``padding`` zeros on every side (plus ``extra`` at the bottom/right)."""
+        ph, pw = padding
+        if ph == pw == 0 and extra == (0, 0):
+            return x
+        n, c, h, w = x.shape
+        shape = (n, c, h + 2 * ph + extra[0], w + 2 * pw + extra[1])
+        old = self._arrays.get(key)
+        out = self.get(key, shape, x.dtype)
+        if out is not old:  # a new buffer: zero it once; later calls only write the middle
+            out.fill(0)
+        out[:, :, ph : ph + h, pw : pw + w] = x
+        return out
+
+    def clear(self) -> None:
+        """Drop every scratch array."""
+        self._arrays.clear()
+
+
+def _window_slices(
+    i: int, j: int, out_hw: Pair, stride: Pair, dilation: Pair
+) -> tuple[slice, slice]:
+    """The rows and columns that kernel offset (i, j) reads for every output pixel."""
+    (ho, wo), (sh, sw), (dh, dw) = out_hw, stride, dilation
+    rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
+    cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
+    return rows, cols
+
+
+def im2col(
+    xp: NDArray[np.floating],
+    kernel: Pair,
+    stride: Pair,
+    dilation: Pair,
+    out_hw: Pair,
+    out: NDArray[np.floating] | None = None,
+) -> NDArray[np.floating]:
+    """Windows of a padded input as columns.
+
+    Parameters
+    ----------
+    xp : ndarray, shape (N, C, Hp, Wp)
+        The (already padded) input.
+    kernel, stride, dilation, out_hw : pairs of int
+        Window geometry and the output height and width it produces.
+    out : ndarray, shape (N, C, kH, kW, H_out, W_out), optional
+        Where to write (reused between calls).
+
+    Returns
+    -------
+    ndarray, shape (N, C, kH, kW, H_out, W_out)
+        ``cols[n, c, i, j, y, x] = xp[n, c, y*sH + i*dH, x*sW + j*dW]``; reshape it to
+        (N, C·kH·kW, H_out·W_out) for the matrix product.
+
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> im2col(x, (2, 2), (2, 2), (1, 1), (2, 2)).reshape(1, 4, 4)[0]
+    array([[ 0.,  2.,  8., 10.],
+           [ 1.,  3.,  9., 11.],
+           [ 4.,  6., 12., 14.],
+           [ 5.,  7., 13., 15.]])
+    """
+    n, c = xp.shape[:2]
+    kh, kw = kernel
+    if out is None:
+        out = np.empty((n, c, kh, kw, *out_hw), xp.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows, cols = _window_slices(i, j, out_hw, stride, dilation)
+            out[:, :, i, j] = xp[:, :, rows, cols]  # (N, C, H_out, W_out)
+    return out
+
+
+def col2im(
+    cols: NDArray[np.floating],
+    padded_hw: Pair,
+    stride: Pair,
+    dilation: Pair,
+    out: NDArray[np.floating] | None = None,
+) -> NDArray[np.floating]:
+    """Add every column back into the window it came from (the adjoint of :func:`im2col`).
+
+    Parameters
+    ----------
+    cols : ndarray, shape (N, C, kH, kW, H_out, W_out)
+    padded_hw : pair of int
+        Height and width (Hp, Wp) of the padded image to rebuild.
+    out : ndarray, shape (N, C, Hp, Wp), optional
+        Where to write (its contents are overwritten).
+
+    Returns
+    -------
+    ndarray, shape (N, C, Hp, Wp)
+
+    >>> cols = np.ones((1, 1, 2, 2, 2, 2))
+    >>> col2im(cols, (3, 3), (1, 1), (1, 1))[0, 0]
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    n, c, kh, kw, ho, wo = cols.shape
+    if out is None:
+        out = np.empty((n, c, *padded_hw), cols.dtype)
+    out.fill(0)
+    for i in range(kh):
+        for j in range(kw):
+            rows, cs = _window_slices(i, j, (ho, wo), stride, dilation)
+            out[:, :, rows, cs] += cols[:, :, i, j]  # (N, C, H_out, W_out)
+    return out

@@ -1,0 +1,211 @@
+"""Transposed convolution (``torch.nn.ConvTranspose2d``): one matrix product + col2im."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from layerguide.layers._base import (
+    Cache,
+    LayerValueError,
+    Module,
+    Shape,
+    check_array,
+    check_channels,
+    check_int,
+    check_rank,
+    pair,
+    uniform_init,
+)
+from layerguide.layers._im2col import Workspace, col2im, im2col
+
+__all__ = ["ConvTranspose2d"]
+
+
+class ConvTranspose2d(Module):
+    """Transposed 2-D convolution, like ``torch.nn.ConvTranspose2d``.
+
+    Each input value *stamps* a scaled copy of a kH×kW kernel onto the output, the stamps
+    ``stride`` apart; where they overlap they add up. It is the backward (adjoint) of a
+    :class:`~layerguide.layers.Conv2d` with the same arguments, which is why it can grow a
+    feature map: ``stride=2`` roughly doubles H and W. ``padding`` *crops* that many rows
+    and columns from each side of the result; ``output_padding`` adds some back at the
+    bottom and right, to undo the rounding down of a strided convolution.
+
+    See https://pytorch.org/docs/stable/generated/torch.nn.ConvTranspose2d.html.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    stride : int or (int, int), default 1
+    padding : int or (int, int), default 0
+    output_padding : int or (int, int), default 0
+        Must be smaller than ``stride`` or ``dilation``.
+    groups : int, default 1
+        Only 1 is supported (kept so positional arguments match torch).
+    bias : bool, default True
+    dilation : int or (int, int), default 1
+    dtype : dtype, default float32
+    rng : numpy Generator or int, optional
+
+    Attributes
+    ----------
+    weight : Parameter
+        Shape (C_in, C_out, kH, kW) — note: *in* first, as in torch — initialised
+        U(-1/sqrt(C_out·kH·kW), +1/sqrt(C_out·kH·kW)).
+    bias : Parameter or None
+        Shape (C_out,).
+    kernel_size, stride, padding, output_padding, dilation : (int, int)
+
+    Shape
+    -----
+    - Input: (N, C_in, H, W)
+    - Output: (N, C_out, H_out, W_out) with
+      ``H_out = (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1``.
+
+    Examples
+    --------
+    >>> up = ConvTranspose2d(16, 8, kernel_size=2, stride=2)
+    >>> up.weight.shape
+    (16, 8, 2, 2)
+    >>> up(np.zeros((4, 16, 7, 7), dtype=np.float32)).shape
+    (4, 8, 14, 14)
+    >>> ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1).output_shape((4, 16, 7, 7))
+    (4, 8, 14, 14)
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] = 0,
+        output_padding: int | tuple[int, int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, int] = 1,
+        *,
+        dtype: DTypeLike = np.float32,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        name = type(self).__name__
+        self.in_channels = check_int(name, "in_channels", in_channels, 1)
+        self.out_channels = check_int(name, "out_channels", out_channels, 1)
+        self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
+        self.stride = pair(name, "stride", stride, 1)
+        self.padding = pair(name, "padding", padding, 0)
+        self.output_padding = pair(name, "output_padding", output_padding, 0)
+        self.dilation = pair(name, "dilation", dilation, 1)
+        if check_int(name, "groups", groups, 1) != 1:
+            raise LayerValueError(f"{name}: only groups=1 is supported, got groups={groups}")
+        for axis, op, s, d in zip(
+            "HW", self.output_padding, self.stride, self.dilation, strict=True
+        ):
+            if op >= s and op >= d:
+                raise LayerValueError(
+                    f"{name}: output_padding {op} must be smaller than stride {s} or dilation {d} "
+                    f"(axis {axis})"
+                )
+        kh, kw = self.kernel_size
+        fan_in = self.out_channels * kh * kw  # torch computes fan_in from weight.size(1)
+        self.weight = uniform_init(
+            (self.in_channels, self.out_channels, kh, kw), fan_in, dtype, rng
+        )
+        self.bias = uniform_init((self.out_channels,), fan_in, dtype, rng) if bias else None
+        self._cache = Cache(name)
+        self._work = Workspace()
+
+    def extra_repr(self) -> str:
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0, 0):
+            s += f", padding={self.padding}"
+        if self.output_padding != (0, 0):
+            s += f", output_padding={self.output_padding}"
+        if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        name = type(self).__name__
+        n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
+        check_channels(name, (n, c, h, w), self.in_channels, "in_channels")
+        size = []
+        for axis, m, k, s, p, op, d in zip(
+            "HW",
+            (h, w),
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.dilation,
+            strict=True,
+        ):
+            out = (m - 1) * s - 2 * p + d * (k - 1) + op + 1
+            if out <= 0 or m == 0:
+                raise LayerValueError(
+                    f"{name}: output {axis} would be {out} = ({axis}={m} - 1)·stride {s} "
+                    f"- 2·padding {p} + dilation {d}·(kernel_size {k} - 1) "
+                    f"+ output_padding {op} + 1; it must be > 0"
+                )
+            size.append(out)
+        return (n, self.out_channels, size[0], size[1])
+
+    def _buffer_hw(self, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> tuple[int, int]:
+        """Height and width of the uncropped result: every stamp, and the kept window."""
+        hw = []
+        for m, o, k, s, p, d in zip(
+            in_hw, out_hw, self.kernel_size, self.stride, self.padding, self.dilation, strict=True
+        ):
+            hw.append(max((m - 1) * s + d * (k - 1) + 1, p + o))
+        return (hw[0], hw[1])
+
+    def forward(self, x: Any) -> NDArray[np.floating]:
+        x = check_array(type(self).__name__, x)
+        n, c_out, ho, wo = out_shape = self.output_shape(x.shape)
+        c_in, h, w = x.shape[1:]
+        kh, kw = self.kernel_size
+        ph, pw = self.padding
+        x2 = x.reshape(n, c_in, h * w)  # (N, C_in, L)
+        w2 = self.weight.data.reshape(c_in, -1).astype(x.dtype, copy=False)  # (C_in, K)
+        cols = self._work.get("cols", (n, c_out * kh * kw, h * w), x.dtype)
+        np.matmul(w2.T, x2, out=cols)  # (N, C_out·kH·kW, L): one stamp per input value
+        buf_hw = self._buffer_hw((h, w), (ho, wo))
+        full = col2im(
+            cols.reshape(n, c_out, kh, kw, h, w), buf_hw, self.stride, self.dilation
+        )  # (N, C_out, H_buf, W_buf): the stamps added up
+        out = full[:, :, ph : ph + ho, pw : pw + wo].copy()  # crop `padding` on each side
+        if self.bias is not None:
+            out += self.bias.data.astype(x.dtype, copy=False)[:, None, None]
+        self._cache.save(x2=x2, in_shape=x.shape, buf_hw=buf_hw, out_shape=out_shape)
+        return out
+
+    def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
+        saved = self._cache.load(grad_out)
+        x2, (n, c_in, h, w) = saved["x2"], saved["in_shape"]
+        _, c_out, ho, wo = saved["out_shape"]
+        kh, kw = self.kernel_size
+        ph, pw = self.padding
+        g = grad_out.astype(x2.dtype, copy=False)
+        if self.bias is not None:
+            self.bias.accumulate(g.sum(axis=(0, 2, 3)))  # (C_out,)
+        # Un-crop: grad_out sits at offset `padding` inside the uncropped buffer.
+        buf_shape = (n, c_out, *saved["buf_hw"])
+        gbuf = self._work.get("gbuf", buf_shape, g.dtype)
+        gbuf.fill(0)
+        gbuf[:, :, ph : ph + ho, pw : pw + wo] = g
+        gcols = self._work.get("gcols", (n, c_out, kh, kw, h, w), g.dtype)
+        im2col(gbuf, self.kernel_size, self.stride, self.dilation, (h, w), out=gcols)
+        gcols2 = gcols.reshape(n, c_out * kh * kw, h * w)  # (N, K, L)
+        grad_w = np.matmul(x2, gcols2.transpose(0, 2, 1)).sum(axis=0)  # (C_in, K)
+        self.weight.accumulate(grad_w.reshape(self.weight.shape))
+        w2 = self.weight.data.reshape(c_in, -1).astype(g.dtype, copy=False)  # (C_in, K)
+        return np.matmul(w2, gcols2).reshape(n, c_in, h, w)  # (N, C_in, H, W)

@@ -1,0 +1,294 @@
+"""Max pooling (``torch.nn.MaxPool2d``) and its partial inverse, max unpooling."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from layerguide.layers._base import (
+    Cache,
+    LayerTypeError,
+    LayerValueError,
+    Module,
+    Shape,
+    check_array,
+    check_rank,
+    conv_out_size,
+    pair,
+)
+
+__all__ = ["MaxPool2d", "MaxUnpool2d"]
+
+
+def _first_valid(out_len: int, stride: int, padding: int, dilation: int) -> NDArray[np.intp]:
+    """Per output row: the first input row inside the image (where torch starts its index)."""
+    start = np.arange(out_len) * stride - padding
+    skip = np.where(start < 0, -(start // dilation), 0)  # taps that fall in the padding
+    return start + skip * dilation
+
+
+class MaxPool2d(Module):
+    """2-D max pooling, like ``torch.nn.MaxPool2d``: keep the largest value of each window.
+
+    The window slides like a convolution's, but has no weights: it keeps the maximum.
+    Padding counts as −∞ (it never wins). With ``return_indices=True`` the layer also
+    returns *where* each maximum came from — the flat index ``row * W + col`` inside its
+    own (H, W) input plane, exactly as torch defines it — which :class:`MaxUnpool2d` needs.
+    When several values tie, the first one in reading order wins (as in torch on CPU).
+
+    See https://pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+        Window height and width.
+    stride : int or (int, int), optional
+        Step between windows; default ``kernel_size`` (windows do not overlap).
+    padding : int or (int, int), default 0
+        −∞ added on each side; at most half the (dilated) window.
+    dilation : int or (int, int), default 1
+        Spacing between the window's taps.
+    return_indices : bool, default False
+        Also return the indices of the maxima.
+
+    Attributes
+    ----------
+    kernel_size, stride, padding, dilation : (int, int)
+        Stored as pairs.
+
+    Shape
+    -----
+    - Input: (N, C, H, W)
+    - Output: (N, C, H_out, W_out) with
+      ``H_out = floor((H + 2·padding - dilation·(k - 1) - 1) / stride) + 1``;
+      indices have the same shape (int64).
+
+    Examples
+    --------
+    >>> x = np.array([[[[1.0, 5.0, 2.0, 0.0],
+    ...                 [3.0, 4.0, 8.0, 1.0]]]])
+    >>> out, idx = MaxPool2d(2, return_indices=True)(x)
+    >>> out
+    array([[[[5., 8.]]]])
+    >>> idx
+    array([[[[1, 6]]]])
+    >>> MaxPool2d(2).output_shape((8, 16, 28, 28))
+    (8, 16, 14, 14)
+    """
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+        dilation: int | tuple[int, int] = 1,
+        return_indices: bool = False,
+    ) -> None:
+        name = type(self).__name__
+        self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
+        self.stride = self.kernel_size if stride is None else pair(name, "stride", stride, 1)
+        self.padding = pair(name, "padding", padding, 0)
+        self.dilation = pair(name, "dilation", dilation, 1)
+        for axis, k, p, d in zip("HW", self.kernel_size, self.padding, self.dilation, strict=True):
+            span = d * (k - 1) + 1
+            if 2 * p > span:
+                raise LayerValueError(
+                    f"{name}: padding {p} must be at most half the window "
+                    f"({axis}: kernel_size={k}, dilation={d} spans {span})"
+                )
+        self.return_indices = bool(return_indices)
+        self._cache = Cache(name)
+
+    def extra_repr(self) -> str:
+        s = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.return_indices:
+            s += ", return_indices=True"
+        return s
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        name = type(self).__name__
+        n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+        )
+        ho = conv_out_size(name, "H", h, kh, sh, ph, dh)
+        wo = conv_out_size(name, "W", w, kw, sw, pw, dw)
+        return (n, c, ho, wo)
+
+    def forward(self, x: Any) -> Any:
+        x = check_array(type(self).__name__, x)
+        out_shape = self.output_shape(x.shape)
+        ho, wo = out_shape[2:]
+        h, w = x.shape[2:]
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+        )
+        # Start like torch: max = -inf, index = first position inside the image.
+        best = np.full(out_shape, -np.inf, dtype=x.dtype)  # (N, C, H_out, W_out)
+        first = _first_valid(ho, sh, ph, dh)[:, None] * w + _first_valid(wo, sw, pw, dw)
+        idx = np.broadcast_to(first, out_shape).copy()  # (N, C, H_out, W_out), int64
+        rows_out, cols_out = np.arange(ho) * sh - ph, np.arange(wo) * sw - pw
+        update = np.empty(out_shape, dtype=bool)
+        for i in range(kh):
+            r = rows_out + i * dh  # input row read by tap i, per output row
+            r_ok = np.flatnonzero((r >= 0) & (r < h))
+            if r_ok.size == 0:
+                continue
+            for j in range(kw):
+                q = cols_out + j * dw
+                q_ok = np.flatnonzero((q >= 0) & (q < w))
+                if q_ok.size == 0:
+                    continue
+                # The output block where tap (i, j) lies inside the image is a rectangle.
+                o_r = slice(r_ok[0], r_ok[-1] + 1)
+                o_c = slice(q_ok[0], q_ok[-1] + 1)
+                i_r = slice(r[r_ok[0]], r[r_ok[-1]] + 1, sh)
+                i_c = slice(q[q_ok[0]], q[q_ok[-1]] + 1, sw)
+                v = x[:, :, i_r, i_c]  # (N, C, rows, cols)
+                b = best[:, :, o_r, o_c]
+                u = update[:, :, o_r, o_c]
+                np.greater(v, b, out=u)
+                u |= np.isnan(v)  # NaN wins, as in torch
+                np.copyto(b, v, where=u)
+                tap = r[o_r, None] * w + q[None, o_c]  # (rows, cols) flat input index
+                np.copyto(idx[:, :, o_r, o_c], tap, where=u)
+        self._cache.save(idx=idx, in_shape=x.shape, out_shape=out_shape)
+        return (best, idx) if self.return_indices else best
+
+    def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
+        saved = self._cache.load(grad_out)
+        n, c, h, w = saved["in_shape"]
+        return scatter_to_indices(grad_out, saved["idx"], (n, c, h * w)).reshape(n, c, h, w)
+
+
+def scatter_to_indices(
+    values: NDArray[np.floating], idx: NDArray[np.integer], out_shape: tuple[int, int, int]
+) -> NDArray[np.floating]:
+    """Add ``values[n, c, …]`` into ``out[n, c, idx[n, c, …]]`` (repeated indices add up)."""
+    n, c, plane = out_shape
+    planes = np.arange(n * c).reshape(n, c, *([1] * (idx.ndim - 2))) * plane
+    flat = (idx + planes).ravel()  # index into the flattened (N, C, plane) output
+    summed = np.bincount(flat, weights=values.ravel(), minlength=n * c * plane)
+    return summed.astype(values.dtype, copy=False).reshape(out_shape)
+
+
+class MaxUnpool2d(Module):
+    """Put each value back where its maximum came from; zeros elsewhere.
+
+    The partial inverse of :class:`MaxPool2d`, like ``torch.nn.MaxUnpool2d``. Call it as
+    ``unpool(x, indices, output_size=None)`` with the indices the pooling layer returned.
+
+    See https://pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Default ``kernel_size``.
+    padding : int or (int, int), default 0
+
+    Shape
+    -----
+    - Input and indices: (N, C, H, W)
+    - Output: (N, C, H_out, W_out) with ``H_out = (H - 1)·stride - 2·padding + kernel_size``,
+      or ``output_size`` when given (needed when the pooled size was rounded down).
+
+    Examples
+    --------
+    >>> pool, unpool = MaxPool2d(2, return_indices=True), MaxUnpool2d(2)
+    >>> x = np.array([[[[1.0, 5.0, 2.0, 0.0],
+    ...                 [3.0, 4.0, 8.0, 1.0]]]])
+    >>> unpool(*pool(x))
+    array([[[[0., 5., 0., 0.],
+             [0., 0., 8., 0.]]]])
+    >>> unpool.output_shape((8, 16, 14, 14))
+    (8, 16, 28, 28)
+    """
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+    ) -> None:
+        name = type(self).__name__
+        self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
+        self.stride = self.kernel_size if stride is None else pair(name, "stride", stride, 1)
+        self.padding = pair(name, "padding", padding, 0)
+        self._cache = Cache(name)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+    def output_shape(self, input_shape: Shape, output_size: Sequence[int] | None = None) -> Shape:
+        name = type(self).__name__
+        n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
+        default: list[int] = []
+        for axis, size, k, s, p in zip(
+            "HW", (h, w), self.kernel_size, self.stride, self.padding, strict=True
+        ):
+            d = (size - 1) * s - 2 * p + k
+            if d <= 0:
+                raise LayerValueError(
+                    f"{name}: output {axis} would be {d} = ({size} - 1)·{s} - 2·{p} + {k}; "
+                    "it must be > 0"
+                )
+            default.append(d)
+        if output_size is None:
+            return (n, c, default[0], default[1])
+        want_hw = tuple(output_size)
+        if len(want_hw) == 4:
+            want_hw = want_hw[2:]
+        if len(want_hw) != 2 or not all(isinstance(v, (int, np.integer)) for v in want_hw):
+            raise LayerValueError(
+                f"{name}: output_size must be (H, W) or (N, C, H, W), got {tuple(output_size)!r}"
+            )
+        for axis, want, d, s in zip("HW", want_hw, default, self.stride, strict=True):
+            if not d - s < want < d + s:
+                raise LayerValueError(
+                    f"{name}: output_size {axis}={want} must lie strictly between "
+                    f"{d - s} and {d + s} (default {d} ± stride {s})"
+                )
+        return (n, c, int(want_hw[0]), int(want_hw[1]))
+
+    def forward(  # type: ignore[override]
+        self, x: Any, indices: Any, output_size: Sequence[int] | None = None
+    ) -> NDArray[np.floating]:
+        name = type(self).__name__
+        x = check_array(name, x)
+        n, c, ho, wo = out_shape = self.output_shape(x.shape, output_size)
+        if not isinstance(indices, np.ndarray) or not np.issubdtype(indices.dtype, np.integer):
+            got = indices.dtype if isinstance(indices, np.ndarray) else type(indices).__name__
+            raise LayerTypeError(f"{name}: indices must be an integer ndarray, got {got}")
+        if indices.shape != x.shape:
+            raise LayerValueError(
+                f"{name}: indices have shape {indices.shape} but the input has shape {x.shape}; "
+                "pass the indices that MaxPool2d returned for this input"
+            )
+        if indices.size and (indices.min() < 0 or indices.max() >= ho * wo):
+            raise LayerValueError(
+                f"{name}: indices must lie in [0, {ho * wo}) = [0, H_out·W_out) for output "
+                f"{ho}×{wo}, got min {indices.min()} and max {indices.max()}"
+            )
+        idx = indices.reshape(n, c, -1).astype(np.intp, copy=False)  # (N, C, H·W)
+        out = np.zeros((n, c, ho * wo), x.dtype)  # (N, C, H_out·W_out)
+        np.put_along_axis(out, idx, x.reshape(n, c, -1), axis=2)
+        self._cache.save(idx=idx, in_shape=x.shape, out_shape=out_shape)
+        return out.reshape(out_shape)
+
+    def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
+        saved = self._cache.load(grad_out)
+        n, c = saved["in_shape"][:2]
+        g = grad_out.reshape(n, c, -1)  # (N, C, H_out·W_out)
+        return np.take_along_axis(g, saved["idx"], axis=2).reshape(saved["in_shape"])
