@@ -2,9 +2,9 @@ r"""
 Data shapes: images, batches and a 90-minute movie
 ==================================================
 
-Deep learning is easiest to understand by watching data change shape. Before any layer,
+Deep learning is easiest to understand by watching data change :term:`shape`. Before any layer,
 we need to know what shape the data has *to begin with*: a colour image is three numbers
-per pixel, a batch stacks images, and a movie stacks frames. This chapter looks at each
+per pixel, a :term:`batch` stacks images, and a movie stacks :term:`frames <frame>`. This chapter looks at each
 one and counts its numbers without ever allocating the big ones.
 """
 
@@ -13,7 +13,7 @@ one and counts its numbers without ever allocating the big ones.
 # -----------------
 # matplotlib ships a photo of Grace Hopper, so this page needs no download.
 # ``plt.imread`` returns it the way image files store pixels: height, width, then
-# the three colour channels — the **(H, W, C)** layout.
+# the three colour :term:`channels <channel>` — the **(H, W, C)** layout.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -36,7 +36,7 @@ show_image(image_hwc, "(H, W, C): how image files and matplotlib store it")
 # %%
 # Channels first: (C, H, W)
 # -------------------------
-# PyTorch layers expect the channel axis first, **(C, H, W)**. Moving the axis does not
+# PyTorch layers expect the channel :term:`axis` first, **(C, H, W)**. Moving the axis does not
 # change a single number; it changes how we index them. ``image_chw[0]`` is now the whole
 # red channel, one (H, W) grid of brightness values.
 
@@ -48,7 +48,7 @@ show_channels(image_chw, ["Red channel", "Green channel", "Blue channel"])
 # %%
 # The same data in NumPy and in torch
 # -----------------------------------
-# ``torch.tensor`` copies the NumPy array into a tensor, and ``permute`` is the torch
+# ``torch.tensor`` copies the NumPy array into a :term:`tensor`, and ``permute`` is the torch
 # spelling of ``moveaxis``. Both libraries agree on every value; only the layout differs.
 # Layers want floating-point numbers, so we also scale the bytes 0…255 to 0…1.
 
