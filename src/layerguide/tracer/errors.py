@@ -1,0 +1,70 @@
+"""Errors the tracer raises on purpose."""
+
+from __future__ import annotations
+
+from layerguide import LayerguideError
+from layerguide.tracer.table import TEXT, Row, Shape, Trace, shape_text
+
+
+class TraceInputError(LayerguideError, ValueError):
+    """``input_size`` (or a shape string) is not a shape."""
+
+
+class TraceModelError(LayerguideError, TypeError):
+    """The object to trace is neither a torch module nor a layerguide layer."""
+
+
+class TraceError(LayerguideError, RuntimeError):
+    """The model raised part-way through the forward pass.
+
+    Attributes
+    ----------
+    trace : Trace
+        The rows traced before the failure (``trace.rows``), with their totals.
+    name, kind : str
+        The module (or op) that failed.
+    input_shapes : tuple of tuples
+        The shapes it was given.
+    original : BaseException
+        What the model raised (also chained as ``__cause__``).
+    """
+
+    def __init__(
+        self,
+        trace: Trace,
+        name: str,
+        kind: str,
+        input_shapes: tuple[Shape, ...],
+        original: BaseException,
+    ) -> None:
+        self.trace = trace
+        self.name = name
+        self.kind = kind
+        self.input_shapes = input_shapes
+        self.original = original
+        super().__init__(self._message())
+
+    @property
+    def rows(self) -> list[Row]:
+        """Rows traced before the failure."""
+        return self.trace.rows
+
+    @property
+    def input_shape(self) -> Shape | None:
+        """First input shape of the failing step (``None`` if it had no tensor input)."""
+        return self.input_shapes[0] if self.input_shapes else None
+
+    def _message(self) -> str:
+        where = f"{self.name} ({self.kind})" if self.name != self.kind else self.kind
+        shapes = "; ".join(shape_text(s) for s in self.input_shapes) or "no tensor input"
+        text = (
+            f"trace failed at row {len(self.rows) + 1}, {where}, on input shape {shapes}: "
+            f"{type(self.original).__name__}: {self.original}"
+        )
+        if self.rows:
+            text += f"\n{FAILED[self.trace.lang]}\n{self.trace.to_text()}"
+        return text
+
+
+FAILED = {"en": "Rows traced before the failure:", "ko": "실패하기 전까지 추적한 층:"}
+assert set(FAILED) == set(TEXT)

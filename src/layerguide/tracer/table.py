@@ -1,0 +1,301 @@
+"""What a trace returns: :class:`Row` and :class:`Trace`, and how they print.
+
+A trace prints as a plain-text table (``str``), a Markdown table
+(:meth:`Trace.to_markdown`) or an HTML table (``_repr_html_``, for notebooks and the
+docs), with English or Korean headers.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from layerguide import LayerguideError
+
+Shape = tuple[int, ...]
+Stride = tuple[int | Fraction, int | Fraction]
+
+LANGS = ("en", "ko")
+
+#: Column headers and footer words, per language.
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "index": "#",
+        "layer": "Layer (kind)",
+        "input": "Input shape",
+        "output": "Output shape",
+        "params": "Params",
+        "formula": "Param formula",
+        "macs": "MACs",
+        "rf": "Receptive field",
+        "stride": "Eff. stride",
+        "total_params": "Total params",
+        "total_macs": "Total MACs",
+        "flops": "FLOPs (1 MAC = 2 FLOPs)",
+        "input_size": "Input size as {dtype}",
+        "device": "Traced on the meta device: no memory was used for activations.",
+        "notes": "Receptive field assumed to mix everything after",
+    },
+    "ko": {
+        "index": "#",
+        "layer": "층 (종류)",
+        "input": "입력 형태",
+        "output": "출력 형태",
+        "params": "파라미터",
+        "formula": "파라미터 계산식",
+        "macs": "곱셈-누산(MAC)",
+        "rf": "수용 영역",
+        "stride": "유효 스트라이드",
+        "total_params": "전체 파라미터",
+        "total_macs": "전체 곱셈-누산(MAC)",
+        "flops": "FLOPs (1 MAC = 2 FLOPs)",
+        "input_size": "입력 크기 ({dtype})",
+        "device": "meta 장치에서 추적했습니다: 활성값에 메모리를 쓰지 않았습니다.",
+        "notes": "다음 연산 뒤에는 수용 영역이 입력 전체를 섞는다고 가정했습니다",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language code, else raise."""
+    if lang not in LANGS:
+        raise LangError(f"Trace: lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+class LangError(LayerguideError, ValueError):
+    """An unsupported ``lang`` was asked for."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One step of the forward pass: a leaf module call or a functional op.
+
+    ``params`` counts the parameters this row used first (a shared parameter counts once,
+    where it is first used); ``param_formula`` says how they add up. ``macs`` counts
+    multiply–accumulates of convolutions and matrix products (bias additions,
+    activations, normalisation and pooling count 0); ``flops`` is ``2 * macs``.
+    ``receptive_field`` and ``effective_stride`` are ``(h, w)`` in input pixels, for one
+    output element; ``effective_stride`` is ``None`` once the output is no longer an
+    (…, H, W) grid (after Flatten), and both are ``None`` when the model input is not 4-D.
+    """
+
+    name: str  # dotted module path, or parent path + op name for a functional call
+    kind: str  # module class (``Conv2d``) or op (``torch.flatten``, ``Tensor.add``)
+    input_shape: Shape  # first input that carries data
+    output_shape: Shape  # first output tensor
+    params: int = 0
+    param_formula: str = ""
+    macs: int = 0
+    receptive_field: tuple[int, int] | None = None
+    effective_stride: Stride | None = None
+    input_shapes: tuple[Shape, ...] = ()  # every data input (a merge has several)
+
+    @property
+    def flops(self) -> int:
+        """Floating-point operations, counting 1 MAC = 2 FLOPs."""
+        return 2 * self.macs
+
+
+@dataclass
+class Trace:
+    """Rows of a traced forward pass, in execution order, with totals.
+
+    ``str(trace)`` is a text table, :meth:`to_markdown` a Markdown one and
+    ``_repr_html_`` an HTML one; ``lang="ko"`` gives Korean headers.
+    """
+
+    rows: list[Row]
+    input_shapes: tuple[Shape, ...]
+    dtype: str = "float32"  # dtype of the (never allocated) input
+    itemsize: int = 4  # bytes per input element
+    lang: str = "en"
+    meta_device: bool = True  # traced without allocating activations
+    unknown_ops: tuple[str, ...] = field(default=())  # ops whose field was assumed global
+
+    @property
+    def total_params(self) -> int:
+        """Parameters used by the forward pass, each counted once."""
+        return sum(r.params for r in self.rows)
+
+    @property
+    def total_macs(self) -> int:
+        """Multiply–accumulates of the whole forward pass."""
+        return sum(r.macs for r in self.rows)
+
+    @property
+    def total_flops(self) -> int:
+        """``2 * total_macs`` (1 MAC = 2 FLOPs)."""
+        return 2 * self.total_macs
+
+    @property
+    def output_shape(self) -> Shape:
+        """Output shape of the last row (the input shape when there are no rows)."""
+        return self.rows[-1].output_shape if self.rows else self.input_shapes[0]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, key: int | str) -> Row:
+        """A row by position, or the first row with this ``name``."""
+        if isinstance(key, str):
+            for row in self.rows:
+                if row.name == key:
+                    return row
+            raise KeyError(key)
+        return self.rows[key]
+
+    # -- printing ---------------------------------------------------------------------
+
+    def _cells(self, lang: str) -> tuple[list[str], list[list[str]], list[str]]:
+        words = TEXT[check_lang(lang)]
+        header = [words[k] for k in COLUMNS]
+        body = [row_cells(i, r) for i, r in enumerate(self.rows, 1)]
+        return header, body, self._footer(words)
+
+    def _footer(self, words: dict[str, str]) -> list[str]:
+        input_bytes = sum(math.prod(s) for s in self.input_shapes) * self.itemsize
+        lines = [
+            f"{words['total_params']}: {self.total_params:,}",
+            f"{words['total_macs']}: {with_human(self.total_macs)}",
+            f"{words['flops']}: {with_human(self.total_flops)}",
+            (
+                f"{words['input_size'].format(dtype=self.dtype)}: {input_bytes:,} B "
+                f"({human_bytes(input_bytes)})"
+            ),
+        ]
+        if self.meta_device:
+            lines.append(words["device"])
+        if self.unknown_ops:
+            lines.append(f"{words['notes']}: {', '.join(self.unknown_ops)}")
+        return lines
+
+    def to_text(self, lang: str | None = None) -> str:
+        """The table as aligned plain text (what ``str(trace)`` returns)."""
+        header, body, footer = self._cells(lang or self.lang)
+        widths = [max(width(c) for c in col) for col in zip(header, *body, strict=True)]
+
+        def line(cells: list[str]) -> str:
+            out = []
+            for col, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+                pad = " " * (w - width(cell))
+                out.append(pad + cell if COLUMNS[col] in RIGHT else cell + pad)
+            return "  ".join(out).rstrip()
+
+        rule = "=" * (sum(widths) + 2 * (len(widths) - 1))
+        lines = [rule, line(header), "-" * len(rule), *(line(r) for r in body), rule]
+        return "\n".join([*lines, *footer, rule])
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_markdown(self, lang: str | None = None) -> str:
+        """The table in GitHub-flavoured Markdown, totals below it."""
+        header, body, footer = self._cells(lang or self.lang)
+        align = ["---:" if k in RIGHT else ":---" for k in COLUMNS]
+        rows = [header, align, *body]
+        table = "\n".join("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows)
+        return table + "\n\n" + "\n".join(f"- {f}" for f in footer) + "\n"
+
+    def to_html(self, lang: str | None = None) -> str:
+        """The table as a self-contained HTML ``<table>`` with a footer."""
+        header, body, footer = self._cells(lang or self.lang)
+
+        def cell(tag: str, text: str, col: int) -> str:
+            style = ' style="text-align:right"' if COLUMNS[col] in RIGHT else ""
+            return f"<{tag}{style}>{html.escape(text)}</{tag}>"
+
+        head = "".join(cell("th", h, i) for i, h in enumerate(header))
+        rows = "".join(
+            "<tr>" + "".join(cell("td", c, i) for i, c in enumerate(r)) + "</tr>\n" for r in body
+        )
+        foot = "<br>".join(html.escape(f) for f in footer)
+        return (
+            '<div class="layerguide-trace">\n<table>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
+            f"<p>{foot}</p>\n</div>\n"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+COLUMNS = ("index", "layer", "input", "output", "params", "formula", "macs", "rf", "stride")
+RIGHT = {"index", "params", "macs"}
+
+
+def row_cells(index: int, row: Row) -> list[str]:
+    """The printed cells of one row."""
+    layer = f"{row.name} ({row.kind})" if row.name != row.kind else row.kind
+    inputs = row.input_shapes or (row.input_shape,)
+    return [
+        str(index),
+        layer,
+        "; ".join(shape_text(s) for s in inputs),
+        shape_text(row.output_shape),
+        f"{row.params:,}" if row.params else "",
+        row.param_formula,
+        human(row.macs) if row.macs else "",
+        pair_text(row.receptive_field),
+        pair_text(row.effective_stride),
+    ]
+
+
+def shape_text(shape: Shape) -> str:
+    """``(1, 3, 224, 224)`` — the way ``tuple(tensor.shape)`` prints."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def pair_text(pair: tuple[int | Fraction, int | Fraction] | None) -> str:
+    """``195×195``, ``1/2×1/2``, or ``—`` when there is none."""
+    if pair is None:
+        return "—"
+    return "×".join(str(v) for v in pair)
+
+
+def human(n: int) -> str:
+    """Short count with a decimal prefix: 118.0M, 4.09G."""
+    for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if abs(n) >= scale:
+            return f"{n / scale:.3g}{unit}" if n < 100 * scale else f"{n / scale:,.0f}{unit}"
+    return str(n)
+
+
+def with_human(n: int) -> str:
+    """``4,089,184,256 (4.09G)``; small numbers alone."""
+    return f"{n:,} ({human(n)})" if n >= 1000 else str(n)
+
+
+def human_bytes(n: int) -> str:
+    """Decimal bytes: 24.9 MB, 849.3 GB."""
+    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def width(text: str) -> int:
+    """Terminal width of ``text``: Hangul and other wide characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def formula(terms: list[tuple[int, ...]]) -> str:
+    """How a parameter count arises: ``3×16×5×5 + 16 = 1,216``.
+
+    Each term is one parameter tensor, its sizes in the order the lesson reads them.
+
+    >>> formula([(3, 16, 5, 5), (16,)])
+    '3×16×5×5 + 16 = 1,216'
+    >>> formula([(6220800, 1), (1,)])
+    '6,220,800×1 + 1 = 6,220,801'
+    >>> formula([(64,)])
+    '64'
+    """
+    if not terms:
+        return ""
+    text = " + ".join("×".join(f"{d:,}" for d in t) if t else "1" for t in terms)
+    total = sum(math.prod(t) for t in terms)
+    return text if text == f"{total:,}" else f"{text} = {total:,}"
