@@ -38,6 +38,7 @@ extensions = [
     "sphinx_design",
     "sphinx_gallery.gen_gallery",
     "offline_math",
+    "learning_path",
 ]
 
 templates_path = [str(DOCS / "_templates")]
