@@ -190,10 +190,12 @@ class OfflineGuard:
 ALL_BLOCKED: list[tuple[str, str]] = []
 
 
-def _new_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+def _new_context(
+    browser: Browser, base_url: str, blocked: list[tuple[str, str]], **options: Any
+) -> BrowserContext:
     options = {"viewport": VIEWPORT, "service_workers": "block", **options}
     context = browser.new_context(**options)
-    context.route("**/*", OfflineGuard(base_url, ALL_BLOCKED))
+    context.route("**/*", OfflineGuard(base_url, blocked))
     return context
 
 
@@ -206,7 +208,7 @@ def blocked_requests() -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     """The shared English-locale context; requests to other hosts are blocked."""
-    made = _new_context(browser, base_url, locale="en-US")
+    made = _new_context(browser, base_url, ALL_BLOCKED, locale="en-US")
     try:
         yield made
     finally:
@@ -215,11 +217,16 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def make_context(browser: Browser, base_url: str) -> Iterator[Callable[..., BrowserContext]]:
-    """Factory for extra contexts (``make_context(locale="ko-KR")``), closed after the test."""
+    """Factory for extra contexts (``make_context(locale="ko-KR")``), closed after the test.
+
+    Blocked requests go to ``blocked`` if given, else to the run's summary.
+    """
     made: list[BrowserContext] = []
 
-    def make(**options: Any) -> BrowserContext:
-        made.append(_new_context(browser, base_url, **options))
+    def make(blocked: list[tuple[str, str]] | None = None, **options: Any) -> BrowserContext:
+        made.append(
+            _new_context(browser, base_url, ALL_BLOCKED if blocked is None else blocked, **options)
+        )
         return made[-1]
 
     yield make

@@ -148,3 +148,25 @@ def test_page_is_clean(
     expected = base_url + f"{other}/{rel}"
     wrong = [href for href in switchers if href != expected]
     assert not wrong, f"{url}: language switcher goes to {wrong}, expected {expected}"
+
+
+def test_broken_links_finds_missing_files_and_fragments(tmp_path: Path) -> None:
+    """The link checker itself, on a two-page site (no browser needed)."""
+    (tmp_path / "en" / "api").mkdir(parents=True)
+    (tmp_path / "en" / "index.html").write_text('<h1 id="top">x</h1><a name="old">', "utf-8")
+    (tmp_path / "en" / "api" / "index.html").write_text('<p id="f%C3%A9">', "utf-8")
+    base = "http://127.0.0.1:8000/"
+    hrefs = [
+        base + "en/index.html#top",
+        base + "en/index.html#old",
+        base + "en/api/",
+        base + "en/index.html",
+        "https://example.com/elsewhere.html",
+        "mailto:someone@example.com",
+        base + "en/missing.html",
+        base + "en/index.html#nowhere",
+    ]
+    assert broken_links(tmp_path, base, hrefs) == [
+        f"{base}en/index.html#nowhere: no element with id 'nowhere' in index.html",
+        f"{base}en/missing.html: no such file",
+    ]
