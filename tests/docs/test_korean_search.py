@@ -8,6 +8,7 @@ Sphinx's own searchtools.js, as the search page does.
 
 from __future__ import annotations
 
+import doctest
 import importlib.util
 import json
 import shutil
@@ -125,6 +126,11 @@ def test_table_is_checked() -> None:
     rules = [(e.suffix, e.after) for e in ks.ENDINGS]
     assert len(rules) == len({suffix for suffix, _ in rules}), "duplicate suffix"
     assert {after for _, after in rules} <= set(ks.CONDITIONS)
+
+
+def test_module_doctests() -> None:
+    """docs/_ext is outside the doctest paths of pytest: run its examples here."""
+    assert doctest.testmod(ks).failed == 0
 
 
 def test_nfd_input_is_normalised() -> None:
