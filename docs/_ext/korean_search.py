@@ -55,18 +55,16 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import sphinx
 from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 from sphinx.search.en import SearchEnglish
 
-try:  # the minified snowball stemmers Sphinx ships for the browser
-    from sphinx.search import _MINIFIED_JS_PATH
-except ImportError:  # pragma: no cover - other Sphinx layouts
-    import sphinx
-
-    _MINIFIED_JS_PATH = sphinx.package_dir.joinpath("search", "minified-js")
+# The minified snowball stemmers that Sphinx ships for the browser.
+SNOWBALL_JS = Path(sphinx.package_dir) / "search" / "minified-js"
 
 __all__ = ["ENDINGS", "PLURAL", "PROTECTED", "SearchKorean", "js_stemmer_source", "stem"]
 
@@ -293,7 +291,7 @@ def js_stemmer_source() -> str:
     }.items():
         korean = korean.replace(key, value)
     snowball = [
-        (_MINIFIED_JS_PATH / name).read_text(encoding="utf-8")
+        (SNOWBALL_JS / name).read_text(encoding="utf-8")
         for name in ("base-stemmer.js", "english-stemmer.js")
     ]
     return "\n".join([*snowball, korean])
