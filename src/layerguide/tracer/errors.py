@@ -68,3 +68,7 @@ class TraceError(LayerguideError, RuntimeError):
 
 FAILED = {"en": "Rows traced before the failure:", "ko": "실패하기 전까지 추적한 층:"}
 assert set(FAILED) == set(TEXT)
+
+
+class TraceTargetError(LayerguideError, ValueError):
+    """A command-line TARGET names no file, module or attribute that makes a model."""

@@ -162,10 +162,7 @@ class Trace:
             f"{words['total_params']}: {self.total_params:,}",
             f"{words['total_macs']}: {with_human(self.total_macs)}",
             f"{words['flops']}: {with_human(self.total_flops)}",
-            (
-                f"{words['input_size'].format(dtype=self.dtype)}: {input_bytes:,} B "
-                f"({human_bytes(input_bytes)})"
-            ),
+            f"{words['input_size'].format(dtype=self.dtype)}: {bytes_text(input_bytes)}",
         ]
         if self.meta_device:
             lines.append(words["device"])
@@ -267,6 +264,11 @@ def human(n: int) -> str:
 def with_human(n: int) -> str:
     """``4,089,184,256 (4.09G)``; small numbers alone."""
     return f"{n:,} ({human(n)})" if n >= 1000 else str(n)
+
+
+def bytes_text(n: int) -> str:
+    """``849,346,560,000 B (849.3 GB)``; small sizes alone."""
+    return f"{n:,} B ({human_bytes(n)})" if n >= 1000 else f"{n} B"
 
 
 def human_bytes(n: int) -> str:

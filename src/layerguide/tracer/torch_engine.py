@@ -46,7 +46,8 @@ class _Frame:
     terms: list[tuple[int, ...]] = field(default_factory=list)  # new parameters, as factors
     params: int = 0
     shared: list[str] = field(default_factory=list)  # rows that used a parameter first
-    touched: bool = False  # saw an operation on data (or a parameter)
+    uses: list[_Param] = field(default_factory=list)  # parameters its operations read
+    touched: bool = False  # saw an operation on data
 
 
 @dataclass
@@ -61,7 +62,8 @@ class _Recorder:
         # id -> (tensor, field); holding the tensor keeps its id from being reused
         self.fields: dict[int, tuple[torch.Tensor, Field | None]] = {}
         self.params = params
-        self.first_use: dict[str, str] = {}  # parameter name -> row that used it first
+        self.first_use: dict[str, _Frame] = {}  # parameter name -> row that used it first
+        self.carry: list[_Param] = []  # read by a call on no data (``w.t()``): next row's
         self.rows: list[Row] = []
         self.stack: list[_Frame] = []  # running modules, innermost last
         self.current: _Frame | None = None  # row that operations are charged to
@@ -86,6 +88,9 @@ class _Recorder:
     # -- rows ---------------------------------------------------------------------------
 
     def finish(self, frame: _Frame, output: Any) -> None:
+        for param in [*self.carry, *frame.uses]:
+            self.use_param(frame, param)
+        self.carry = []
         with torch._C.DisableTorchFunction():
             outs = [t for t in tree_leaves(output) if isinstance(t, torch.Tensor)]
             data = [t for t in outs if id(t) in self.fields]
@@ -114,12 +119,11 @@ class _Recorder:
     def use_param(self, frame: _Frame, param: _Param) -> None:
         first = self.first_use.get(param.name)
         if first is None:
-            self.first_use[param.name] = frame.name
+            self.first_use[param.name] = frame
             frame.terms.append(param.factors)
             frame.params += param.numel
-        elif first != frame.name:
-            frame.shared.append(first)
-        frame.touched = True
+        elif first is not frame:
+            frame.shared.append(first.name)
 
     # -- module hooks -----------------------------------------------------------------
 
@@ -155,6 +159,8 @@ class _Recorder:
         self.current = None
         if frame.touched:
             self.finish(frame, out)
+        else:
+            self.carry.extend(frame.uses)
         return out
 
     def on_aten(self, func: Any, args: Any, kwargs: Any, out: Any) -> None:
@@ -163,8 +169,8 @@ class _Recorder:
         if frame is not None:
             for t in leaves:
                 found = self.params.get(id(t))
-                if found is not None and found[0] is t:
-                    self.use_param(frame, found[1])
+                if found is not None and found[0] is t and found[1] not in frame.uses:
+                    frame.uses.append(found[1])
         data = [(t, self.fields[id(t)][1]) for t in leaves if id(t) in self.fields]
         outs = [t for t in tree_leaves(out) if isinstance(t, torch.Tensor)]
         if not data or not outs:
