@@ -39,6 +39,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "offline_math",
     "learning_path",
+    "korean_search",
 ]
 
 templates_path = [str(DOCS / "_templates")]
