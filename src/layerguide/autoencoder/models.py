@@ -1,0 +1,373 @@
+"""The convolutional autoencoder: one encoder, decoders from three families.
+
+The encoder squeezes a 1×28×28 digit into a small code, three times "convolution, then
+2×2 max pooling" (28 → 14 → 7 → 4; the last pooling rounds up) and a 1×1 convolution down
+to ``code_size / 16`` channels: the code is C × 4 × 4 values (8 × 4 × 4 = 128 by default,
+as in the Keras blog's convolutional autoencoder).
+
+The decoders restore 1×28×28 *logits* (apply a sigmoid for pixels) in the three ways the
+lesson names:
+
+- **fully connected** (``fc``): flatten the code, two Linear layers, reshape;
+- **upsampling** then convolution, mirroring the encoder: ``nearest`` (repeat each value
+  2×2), ``bed_of_nails`` (the value at the top-left corner, zeros elsewhere) and
+  ``max_unpool`` (the value goes back where the encoder's max came from);
+- **transposed convolution** (``transpose``): stride-2 transposed convolutions that upsample
+  and filter in one step.
+
+The only path from encoder to decoder is the code, with one declared exception:
+``max_unpool`` also receives the encoder's pooling indices (which of the 4 pixels in each
+window was the largest — 2 bits for each pooled value), so it sees more than the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from layerguide import LayerguideError
+
+__all__ = [
+    "DECODERS",
+    "DECODER_FAMILIES",
+    "Autoencoder",
+    "AutoencoderConfig",
+    "Code",
+    "ConfigError",
+    "Encoder",
+    "build_autoencoder",
+]
+
+CODE_HW = 4  # the code's height and width: 28 → 14 → 7 → 4
+
+
+class ConfigError(LayerguideError, ValueError):
+    """An autoencoder setting that cannot work."""
+
+
+@dataclass(frozen=True)
+class AutoencoderConfig:
+    """Every setting of an autoencoder; two equal configs build identical architectures.
+
+    Examples
+    --------
+    >>> AutoencoderConfig(decoder="fc").code_channels
+    8
+    """
+
+    decoder: str = "nearest"  # decoder by name, one of DECODERS
+    code_size: int = 128  # values in the code = code_channels × 4 × 4
+    channels: tuple[int, int, int] = (32, 32, 64)  # encoder widths at 28×28, 14×14, 7×7
+    fc_hidden: int = 512  # hidden width of the fully connected decoder
+
+    def __post_init__(self) -> None:
+        if self.decoder not in DECODERS:
+            raise ConfigError(
+                f"AutoencoderConfig: unknown decoder {self.decoder!r}; "
+                f"valid names are {', '.join(DECODERS)}"
+            )
+        cells = CODE_HW * CODE_HW
+        if (
+            not isinstance(self.code_size, int)
+            or isinstance(self.code_size, bool)
+            or self.code_size < cells
+            or self.code_size % cells
+        ):
+            raise ConfigError(
+                f"AutoencoderConfig: code_size {self.code_size!r} does not fit the encoder: "
+                f"its code is C × {CODE_HW} × {CODE_HW}, so code_size must be a positive "
+                f"multiple of {cells} ({self.code_size!r} / {cells} = "
+                f"{self.code_size / cells if isinstance(self.code_size, int | float) else '?'})"
+            )
+        channels = tuple(self.channels)
+        if len(channels) != 3 or any(not isinstance(c, int) or c < 1 for c in channels):
+            raise ConfigError(
+                f"AutoencoderConfig: channels must be 3 positive ints, got {self.channels!r}"
+            )
+        object.__setattr__(self, "channels", channels)
+        if not isinstance(self.fc_hidden, int) or self.fc_hidden < 1:
+            raise ConfigError(f"AutoencoderConfig: fc_hidden must be >= 1, got {self.fc_hidden!r}")
+
+    @property
+    def code_channels(self) -> int:
+        """Channels of the C × 4 × 4 code."""
+        return self.code_size // (CODE_HW * CODE_HW)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python form, stored in checkpoints."""
+        out = asdict(self)
+        out["channels"] = list(self.channels)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AutoencoderConfig:
+        """Inverse of :meth:`to_dict`; unknown keys are an error."""
+        known = {"decoder", "code_size", "channels", "fc_hidden"}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"AutoencoderConfig.from_dict: unknown keys {sorted(unknown)}")
+        data = dict(data)
+        if "channels" in data:
+            data["channels"] = tuple(data["channels"])
+        return cls(**data)
+
+
+def _block(c_in: int, c_out: int) -> nn.Sequential:
+    """3×3 convolution (same size) → BatchNorm → GELU."""
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.GELU()
+    )
+
+
+class Code(NamedTuple):
+    """What the encoder hands to the decoder."""
+
+    values: torch.Tensor  #: (N, C, 4, 4), the code itself
+    indices: tuple[torch.Tensor, ...]  #: max-pooling indices at 14×14, 7×7, 4×4 (max_unpool only)
+
+
+class Encoder(nn.Module):
+    """Three "conv → 2×2 max pool" stages and a 1×1 convolution to the code.
+
+    Shape
+    -----
+    input (N, 1, 28, 28) → code (N, code_size/16, 4, 4)
+
+    Examples
+    --------
+    >>> enc = Encoder(AutoencoderConfig())
+    >>> enc(torch.zeros(2, 1, 28, 28)).values.shape
+    torch.Size([2, 8, 4, 4])
+    """
+
+    def __init__(self, config: AutoencoderConfig) -> None:
+        super().__init__()
+        c1, c2, c3 = config.channels
+        self.stages = nn.ModuleList([_block(1, c1), _block(c1, c2), _block(c2, c3)])
+        self.pool = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)  # 28→14→7→4
+        self.to_code = nn.Conv2d(c3, config.code_channels, 1)
+
+    def forward(self, x: torch.Tensor) -> Code:
+        indices = []
+        for stage in self.stages:
+            x, idx = self.pool(stage(x))  # (N, C, H, W) → (N, C, ⌈H/2⌉, ⌈W/2⌉)
+            indices.append(idx)
+        return Code(self.to_code(x), tuple(indices))  # (N, code_size/16, 4, 4)
+
+
+class FullyConnectedDecoder(nn.Module):
+    """Flatten the code, Linear → GELU → Linear to 784 logits, reshape.
+
+    Shape
+    -----
+    code (N, C, 4, 4) → (N, 16·C) → (N, fc_hidden) → (N, 784) → (N, 1, 28, 28)
+    """
+
+    def __init__(self, config: AutoencoderConfig) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(config.code_size, config.fc_hidden),
+            nn.GELU(),
+            nn.Linear(config.fc_hidden, 28 * 28),
+        )
+
+    def forward(self, code: Code) -> torch.Tensor:
+        return self.net(code.values).view(-1, 1, 28, 28)
+
+
+def bed_of_nails(x: torch.Tensor, size: int) -> torch.Tensor:
+    """Upsample ×2: each value to the top-left of its 2×2 cell, zeros elsewhere; crop to size.
+
+    Shape
+    -----
+    (N, C, H, W) → (N, C, size, size) with size ≤ 2H
+
+    Examples
+    --------
+    >>> bed_of_nails(torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), 4)[0, 0]
+    tensor([[1., 0., 2., 0.],
+            [0., 0., 0., 0.],
+            [3., 0., 4., 0.],
+            [0., 0., 0., 0.]])
+    """
+    n, c, h, w = x.shape
+    out = x.new_zeros(n, c, h, 2, w, 2)  # (N, C, H, 2, W, 2)
+    out[:, :, :, 0, :, 0] = x
+    return out.view(n, c, 2 * h, 2 * w)[:, :, :size, :size]
+
+
+def nearest(x: torch.Tensor, size: int) -> torch.Tensor:
+    """Upsample ×2 by repeating each value over its 2×2 cell; crop to size.
+
+    Shape
+    -----
+    (N, C, H, W) → (N, C, size, size) with size ≤ 2H
+    """
+    return F.interpolate(x, scale_factor=2, mode="nearest")[:, :, :size, :size]
+
+
+def max_unpool(x: torch.Tensor, indices: torch.Tensor, size: int) -> torch.Tensor:
+    """Upsample ×2: each value back where the 2×2 max pooling found it, zeros elsewhere.
+
+    ``indices`` are ``nn.MaxPool2d(2, return_indices=True)``'s: flat positions in the
+    size × size input of the pooling. Same result as ``F.max_unpool2d``, written as "repeat,
+    then keep the one position the index names", which torch can run deterministically.
+
+    Shape
+    -----
+    x, indices (N, C, H, W) → (N, C, size, size) with size ≤ 2H
+
+    Examples
+    --------
+    >>> x = torch.tensor([[[[1.0, 5.0], [2.0, 0.0]]]])
+    >>> pooled, idx = nn.MaxPool2d(2, return_indices=True)(x)
+    >>> max_unpool(pooled, idx, 2)
+    tensor([[[[0., 5.],
+              [0., 0.]]]])
+    """
+    grow = x.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3)[:, :, :size, :size]
+    where = indices.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3)[:, :, :size, :size]
+    position = torch.arange(size * size, device=x.device).view(size, size)  # flat index of a pixel
+    return grow * (where == position)
+
+
+class UpsamplingDecoder(nn.Module):
+    """1×1 conv, then three "upsample ×2 → 3×3 conv" stages, mirroring the encoder.
+
+    ``mode`` is ``"nearest"``, ``"bed_of_nails"`` or ``"max_unpool"`` (which puts each value
+    back where the encoder's max came from, using the encoder's pooling indices).
+
+    Shape
+    -----
+    code (N, C, 4, 4) → (N, c3, 4, 4) → (N, c2, 7, 7) → (N, c1, 14, 14) → (N, 1, 28, 28)
+    """
+
+    def __init__(self, config: AutoencoderConfig, mode: str) -> None:
+        super().__init__()
+        c1, c2, c3 = config.channels
+        self.mode = mode
+        self.from_code = nn.Sequential(nn.Conv2d(config.code_channels, c3, 1), nn.GELU())
+        self.stages = nn.ModuleList([_block(c3, c2), _block(c2, c1)])
+        self.head = nn.Conv2d(c1, 1, 3, padding=1)
+
+    def _up(self, x: torch.Tensor, size: int, indices: torch.Tensor) -> torch.Tensor:
+        if self.mode == "max_unpool":
+            return max_unpool(x, indices, size)
+        if self.mode == "bed_of_nails":
+            return bed_of_nails(x, size)
+        return nearest(x, size)
+
+    def forward(self, code: Code) -> torch.Tensor:
+        i14, i7, i4 = code.indices
+        x = self.from_code(code.values)  # (N, c3, 4, 4)
+        x = self.stages[0](self._up(x, 7, i4))  # (N, c2, 7, 7)
+        x = self.stages[1](self._up(x, 14, i7))  # (N, c1, 14, 14)
+        return self.head(self._up(x, 28, i14))  # (N, 1, 28, 28)
+
+
+class TransposedConvDecoder(nn.Module):
+    """1×1 conv, then three stride-2 transposed convolutions (4 → 7 → 14 → 28).
+
+    The first uses a 3×3 kernel (4 → 7 needs it); the others 4×4, a kernel size divisible
+    by the stride, so every output pixel gets the same number of contributions (no
+    checkerboard pattern from uneven overlap; Odena et al., Distill 2016).
+
+    Shape
+    -----
+    code (N, C, 4, 4) → (N, c3, 4, 4) → (N, c2, 7, 7) → (N, c1, 14, 14) → (N, 1, 28, 28)
+    """
+
+    def __init__(self, config: AutoencoderConfig) -> None:
+        super().__init__()
+        c1, c2, c3 = config.channels
+
+        def up(c_in: int, c_out: int, k: int) -> list[nn.Module]:
+            conv = nn.ConvTranspose2d(c_in, c_out, k, stride=2, padding=1, bias=False)
+            return [conv, nn.BatchNorm2d(c_out), nn.GELU()]
+
+        self.net = nn.Sequential(
+            nn.Conv2d(config.code_channels, c3, 1),
+            nn.GELU(),
+            *up(c3, c2, 3),  # 4 → 7: (4 − 1)·2 − 2 + 3
+            *up(c2, c1, 4),  # 7 → 14: (7 − 1)·2 − 2 + 4
+            nn.ConvTranspose2d(c1, 1, 4, stride=2, padding=1),  # 14 → 28
+        )
+
+    def forward(self, code: Code) -> torch.Tensor:
+        return self.net(code.values)
+
+
+#: Decoder name → constructor taking the config.
+DECODERS: dict[str, Callable[[AutoencoderConfig], nn.Module]] = {
+    "nearest": lambda cfg: UpsamplingDecoder(cfg, "nearest"),
+    "bed_of_nails": lambda cfg: UpsamplingDecoder(cfg, "bed_of_nails"),
+    "max_unpool": lambda cfg: UpsamplingDecoder(cfg, "max_unpool"),
+    "transpose": TransposedConvDecoder,
+    "fc": FullyConnectedDecoder,
+}
+
+#: Decoder name → the family the lesson puts it in.
+DECODER_FAMILIES: dict[str, str] = {
+    "nearest": "upsampling",
+    "bed_of_nails": "upsampling",
+    "max_unpool": "upsampling",
+    "transpose": "transposed convolution",
+    "fc": "fully connected",
+}
+
+
+class Autoencoder(nn.Module):
+    """Encoder + decoder; ``forward`` returns logits (apply a sigmoid for pixels).
+
+    Shape
+    -----
+    (N, 1, 28, 28) → code (N, code_size/16, 4, 4) → logits (N, 1, 28, 28)
+
+    Examples
+    --------
+    >>> model = build_autoencoder(AutoencoderConfig(decoder="transpose"))
+    >>> model(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 1, 28, 28])
+    """
+
+    def __init__(self, config: AutoencoderConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.encoder = Encoder(config)
+        self.decoder = DECODERS[config.decoder](config)
+
+    def encode(self, x: torch.Tensor) -> Code:
+        """The code (and pooling indices) for a batch of digits."""
+        return self.encoder(x)
+
+    def decode(self, code: Code) -> torch.Tensor:
+        """Logits of the reconstruction."""
+        return self.decoder(code)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+    def n_params(self) -> int:
+        """Number of trainable parameters."""
+        return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+
+def build_autoencoder(config: AutoencoderConfig | None = None, **kwargs: Any) -> Autoencoder:
+    """Build an autoencoder from a config, or from keyword settings.
+
+    Examples
+    --------
+    >>> build_autoencoder(decoder="fc").config.decoder
+    'fc'
+    """
+    if config is None:
+        config = AutoencoderConfig(**kwargs)
+    elif kwargs:
+        raise TypeError("build_autoencoder: pass a config or keyword settings, not both")
+    return Autoencoder(config)
