@@ -46,16 +46,21 @@ LINEAR_CASES = [  # (N, in, out)
 ]
 
 
-def best_of(fn: Callable[[], object], repeat: int, budget: float) -> float:
-    """Median seconds of ``fn`` over up to ``repeat`` runs (after one warm-up)."""
-    fn()
-    times: list[float] = []
-    start = time.perf_counter()
-    while len(times) < repeat and (len(times) < 3 or time.perf_counter() - start < budget):
-        t0 = time.perf_counter()
+def interleaved(fns: list[Callable[[], object]], repeat: int, budget: float) -> list[float]:
+    """Median seconds of each function, run in turn (A B A B …) after one warm-up each.
+
+    Interleaving makes a burst of load from other processes hit both sides alike.
+    """
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    start = time.perf_counter()
+    while len(times[0]) < repeat and (len(times[0]) < 3 or time.perf_counter() - start < budget):
+        for fn, ts in zip(fns, times, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
 
 
 def torch_step(
@@ -87,8 +92,9 @@ def compare(label: str, layer, op, x: np.ndarray, repeat: int, budget: float) ->
     out = out[0] if isinstance(out, tuple) else out
     grad = np.random.default_rng(1).standard_normal(out.shape, dtype=np.float32)
     params = [p.data for p in layer.parameters()]
-    t_torch = best_of(torch_step(op, x, params, grad), repeat, budget)
-    t_ours = best_of(ours_step(layer, x, grad), repeat, budget)
+    t_torch, t_ours = interleaved(
+        [torch_step(op, x, params, grad), ours_step(layer, x, grad)], repeat, budget
+    )
     ratio = t_ours / t_torch
     print(f"{label:<44} {t_ours * 1e3:9.2f} ms {t_torch * 1e3:9.2f} ms {ratio:7.2f}x", flush=True)
     return ratio

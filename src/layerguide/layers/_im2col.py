@@ -31,6 +31,17 @@ class Workspace:
             self._arrays[key] = arr
         return arr
 
+    def zeros_once(self, key: str, shape: tuple[int, ...], dtype: np.dtype) -> NDArray[np.floating]:
+        """Like :meth:`get`, but a newly allocated array is zero-filled.
+
+        For buffers whose border stays zero because later calls only write the middle.
+        """
+        old = self._arrays.get(key)
+        arr = self.get(key, shape, dtype)
+        if arr is not old:
+            arr.fill(0)
+        return arr
+
     def padded(
         self, key: str, x: NDArray[np.floating], padding: Pair, extra: Pair = (0, 0)
     ) -> NDArray[np.floating]:
@@ -40,10 +51,7 @@ class Workspace:
             return x
         n, c, h, w = x.shape
         shape = (n, c, h + 2 * ph + extra[0], w + 2 * pw + extra[1])
-        old = self._arrays.get(key)
-        out = self.get(key, shape, x.dtype)
-        if out is not old:  # a new buffer: zero it once; later calls only write the middle
-            out.fill(0)
+        out = self.zeros_once(key, shape, x.dtype)
         out[:, :, ph : ph + h, pw : pw + w] = x
         return out
 
@@ -140,4 +148,41 @@ def col2im(
         for j in range(kw):
             rows, cs = _window_slices(i, j, (ho, wo), stride, dilation)
             out[:, :, rows, cs] += cols[:, :, i, j]  # (N, C, H_out, W_out)
+    return out
+
+
+# ----------------------------------------------------------------------------- stride 1
+# With stride 1, the window that starts at output pixel (y, x) begins at flat index
+# y·Wp + x of the padded plane. If we also compute "outputs" for the Wp − W_out columns
+# that wrap around the right edge (and throw them away later), the pixels read by kernel
+# offset (i, j) form ONE contiguous run of H_out·Wp values starting at i·dH·Wp + j·dW.
+# Each of the kH·kW copies is then a plain memory copy instead of a strided 2-D one.
+
+
+def wide_offsets(kernel: Pair, dilation: Pair, wp: int) -> list[int]:
+    """Start of kernel offset (i, j)'s run in the flattened padded plane, in (i, j) order."""
+    (kh, kw), (dh, dw) = kernel, dilation
+    return [i * dh * wp + j * dw for i in range(kh) for j in range(kw)]
+
+
+def im2col_wide(
+    xflat: NDArray[np.floating], offsets: list[int], run: int, out: NDArray[np.floating]
+) -> NDArray[np.floating]:
+    """Stride-1 im2col: ``out[:, :, t] = xflat[:, :, offsets[t] : offsets[t] + run]``.
+
+    ``xflat`` is (N, C, Hp·Wp + tail), ``out`` is (N, C, kH·kW, run) with run = H_out·Wp.
+    """
+    for t, off in enumerate(offsets):
+        out[:, :, t] = xflat[:, :, off : off + run]  # (N, C, H_out·Wp)
+    return out
+
+
+def col2im_wide(
+    cols: NDArray[np.floating], offsets: list[int], out: NDArray[np.floating]
+) -> NDArray[np.floating]:
+    """Adjoint of :func:`im2col_wide`: add every run back where it was read from."""
+    run = cols.shape[-1]
+    out.fill(0)
+    for t, off in enumerate(offsets):
+        out[:, :, off : off + run] += cols[:, :, t]  # (N, C, H_out·Wp)
     return out

@@ -20,7 +20,14 @@ from layerguide.layers._base import (
     pair,
     uniform_init,
 )
-from layerguide.layers._im2col import Workspace, col2im, im2col
+from layerguide.layers._im2col import (
+    Workspace,
+    col2im,
+    col2im_wide,
+    im2col,
+    im2col_wide,
+    wide_offsets,
+)
 
 __all__ = ["Conv2d"]
 
@@ -144,14 +151,24 @@ class Conv2d(Module):
 
     def forward(self, x: Any) -> NDArray[np.floating]:
         x = check_array(type(self).__name__, x)
-        n, c_out, ho, wo = self.output_shape(x.shape)
+        _, c_out, ho, wo = self.output_shape(x.shape)
+        w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, K)
+        if self.stride == (1, 1):
+            out = self._forward_stride1(x, w2, ho, wo)
+        else:
+            out = self._forward_strided(x, w2, ho, wo)
+        return out
+
+    def _forward_strided(
+        self, x: NDArray[np.floating], w2: NDArray[np.floating], ho: int, wo: int
+    ) -> NDArray[np.floating]:
+        n, c_in = x.shape[:2]
+        c_out = w2.shape[0]
         kh, kw = self.kernel_size
-        c_in = self.in_channels
         xp = self._work.padded("xp", x, self.padding)  # (N, C_in, H+2p, W+2p)
         cols = self._work.get("cols", (n, c_in, kh, kw, ho, wo), x.dtype)
         im2col(xp, self.kernel_size, self.stride, self.dilation, (ho, wo), out=cols)
         cols2 = cols.reshape(n, c_in * kh * kw, ho * wo)  # (N, C_in·kH·kW, L)
-        w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, K)
         out = np.matmul(w2, cols2)  # (N, C_out, L)
         if self.bias is not None:
             out += self.bias.data.astype(x.dtype, copy=False)[:, None]
@@ -160,21 +177,71 @@ class Conv2d(Module):
         )
         return out.reshape(n, c_out, ho, wo)
 
+    def _forward_stride1(
+        self, x: NDArray[np.floating], w2: NDArray[np.floating], ho: int, wo: int
+    ) -> NDArray[np.floating]:
+        # Same product as the strided path, on "wide" rows of Wp = W + 2p values
+        # (see _im2col.im2col_wide); the Wp - W_out extra columns are dropped at the end.
+        n, c_in, h, w = x.shape
+        c_out = w2.shape[0]
+        kh, kw = self.kernel_size
+        (ph, pw), dw = self.padding, self.dilation[1]
+        hp, wp = h + 2 * ph, w + 2 * pw
+        tail = (kw - 1) * dw  # the last run reads this far past the plane
+        xflat = self._work.zeros_once("xflat", (n, c_in, hp * wp + tail), x.dtype)
+        plane = xflat[:, :, : hp * wp].reshape(n, c_in, hp, wp)
+        plane[:, :, ph : ph + h, pw : pw + w] = x  # (N, C_in, Hp, Wp)
+        offsets = wide_offsets(self.kernel_size, self.dilation, wp)
+        run = ho * wp
+        cols = self._work.get("cols", (n, c_in, kh * kw, run), x.dtype)
+        im2col_wide(xflat, offsets, run, cols)
+        cols2 = cols.reshape(n, c_in * kh * kw, run)  # (N, K, H_out·Wp)
+        wide = np.matmul(w2, cols2).reshape(n, c_out, ho, wp)  # (N, C_out, H_out, Wp)
+        out = np.empty((n, c_out, ho, wo), x.dtype)
+        if self.bias is not None:
+            bias = self.bias.data.astype(x.dtype, copy=False)[:, None, None]
+            np.add(wide[..., :wo], bias, out=out)  # drop the wrapped-around columns
+        else:
+            out[...] = wide[..., :wo]
+        self._cache.save(
+            cols=cols2,
+            in_shape=x.shape,
+            offsets=offsets,
+            flat_len=xflat.shape[2],
+            out_shape=(n, c_out, ho, wo),
+        )
+        return out
+
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         saved = self._cache.load(grad_out)
         cols, (n, c_in, h, w) = saved["cols"], saved["in_shape"]
         _, c_out, ho, wo = saved["out_shape"]
-        kh, kw = self.kernel_size
-        g = grad_out.reshape(n, c_out, ho * wo).astype(cols.dtype, copy=False)  # (N, C_out, L)
+        g = grad_out.astype(cols.dtype, copy=False)  # (N, C_out, H_out, W_out)
         if self.bias is not None:
-            self.bias.accumulate(g.sum(axis=(0, 2)))  # (C_out,)
-        grad_w = np.matmul(g, cols.transpose(0, 2, 1)).sum(axis=0)  # (C_out, K)
+            self.bias.accumulate(g.sum(axis=(0, 2, 3)))  # (C_out,)
+        kh, kw = self.kernel_size
+        ph, pw = self.padding
+        stride1 = "offsets" in saved
+        if stride1:
+            wp = w + 2 * pw
+            # The wrapped-around columns get no gradient (zeros, written once).
+            gwide = self._work.zeros_once("gwide", (n, c_out, ho, wp), cols.dtype)
+            gwide[..., :wo] = g
+            g2 = gwide.reshape(n, c_out, ho * wp)  # (N, C_out, H_out·Wp)
+        else:
+            g2 = g.reshape(n, c_out, ho * wo)  # (N, C_out, L)
+        grad_w = np.matmul(g2, cols.transpose(0, 2, 1)).sum(axis=0)  # (C_out, K)
         self.weight.accumulate(grad_w.reshape(self.weight.shape))
         w2 = self.weight.data.reshape(c_out, -1).astype(cols.dtype, copy=False)
-        gcols = self._work.get("gcols", (n, c_in * kh * kw, ho * wo), cols.dtype)
-        np.matmul(w2.T, g, out=gcols)  # (N, K, L)
-        gxp = self._work.get("gxp", (n, c_in, *saved["padded_hw"]), cols.dtype)
-        col2im(gcols.reshape(n, c_in, kh, kw, ho, wo), saved["padded_hw"], self.stride,
-               self.dilation, out=gxp)  # fmt: skip
-        ph, pw = self.padding
+        gcols = self._work.get("gcols", cols.shape, cols.dtype)
+        np.matmul(w2.T, g2, out=gcols)  # (N, K, L)
+        if stride1:
+            hp, wp = h + 2 * ph, w + 2 * pw
+            gflat = self._work.get("gflat", (n, c_in, saved["flat_len"]), cols.dtype)
+            col2im_wide(gcols.reshape(n, c_in, kh * kw, -1), saved["offsets"], gflat)
+            gxp = gflat[:, :, : hp * wp].reshape(n, c_in, hp, wp)
+        else:
+            gxp = self._work.get("gxp", (n, c_in, *saved["padded_hw"]), cols.dtype)
+            col2im(gcols.reshape(n, c_in, kh, kw, ho, wo), saved["padded_hw"], self.stride,
+                   self.dilation, out=gxp)  # fmt: skip
         return gxp[:, :, ph : ph + h, pw : pw + w].copy()  # (N, C_in, H, W)

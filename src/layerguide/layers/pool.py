@@ -30,6 +30,27 @@ def _first_valid(out_len: int, stride: int, padding: int, dilation: int) -> NDAr
     return start + skip * dilation
 
 
+def _check_no_empty_window(
+    name: str, axis: str, n: int, k: int, s: int, p: int, d: int, n_out: int
+) -> None:
+    """Refuse a window whose every tap falls in the padding (only possible with dilation).
+
+    torch returns -inf there with an index outside the plane, and its backward then writes
+    into a neighbouring plane; we would rather say so. Only the first few windows (those
+    that start inside the padding) can be empty, so this loop is short.
+    """
+    for o in range(n_out):
+        start = o * s - p
+        if start >= 0:
+            return
+        if not any(0 <= start + j * d < n for j in range(k)):
+            raise LayerValueError(
+                f"{name}: window {o} along {axis} lies entirely in the padding "
+                f"({axis}={n}, kernel_size={k}, padding={p}, dilation={d}: its taps are at "
+                f"{[start + j * d for j in range(k)]})"
+            )
+
+
 class MaxPool2d(Module):
     """2-D max pooling, like ``torch.nn.MaxPool2d``: keep the largest value of each window.
 
@@ -48,7 +69,7 @@ class MaxPool2d(Module):
     stride : int or (int, int), optional
         Step between windows; default ``kernel_size`` (windows do not overlap).
     padding : int or (int, int), default 0
-        −∞ added on each side; at most half the (dilated) window.
+        −∞ added on each side; at most ``kernel_size // 2`` (torch's rule).
     dilation : int or (int, int), default 1
         Spacing between the window's taps.
     return_indices : bool, default False
@@ -92,12 +113,11 @@ class MaxPool2d(Module):
         self.stride = self.kernel_size if stride is None else pair(name, "stride", stride, 1)
         self.padding = pair(name, "padding", padding, 0)
         self.dilation = pair(name, "dilation", dilation, 1)
-        for axis, k, p, d in zip("HW", self.kernel_size, self.padding, self.dilation, strict=True):
-            span = d * (k - 1) + 1
-            if 2 * p > span:
+        for axis, k, p in zip("HW", self.kernel_size, self.padding, strict=True):
+            if p > k // 2:
                 raise LayerValueError(
-                    f"{name}: padding {p} must be at most half the window "
-                    f"({axis}: kernel_size={k}, dilation={d} spans {span})"
+                    f"{name}: padding {p} must be at most half the kernel_size "
+                    f"({axis}: kernel_size // 2 = {k} // 2 = {k // 2})"
                 )
         self.return_indices = bool(return_indices)
         self._cache = Cache(name)
@@ -121,6 +141,11 @@ class MaxPool2d(Module):
         )
         ho = conv_out_size(name, "H", h, kh, sh, ph, dh)
         wo = conv_out_size(name, "W", w, kw, sw, pw, dw)
+        for axis, m, k, s, p, d, m_out in (
+            ("H", h, kh, sh, ph, dh, ho),
+            ("W", w, kw, sw, pw, dw, wo),
+        ):
+            _check_no_empty_window(name, axis, m, k, s, p, d, m_out)
         return (n, c, ho, wo)
 
     def forward(self, x: Any) -> Any:
