@@ -81,7 +81,7 @@ GRADIENT_MODELS = {
         nn.Conv2d(2, 2, 3, stride=2),
         nn.AvgPool2d(2),
         nn.Conv2d(2, 1, 3, dilation=2),
-    ),  # fmt: skip
+    ),
     "skip-add-cat": Skip,
     "upsample-nearest": lambda: Decoder(nn.Upsample(scale_factor=2)),
     "transposed-conv": lambda: Decoder(nn.ConvTranspose2d(1, 1, 3, stride=2)),

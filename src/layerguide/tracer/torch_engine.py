@@ -127,11 +127,15 @@ class _Recorder:
 
     # -- module hooks -----------------------------------------------------------------
 
-    def pre_hook(self, names: dict[nn.Module, str]) -> Callable[..., None]:
+    def pre_hook(self, names: dict[nn.Module, str], root: nn.Module) -> Callable[..., None]:
         def hook(module: nn.Module, args: Any, kwargs: Any) -> None:
             path = names.get(module, "")
             kind = type(module).__name__
-            leaf = next(iter(module.children()), None) is None
+            # A module without children is one row, except a user-written root model,
+            # whose forward is all functional calls worth showing one by one.
+            leaf = next(iter(module.children()), None) is None and not (
+                module is root and not type(module).__module__.startswith("torch.")
+            )
             frame = _Frame(path or kind, kind, path, self.data_shapes((args, kwargs)), leaf)
             frame.prev = self.current
             self.stack.append(frame)
@@ -290,7 +294,9 @@ def trace_module(
     training = [(m, m.training) for m in model.modules()]
     handles = []
     for module in names:
-        handles.append(module.register_forward_pre_hook(recorder.pre_hook(names), with_kwargs=True))
+        handles.append(
+            module.register_forward_pre_hook(recorder.pre_hook(names, model), with_kwargs=True)
+        )
         handles.append(module.register_forward_hook(recorder.post_hook, with_kwargs=True))
     model.eval()
     try:

@@ -1,0 +1,81 @@
+"""``layerguide trace TARGET --input …``."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from layerguide.cli import main
+
+MODEL_FILE = textwrap.dedent(
+    """
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 16, 5, stride=5)
+            self.fc = nn.Linear(16 * 216 * 384, 1)
+
+        def forward(self, x):
+            return self.fc(self.conv(x).flatten(1))
+
+    def make():
+        return Net()
+
+    net = Net()
+    number = 3
+    """
+)
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    path = tmp_path / "mymodel.py"
+    path.write_text(MODEL_FILE, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["Net", "make", "net"])
+def test_file_targets(model_file, name, capsys) -> None:
+    assert main(["trace", f"{model_file}:{name}", "--input", "1,3,1080,1920"]) == 0
+    out = capsys.readouterr().out
+    assert "Total params: 1,328,321" in out
+    assert "3×16×5×5 + 16 = 1,216" in out
+
+
+def test_module_target_formats_and_korean(capsys) -> None:
+    target = "tests.tracer.models:movie_convnet"
+    assert main(["trace", target, "-i", "162000x1x1280x1024", "--format", "markdown"]) == 0
+    assert "| 1 | 0 (Conv2d) | (162000, 1, 1280, 1024) |" in capsys.readouterr().out
+    assert (
+        main(["trace", target, "-i", "(2, 1, 1280, 1024)", "--format", "html", "--lang", "ko"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith('<div class="layerguide-trace">')
+    assert "입력 형태" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere.py:net", "-i", "1,3"], "no such file 'nowhere.py'"),
+        (["{file}:missing", "-i", "1,3"], "has no attribute 'missing'"),
+        (["{file}:number", "-i", "1,3"], "is a int, not a model"),
+        (["no_such_module_xyz:net", "-i", "1,3"], "cannot import module 'no_such_module_xyz'"),
+        (["justaname", "-i", "1,3"], "TARGET must look like module.path:name"),
+        (["{file}:net", "-i", "1,three,5"], "--input '1,three,5' is not a shape"),
+        (
+            ["{file}:net", "-i", "1,3,10,10"],
+            "trace failed at row 3, fc (Linear), on input shape (1, 64)",
+        ),
+        (["torch.nn:Conv2d", "-i", "1,3"], "takes no arguments"),
+    ],
+)
+def test_clear_errors(model_file, args, message, capsys) -> None:
+    args = [a.replace("{file}", str(model_file)) for a in args]
+    assert main(["trace", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("layerguide: error: trace")
+    assert message in err

@@ -1,0 +1,53 @@
+"""Tables compared with golden files (regenerate: LAYERGUIDE_REGEN_GOLDEN=1, see conftest)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.tracer.models import Bottleneck, Functional, movie_convnet
+from torch import nn
+
+from layerguide import trace
+from layerguide.layers import Conv2d, Flatten, Linear, ReLU, Sequential
+
+MODELS = {
+    "lesson_conv": (
+        lambda: nn.Sequential(
+            nn.Conv2d(3, 16, 5, stride=5), nn.Flatten(), nn.Linear(16 * 216 * 384, 1)
+        ),
+        (1, 3, 1080, 1920),
+    ),
+    "lesson_linear": (lambda: nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)), (4, 2)),
+    "functional": (Functional, (1, 2, 16, 16)),
+    "bottleneck": (lambda: Bottleneck(64, 16, 2, stride_in_1x1=True), (1, 64, 56, 56)),
+    "movie": (movie_convnet, (162_000, 1, 1280, 1024)),
+    "numpy_lesson": (
+        lambda: Sequential(Conv2d(3, 16, 5, stride=5), ReLU(), Flatten(), Linear(1_327_104, 1)),
+        (1, 3, 1080, 1920),
+    ),
+}
+FORMATS = {
+    "txt": lambda t: t.to_text(),
+    "md": lambda t: t.to_markdown(),
+    "html": lambda t: t._repr_html_(),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", list(MODELS))
+def test_tables(golden, name, lang) -> None:
+    factory, shape = MODELS[name]
+    t = trace(factory(), shape, lang=lang)
+    assert str(t) == t.to_text()
+    for ext, render in FORMATS.items():
+        golden(f"{name}.{lang}.{ext}", render(t))
+
+
+def test_text_table_is_aligned_with_korean_headers() -> None:
+    from layerguide.tracer.table import width
+
+    lines = trace(Functional(), (1, 2, 16, 16), lang="ko").to_text().splitlines()
+    table = lines[: lines.index(lines[0], 1) + 1]
+    assert len({width(line.rstrip()) for line in table if line.startswith(("=", "-"))}) == 1
+    header, body = table[1], table[3:-1]
+    col = width(header[: header.index("출력 형태")])
+    assert all(width(row[:col]) == col and row[col - 2 : col] == "  " for row in body)
