@@ -35,6 +35,7 @@ __all__ = [
     "TrainConfig",
     "TrainConfigError",
     "TrainResult",
+    "bce_floor",
     "evaluate",
     "load_checkpoint",
     "pretrained",
@@ -292,6 +293,23 @@ def evaluate(
     model.train(was_training)
     count = x_all.numel()
     return Metrics(bce / count, mse / count)
+
+
+def bce_floor(images: np.ndarray | torch.Tensor) -> float:
+    """The lowest possible mean BCE: the entropy of the pixels themselves.
+
+    MNIST's pixels are grey, not 0/1, so even a perfect reconstruction (output = input)
+    pays ``-[x log x + (1 - x) log(1 - x)]`` per pixel.
+
+    Examples
+    --------
+    >>> round(bce_floor(np.array([0.0, 0.5, 1.0])), 4)  # log(2) / 3
+    0.231
+    """
+    x = np.asarray(images, dtype=np.float64)
+    inside = x[(x > 0) & (x < 1)]
+    entropy = -(inside * np.log(inside) + (1 - inside) * np.log1p(-inside)).sum()
+    return float(entropy / x.size)
 
 
 def summary_line(metrics: Metrics, config: AutoencoderConfig, params: int, seconds: float) -> str:

@@ -1,0 +1,123 @@
+"""The encoder, the five decoders and the upsampling operations."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from layerguide import LayerguideError
+from layerguide.autoencoder.models import (
+    DECODER_FAMILIES,
+    DECODERS,
+    AutoencoderConfig,
+    Code,
+    bed_of_nails,
+    build_autoencoder,
+    max_unpool,
+    nearest,
+)
+
+SMALL = (4, 4, 8)  # channels small enough for quick tests
+
+
+@pytest.mark.parametrize("decoder", list(DECODERS))
+@pytest.mark.parametrize("code_size", [16, 128, 256])
+def test_shapes(decoder: str, code_size: int) -> None:
+    model = build_autoencoder(decoder=decoder, code_size=code_size, channels=SMALL)
+    x = torch.rand(3, 1, 28, 28)
+    code = model.encode(x)
+    assert code.values.shape == (3, code_size // 16, 4, 4)
+    assert code.values.numel() // 3 == code_size
+    assert [tuple(i.shape[2:]) for i in code.indices] == [(14, 14), (7, 7), (4, 4)]
+    assert model(x).shape == (3, 1, 28, 28)
+
+
+def test_families_cover_the_lesson() -> None:
+    assert set(DECODER_FAMILIES) == set(DECODERS)
+    assert set(DECODER_FAMILIES.values()) == {
+        "fully connected",
+        "upsampling",
+        "transposed convolution",
+    }
+
+
+@pytest.mark.parametrize("decoder", [d for d in DECODERS if d != "max_unpool"])
+def test_only_the_code_reaches_the_decoder(decoder: str) -> None:
+    """Replacing the pooling indices with garbage changes nothing, except for max_unpool."""
+    model = build_autoencoder(decoder=decoder, channels=SMALL).eval()
+    x = torch.rand(2, 1, 28, 28)
+    code = model.encode(x)
+    garbage = Code(code.values, tuple(torch.zeros_like(i) for i in code.indices))
+    torch.testing.assert_close(model.decode(garbage), model(x), rtol=0, atol=0)
+
+
+def test_max_unpool_uses_the_indices() -> None:
+    model = build_autoencoder(decoder="max_unpool", channels=SMALL).eval()
+    x = torch.rand(2, 1, 28, 28)
+    code = model.encode(x)
+    garbage = Code(code.values, tuple(torch.zeros_like(i) for i in code.indices))
+    assert not torch.equal(model.decode(garbage), model(x))
+
+
+def test_unknown_decoder_lists_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="unknown decoder 'bilinear'") as info:
+        AutoencoderConfig(decoder="bilinear")
+    assert isinstance(info.value, LayerguideError)
+    for name in DECODERS:
+        assert name in str(info.value)
+
+
+@pytest.mark.parametrize("code_size", [0, -16, 100, 8, 12.5, True])
+def test_code_size_must_fit(code_size: object) -> None:
+    with pytest.raises(ValueError, match="does not fit the encoder"):
+        AutoencoderConfig(code_size=code_size)  # type: ignore[arg-type]
+
+
+def test_config_dict_round_trip() -> None:
+    cfg = AutoencoderConfig(decoder="fc", code_size=64, channels=(8, 8, 16), fc_hidden=32)
+    assert AutoencoderConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ValueError, match="unknown keys"):
+        AutoencoderConfig.from_dict({**cfg.to_dict(), "colour": "red"})
+    with pytest.raises(ValueError, match="channels must be 3 positive ints"):
+        AutoencoderConfig(channels=(8, 8))  # type: ignore[arg-type]
+
+
+def test_upsampling_ops_on_2x2() -> None:
+    x = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+    assert nearest(x, 4)[0, 0].tolist() == [
+        [1, 1, 2, 2],
+        [1, 1, 2, 2],
+        [3, 3, 4, 4],
+        [3, 3, 4, 4],
+    ]
+    assert bed_of_nails(x, 4)[0, 0].tolist() == [
+        [1, 0, 2, 0],
+        [0, 0, 0, 0],
+        [3, 0, 4, 0],
+        [0, 0, 0, 0],
+    ]
+    # crop for the 4 → 7 step (ceil-mode pooling made 7 → 4)
+    assert nearest(x, 3).shape == (1, 1, 3, 3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(size=st.integers(2, 15), channels=st.integers(1, 3), seed=st.integers(0, 100))
+def test_max_unpool_matches_torch(size: int, channels: int, seed: int) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(2, channels, size, size, generator=gen)
+    pooled, idx = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)(x)
+    ours = max_unpool(pooled, idx, size)
+    theirs = F.max_unpool2d(pooled, idx, 2, output_size=(size, size))
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
+    # every pooled value lands where it came from
+    assert torch.equal(ours != 0, (theirs != 0))
+
+
+def test_param_counts_are_reported() -> None:
+    for name in DECODERS:
+        model = build_autoencoder(decoder=name)
+        assert model.n_params() == sum(p.numel() for p in model.parameters())
