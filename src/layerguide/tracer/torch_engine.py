@@ -216,6 +216,21 @@ class _DispatchMode(TorchDispatchMode):
         super().__init__()
         self.recorder = recorder
 
+    # torch wraps these (and a subclass's __torch_dispatch__) in ``_disable_dynamo``,
+    # whose first call imports torch._dynamo and sympy: seconds and ~75 MB for nothing
+    # here, since nothing is compiled. Same answers, no wrapper.
+    @classmethod
+    def is_infra_mode(cls) -> bool:
+        return False
+
+    @classmethod
+    def ignore_compile_internals(cls) -> bool:
+        return False
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
         kwargs = kwargs or {}
         out = func(*args, **kwargs)

@@ -1,0 +1,154 @@
+"""Benchmark: ``layerguide.trace`` against ``torchinfo.summary`` on two models.
+
+Cases: the lesson's 90-minute movie as one batch, (162000, 1, 1280, 1024) — 849 GB as
+float32 — through a small conv stack, and ResNet-50 at (1, 3, 224, 224).
+
+Every measurement runs in its own subprocess, after imports and model construction:
+wall time of the call (the first call in the process, which pays one-time lazy imports,
+and a second one) and growth of peak RSS. Each child first caps its address space at
+its current size + 3 GiB (``RLIMIT_AS``), so a tool that tries to allocate the movie
+fails at once instead of eating the shared machine. Run::
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/trace.py
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MOVIE = (162_000, 1, 1280, 1024)
+HEADROOM = 3 * 1024**3  # bytes of address space a child may add
+TOOLS = ("layerguide", "torchinfo (device='meta')", "torchinfo (cpu)")
+CASES = ("movie conv stack", "ResNet-50")
+
+
+def build(case: str):
+    """The model and its input size."""
+    from torch import nn
+
+    if case == "movie conv stack":
+        model = nn.Sequential(
+            nn.Conv2d(1, 16, 5, stride=5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(32 * 64 * 51, 10),
+        )  # fmt: skip
+        return model, MOVIE
+    sys.path.insert(0, str(ROOT))
+    from tests.tracer.models import ResNet50  # the tests' definition (no torchvision)
+
+    return ResNet50(stride_in_1x1=False), (1, 3, 224, 224)
+
+
+def peak_rss() -> int:
+    """Peak resident set size of this process so far, in bytes (Linux: KiB units)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def vm_size() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def child(tool: str, case: str) -> dict[str, object]:
+    """Measure one tool on one case in this (fresh) process."""
+    import torch
+
+    import layerguide
+
+    if tool.startswith("torchinfo"):
+        import torchinfo
+    model, size = build(case)
+    limit = vm_size() + HEADROOM
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def call():
+        if tool == "layerguide":
+            return layerguide.trace(model, size)
+        device = "meta" if "meta" in tool else "cpu"
+        return torchinfo.summary(model, input_size=size, device=device, verbose=0)
+
+    result: dict[str, object] = {"ok": True}
+    times, growth = [], []
+    try:
+        for _ in range(2):
+            before = peak_rss()
+            start = time.perf_counter()
+            out = call()
+            times.append(time.perf_counter() - start)
+            growth.append(peak_rss() - before)
+        if tool == "layerguide":
+            result["params"] = out.total_params
+            result["macs"] = out.total_macs
+        else:
+            result["params"] = out.total_params
+            result["macs"] = out.total_mult_adds
+    except Exception as exc:  # noqa: BLE001 - report any failure as text
+        times.append(time.perf_counter() - start)
+        growth.append(peak_rss() - before)
+        result["ok"] = False
+        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
+    result["times"] = times
+    result["growth"] = growth
+    del torch
+    return result
+
+
+def main() -> None:
+    import torch
+
+    print(f"torch {torch.__version__}, python {sys.version.split()[0]}")
+    print(f"movie input {MOVIE}: {torch.Size(MOVIE).numel() * 4:,} bytes as float32")
+    print(
+        "Each tool is called twice in a fresh process: the first call pays one-time lazy\n"
+        "imports (torch's meta kernels import sympy), the second shows the steady cost.\n"
+        "'RSS +' is the growth of peak resident memory during that call.\n"
+    )
+    header = (
+        f"{'case':17} {'tool':25} {'1st call':>9} {'RSS +':>9} {'2nd call':>9} {'RSS +':>9}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    for case in CASES:
+        for tool in TOOLS:
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", tool, case],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            try:
+                r = json.loads(proc.stdout.strip().splitlines()[-1])
+            except (IndexError, json.JSONDecodeError):
+                tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+                print(f"{case:17} {tool:25} child died (exit {proc.returncode}): {tail[:80]}")
+                continue
+            cells = []
+            for k in range(2):
+                if k < len(r["times"]):
+                    cells += [f"{r['times'][k]:.3f} s", f"{r['growth'][k] / 1e6:.1f} MB"]
+                else:
+                    cells += ["", ""]
+            if r["ok"]:
+                what = f"ok: {r['params']:,} params, {r['macs'] / 1e9:,.2f} GMACs"
+            else:
+                what = f"FAILED: {r['error']}"
+            print(f"{case:17} {tool:25} " + " ".join(f"{c:>9}" for c in cells) + f"  {what}")
+    print(
+        "\nlayerguide traces on the meta device; torchinfo 1.8 builds real input tensors "
+        "(even with device='meta'), so the movie needs 849 GB and fails under the cap."
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], sys.argv[3])))
+    else:
+        main()
