@@ -143,9 +143,9 @@ class Functional(nn.Module):
         return self.fc(torch.flatten(w, 1))
 
 
-def lesson_linear_stack() -> nn.Module:
-    """The lesson's Linear stack: 2→3, 3→1 and a separate 4→1 without bias."""
-    return nn.ModuleList([nn.Linear(2, 3), nn.Linear(3, 1), nn.Linear(4, 1, bias=False)])
+def lesson_linear_stack() -> nn.ModuleList:
+    """The lesson's Linear layers without bias: 2→3, 3→1 and 4→1 (6 + 3 + 4 = 13 weights)."""
+    return nn.ModuleList([nn.Linear(i, o, bias=False) for i, o in ((2, 3), (3, 1), (4, 1))])
 
 
 def movie_convnet() -> nn.Module:

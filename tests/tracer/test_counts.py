@@ -21,13 +21,15 @@ def meta(factory, *args):
 
 
 def test_linear_stack_13() -> None:
-    first, second, no_bias = lesson_linear_stack()
-    t = trace(nn.Sequential(first, second), (4, 2))
+    # The lesson counts weights: 2→3, 3→1 and 4→1 without bias hold 6 + 3 + 4 = 13.
+    layers = lesson_linear_stack()
+    traces = [trace(layer, (4, layer.in_features)) for layer in layers]
+    assert [t.rows[0].param_formula for t in traces] == ["2×3 = 6", "3×1 = 3", "4×1 = 4"]
+    assert sum(t.total_params for t in traces) == 6 + 3 + 4 == 13
+    # With biases, 2→3→1 also happens to hold 13: (6 + 3) + (3 + 1).
+    t = trace(nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)), (4, 2))
     assert [r.param_formula for r in t.rows] == ["2×3 + 3 = 9", "3×1 + 1 = 4"]
-    assert t.total_params == 13 == 6 + 3 + 4
-    one = trace(no_bias, (4, 4))
-    assert one.rows[0].param_formula == "4×1 = 4"
-    assert one.total_params == 4
+    assert t.total_params == 13
 
 
 def test_conv_1200_weights_plus_16_biases() -> None:

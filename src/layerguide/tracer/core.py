@@ -45,11 +45,11 @@ def trace(model: Any, input_size: Any, *, dtype: Any = None, lang: str = "en") -
 
     Parameters
     ----------
-    model : torch.nn.Module or layerguide layer
+    model : torch.nn.Module or Module
         A torch module (traced on the meta device: no parameter copies, no memory for
         activations) or a NumPy layer / ``Sequential`` from ``layerguide.layers``
         (traced with its ``output_shape``).
-    input_size : tuple of int, or list of tuples
+    input_size : tuple of int, or list of tuple
         Shape of the input, batch axis included, e.g. ``(1, 3, 224, 224)``; a list of
         shapes for a model that takes several inputs.
     dtype : torch.dtype, optional
