@@ -89,6 +89,7 @@ html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
 html_css_files = ["layerguide.css"]
+html_favicon = "_static/favicon.svg"
 html_theme_options = {
     "navbar_end": ["language-switcher", "theme-switcher"],
     "navbar_persistent": ["search-button"],
@@ -149,6 +150,8 @@ def _per_language(app, config) -> None:
     # Separate execution caches per language, outside the published HTML.
     config.nb_execution_cache_path = str(srcdir.parent / "_build" / ".jupyter_cache" / lang)
     config.html_theme_options = {**config.html_theme_options, "search_bar_text": SEARCH_TEXT[lang]}
+    if lang == "ko":
+        app.add_js_file("ko_search_messages.js", defer="defer")
 
 
 # sphinx-gallery writes English boilerplate into the generated .rst files.

@@ -97,8 +97,7 @@ def test_page_is_clean(
 
     def on_console(message: ConsoleMessage) -> None:
         source = message.location.get("url", "")
-        # Chromium asks every server for /favicon.ico; the site declares no icon.
-        if message.type == "error" and not source.endswith("/favicon.ico"):
+        if message.type == "error":
             console_errors.append(f"{message.text} ({source})")
 
     def on_page_error(error: Error) -> None:

@@ -87,16 +87,7 @@ def test_english_search_still_works(page: Page, base_url: str) -> None:
     ("lang", "query"),
     [
         ("en", "shape"),
-        pytest.param(
-            "ko",
-            "형태",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="Sphinx's Korean sphinx.js (translations.js) has an empty "
-                "'Search finished, found ...' message; a sphinx.po cannot fix the JS side",
-            ),
-        ),
+        ("ko", "형태"),
     ],
 )
 def test_search_says_how_many_pages_it_found(
