@@ -30,6 +30,7 @@ from layerguide.autoencoder._files import atomic_write, cache_dir
 from layerguide.autoencoder.models import Autoencoder, AutoencoderConfig, build_autoencoder
 
 __all__ = [
+    "PAGE_BUDGET",
     "CheckpointError",
     "Metrics",
     "TrainConfig",
@@ -106,6 +107,11 @@ class TrainConfig:
     def budget(self) -> str:
         """The budget as text, e.g. ``'max_seconds=60'``."""
         return next(f"{k}={v}" for k, v in self._budgets().items() if v is not None)
+
+
+#: The reduced budget the gallery pages train with (the benchmark uses 60 s per decoder).
+#: Step-based, so both language builds get the same numbers and share one cached model.
+PAGE_BUDGET = TrainConfig(steps=500, batch_size=32)
 
 
 class Metrics(NamedTuple):
