@@ -29,7 +29,7 @@ from layerguide.layers.container import Flatten, Sequential
 from layerguide.layers.conv import Conv2d
 from layerguide.layers.conv_transpose import ConvTranspose2d
 from layerguide.layers.linear import Linear
-from layerguide.layers.loss import BCELoss, MSELoss
+from layerguide.layers.loss import BCELoss, Loss, MSELoss
 from layerguide.layers.optim import SGD
 from layerguide.layers.pool import MaxPool2d, MaxUnpool2d
 from layerguide.layers.upsample import Upsample
@@ -44,6 +44,7 @@ __all__ = [
     "LayerTypeError",
     "LayerValueError",
     "Linear",
+    "Loss",
     "MSELoss",
     "MaxPool2d",
     "MaxUnpool2d",

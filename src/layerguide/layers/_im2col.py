@@ -82,16 +82,17 @@ def im2col(
 
     Parameters
     ----------
-    xp : ndarray, shape (N, C, Hp, Wp)
-        The (already padded) input.
-    kernel, stride, dilation, out_hw : pairs of int
-        Window geometry and the output height and width it produces.
-    out : ndarray, shape (N, C, kH, kW, H_out, W_out), optional
-        Where to write (reused between calls).
+    xp : ndarray
+        The (already padded) input, shape (N, C, Hp, Wp).
+    kernel, stride, dilation, out_hw : tuple of int
+        Window geometry (pairs) and the output height and width it produces.
+    out : ndarray, optional
+        Where to write, shape (N, C, kH, kW, H_out, W_out) (reused between calls).
 
     Returns
     -------
-    ndarray, shape (N, C, kH, kW, H_out, W_out)
+    ndarray
+        Shape (N, C, kH, kW, H_out, W_out):
         ``cols[n, c, i, j, y, x] = xp[n, c, y*sH + i*dH, x*sW + j*dW]``; reshape it to
         (N, C·kH·kW, H_out·W_out) for the matrix product.
 
@@ -124,15 +125,19 @@ def col2im(
 
     Parameters
     ----------
-    cols : ndarray, shape (N, C, kH, kW, H_out, W_out)
-    padded_hw : pair of int
+    cols : ndarray
+        Columns of shape (N, C, kH, kW, H_out, W_out).
+    padded_hw : tuple of int
         Height and width (Hp, Wp) of the padded image to rebuild.
-    out : ndarray, shape (N, C, Hp, Wp), optional
-        Where to write (its contents are overwritten).
+    stride, dilation : tuple of int
+        Window geometry (pairs).
+    out : ndarray, optional
+        Where to write, shape (N, C, Hp, Wp) (its contents are overwritten).
 
     Returns
     -------
-    ndarray, shape (N, C, Hp, Wp)
+    ndarray
+        The image, shape (N, C, Hp, Wp).
 
     >>> cols = np.ones((1, 1, 2, 2, 2, 2))
     >>> col2im(cols, (3, 3), (1, 1), (1, 1))[0, 0]

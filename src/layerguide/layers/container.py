@@ -29,17 +29,17 @@ class Flatten(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.Flatten.html.
 
+    Shape
+    -----
+    - Input: ``(*, S_start, …, S_end, *)``
+    - Output: ``(*, S_start × … × S_end, *)``
+
     Parameters
     ----------
     start_dim : int, default 1
         First axis to merge (the batch axis 0 is kept by default).
     end_dim : int, default -1
         Last axis to merge (negative counts from the end).
-
-    Shape
-    -----
-    - Input: (*, S_start, …, S_end, *)
-    - Output: (*, S_start × … × S_end, *)
 
     Examples
     --------
@@ -97,15 +97,15 @@ class Sequential(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.Sequential.html.
 
-    Attributes
-    ----------
-    layers : list of Module
-        The layers, in order. A Sequential is also iterable and indexable.
-
     Shape
     -----
     - Input: whatever the first layer takes.
     - Output: whatever the last layer returns.
+
+    Attributes
+    ----------
+    layers : list of Module
+        The layers, in order. A Sequential is also iterable and indexable.
 
     Examples
     --------

@@ -41,6 +41,12 @@ class Conv2d(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html.
 
+    Shape
+    -----
+    - Input: (N, C_in, H, W)
+    - Output: (N, C_out, H_out, W_out) with
+      ``H_out = floor((H + 2·padding - dilation·(kH - 1) - 1) / stride) + 1`` (same for W).
+
     Parameters
     ----------
     in_channels : int
@@ -61,7 +67,7 @@ class Conv2d(Module):
         Add a learned bias per output channel.
     dtype : dtype, default float32
         dtype of the parameters.
-    rng : numpy Generator or int, optional
+    rng : numpy.random.Generator or int, optional
         Source of the initial weights (default: the generator set by ``manual_seed``).
 
     Attributes
@@ -72,12 +78,6 @@ class Conv2d(Module):
         Shape (C_out,), same initialisation.
     kernel_size, stride, padding, dilation : (int, int)
         Stored as pairs, like torch.
-
-    Shape
-    -----
-    - Input: (N, C_in, H, W)
-    - Output: (N, C_out, H_out, W_out) with
-      ``H_out = floor((H + 2·padding - dilation·(kH - 1) - 1) / stride) + 1`` (same for W).
 
     Examples
     --------

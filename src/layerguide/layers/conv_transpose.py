@@ -36,6 +36,12 @@ class ConvTranspose2d(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.ConvTranspose2d.html.
 
+    Shape
+    -----
+    - Input: (N, C_in, H, W)
+    - Output: (N, C_out, H_out, W_out) with
+      ``H_out = (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1``.
+
     Parameters
     ----------
     in_channels, out_channels : int
@@ -49,7 +55,7 @@ class ConvTranspose2d(Module):
     bias : bool, default True
     dilation : int or (int, int), default 1
     dtype : dtype, default float32
-    rng : numpy Generator or int, optional
+    rng : numpy.random.Generator or int, optional
 
     Attributes
     ----------
@@ -59,12 +65,6 @@ class ConvTranspose2d(Module):
     bias : Parameter or None
         Shape (C_out,).
     kernel_size, stride, padding, output_padding, dilation : (int, int)
-
-    Shape
-    -----
-    - Input: (N, C_in, H, W)
-    - Output: (N, C_out, H_out, W_out) with
-      ``H_out = (H - 1)·stride - 2·padding + dilation·(kH - 1) + output_padding + 1``.
 
     Examples
     --------

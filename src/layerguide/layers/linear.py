@@ -29,6 +29,11 @@ class Linear(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.Linear.html.
 
+    Shape
+    -----
+    - Input: ``(*, in_features)`` — any number of leading axes.
+    - Output: ``(*, out_features)``.
+
     Parameters
     ----------
     in_features : int
@@ -39,7 +44,7 @@ class Linear(Module):
         Add a learned bias to every output.
     dtype : dtype, default float32
         dtype of the parameters.
-    rng : numpy Generator or int, optional
+    rng : numpy.random.Generator or int, optional
         Source of the initial weights (default: the generator set by ``manual_seed``).
 
     Attributes
@@ -48,11 +53,6 @@ class Linear(Module):
         Shape (out_features, in_features), initialised U(-1/sqrt(in), +1/sqrt(in)).
     bias : Parameter or None
         Shape (out_features,), same initialisation.
-
-    Shape
-    -----
-    - Input: (*, in_features) — any number of leading axes.
-    - Output: (*, out_features).
 
     Examples
     --------

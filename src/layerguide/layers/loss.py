@@ -9,13 +9,19 @@ from numpy.typing import NDArray
 
 from layerguide.layers._base import Cache, LayerStateError, LayerValueError, check_array
 
-__all__ = ["BCELoss", "MSELoss"]
+__all__ = ["BCELoss", "Loss", "MSELoss"]
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-class _Loss:
-    """Shared protocol: ``loss(output, target)`` then ``loss.backward()`` → d loss / d output."""
+class Loss:
+    """Base of the losses: ``loss(output, target)``, then ``loss.backward()`` → d loss / d output.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
+        Average the per-element losses, add them up, or return them all.
+    """
 
     def __init__(self, reduction: str = "mean") -> None:
         name = type(self).__name__
@@ -80,19 +86,19 @@ class _Loss:
         return self._cache.values
 
 
-class MSELoss(_Loss):
+class MSELoss(Loss):
     """Mean squared error ``mean((output - target)²)``, like ``torch.nn.MSELoss``.
 
     See https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html.
-
-    Parameters
-    ----------
-    reduction : {"mean", "sum", "none"}, default "mean"
 
     Shape
     -----
     - output, target: any shape, the same for both.
     - Result: a 0-d array (or the input shape with ``reduction="none"``).
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
 
     Examples
     --------
@@ -115,7 +121,7 @@ class MSELoss(_Loss):
         return (2 * diff * self._grad_scale(grad_out, diff.shape, diff.dtype)).astype(diff.dtype)
 
 
-class BCELoss(_Loss):
+class BCELoss(Loss):
     """Binary cross-entropy ``-mean(t·log(o) + (1 - t)·log(1 - o))``, like ``torch.nn.BCELoss``.
 
     ``output`` must be probabilities in [0, 1] (for example after :class:`Sigmoid`). As in
@@ -123,14 +129,14 @@ class BCELoss(_Loss):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html.
 
-    Parameters
-    ----------
-    reduction : {"mean", "sum", "none"}, default "mean"
-
     Shape
     -----
     - output, target: any shape, the same for both; values in [0, 1].
     - Result: a 0-d array (or the input shape with ``reduction="none"``).
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
 
     Examples
     --------

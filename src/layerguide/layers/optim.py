@@ -24,7 +24,7 @@ class SGD:
 
     Parameters
     ----------
-    params : iterable of Parameter
+    params : list of Parameter
         Usually ``model.parameters()``.
     lr : float
         Learning rate (> 0).

@@ -62,6 +62,13 @@ class MaxPool2d(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html.
 
+    Shape
+    -----
+    - Input: (N, C, H, W)
+    - Output: (N, C, H_out, W_out) with
+      ``H_out = floor((H + 2·padding - dilation·(k - 1) - 1) / stride) + 1``;
+      indices have the same shape (int64).
+
     Parameters
     ----------
     kernel_size : int or (int, int)
@@ -79,13 +86,6 @@ class MaxPool2d(Module):
     ----------
     kernel_size, stride, padding, dilation : (int, int)
         Stored as pairs.
-
-    Shape
-    -----
-    - Input: (N, C, H, W)
-    - Output: (N, C, H_out, W_out) with
-      ``H_out = floor((H + 2·padding - dilation·(k - 1) - 1) / stride) + 1``;
-      indices have the same shape (int64).
 
     Examples
     --------
@@ -216,18 +216,18 @@ class MaxUnpool2d(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html.
 
+    Shape
+    -----
+    - Input and indices: (N, C, H, W)
+    - Output: (N, C, H_out, W_out) with ``H_out = (H - 1)·stride - 2·padding + kernel_size``,
+      or ``output_size`` when given (needed when the pooled size was rounded down).
+
     Parameters
     ----------
     kernel_size : int or (int, int)
     stride : int or (int, int), optional
         Default ``kernel_size``.
     padding : int or (int, int), default 0
-
-    Shape
-    -----
-    - Input and indices: (N, C, H, W)
-    - Output: (N, C, H_out, W_out) with ``H_out = (H - 1)·stride - 2·padding + kernel_size``,
-      or ``output_size`` when given (needed when the pooled size was rounded down).
 
     Examples
     --------

@@ -33,6 +33,11 @@ class Upsample(Module):
 
     See https://pytorch.org/docs/stable/generated/torch.nn.Upsample.html.
 
+    Shape
+    -----
+    - Input: (N, C, H, W)
+    - Output: (N, C, H·s_H, W·s_W)
+
     Parameters
     ----------
     scale_factor : int or (int, int)
@@ -43,11 +48,6 @@ class Upsample(Module):
     ----------
     scale_factor : (int, int)
     mode : str
-
-    Shape
-    -----
-    - Input: (N, C, H, W)
-    - Output: (N, C, H·s_H, W·s_W)
 
     Examples
     --------
