@@ -23,7 +23,7 @@ class TraceError(LayerguideError, RuntimeError):
         The rows traced before the failure (``trace.rows``), with their totals.
     name, kind : str
         The module (or op) that failed.
-    input_shapes : tuple of tuples
+    input_shapes : tuple of tuple
         The shapes it was given.
     original : BaseException
         What the model raised (also chained as ``__cause__``).
