@@ -77,3 +77,29 @@ def test_int_inputs_with_dtype() -> None:
     t = trace(nn.Embedding(10, 3), (2, 5), dtype=torch.long)
     assert t.rows[0].output_shape == (2, 5, 3)
     assert t.rows[0].param_formula == "10×3 = 30"
+
+
+def test_trace_error_raised_by_a_container_itself() -> None:
+    class Picky(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())
+
+        def forward(self, x):
+            y = self.body(x)
+            if y.shape[-1] < 8:
+                raise ValueError(f"Picky: feature map too small, got width {y.shape[-1]}")
+            return y
+
+    with pytest.raises(TraceError) as info:
+        trace(nn.Sequential(Picky()), (1, 1, 6, 6))
+    err = info.value
+    assert (err.name, err.kind, err.input_shape) == ("0", "Picky", (1, 1, 6, 6))
+    assert [r.name for r in err.rows] == ["0.body.0", "0.body.1"]
+    assert "feature map too small, got width 4" in str(err)
+
+
+def test_input_dtype_follows_the_model() -> None:
+    t = trace(nn.Conv2d(1, 2, 3).half(), (1, 1, 5, 5))
+    assert t.dtype == "float16"
+    assert "Input size as float16: 50 B" in str(t)

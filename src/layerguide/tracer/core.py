@@ -53,7 +53,9 @@ def trace(model: Any, input_size: Any, *, dtype: Any = None, lang: str = "en") -
         Shape of the input, batch axis included, e.g. ``(1, 3, 224, 224)``; a list of
         shapes for a model that takes several inputs.
     dtype : torch.dtype, optional
-        Input dtype for a torch model (default ``torch.float32``).
+        Input dtype for a torch model; by default that of its first floating-point
+        parameter (``torch.float32`` when it has none). Pass ``torch.long`` for
+        token ids.
     lang : {"en", "ko"}
         Language of the table headers.
 
@@ -89,7 +91,10 @@ def trace(model: Any, input_size: Any, *, dtype: Any = None, lang: str = "en") -
     if isinstance(model, torch.nn.Module):
         from layerguide.tracer.torch_engine import trace_module
 
-        return trace_module(model, None, shapes, dtype or torch.float32, lang)
+        if dtype is None:  # follow the model: a float16 model gets a float16 input
+            floats = (p.dtype for p in model.parameters() if p.is_floating_point())
+            dtype = next(floats, torch.float32)
+        return trace_module(model, None, shapes, dtype, lang)
     if hasattr(model, "output_shape"):
         from layerguide.tracer.numpy_engine import trace_layers
 
