@@ -13,9 +13,16 @@ median ratio of the six Conv2d cases of issue 3. Benchmarks never assert.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
+
+if __name__ == "__main__" and "--threads" in sys.argv:  # must happen before numpy loads BLAS
+    _n = sys.argv[sys.argv.index("--threads") + 1]
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = _n
 
 import numpy as np
 import torch
@@ -104,7 +111,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="timed runs per case (max)")
     parser.add_argument("--budget", type=float, default=3.0, help="seconds per case (soft cap)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="BLAS and torch threads (default: libraries' own)"
+    )
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
     print(
         f"numpy {np.__version__}, torch {torch.__version__}, torch threads {torch.get_num_threads()}"

@@ -280,3 +280,24 @@ def test_sgd_matches_torch():
         t_opt.step()
     for o, t in zip(ours.parameters(), t_params, strict=True):
         np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-7, atol=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=small, c=small, h=size, w=size, k=pairs(st.integers(1, 3)), s=pairs(stride),
+       p=pairs(st.integers(0, 1)), special=st.sampled_from([None, "nan", "-inf", "all -inf"]),
+       seed=seeds)  # fmt: skip
+def test_maxpool2d_ties_nan_and_inf(parity, n, c, h, w, k, s, p, special, seed):
+    """Small integers make many ties (the first maximum in reading order wins, as in torch);
+    NaN wins and the last NaN of a window is the index; -inf never beats a real value."""
+    assume(all(pi <= ki // 2 and ki <= m + 2 * pi for pi, ki, m in zip(p, k, (h, w), strict=True)))
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-2, 3, (n, c, h, w)).astype(np.float64)
+    if special == "nan":
+        x[rng.random(x.shape) < 0.2] = np.nan
+    elif special == "-inf":
+        x[rng.random(x.shape) < 0.5] = -np.inf
+    elif special == "all -inf":
+        x[:] = -np.inf
+    ours = MaxPool2d(k, s, p, return_indices=True)
+    y = parity(ours, torch.nn.MaxPool2d(k, s, p, return_indices=True), x, seed=seed)
+    assert y.shape == ours.output_shape(x.shape)

@@ -153,48 +153,140 @@ class MaxPool2d(Module):
         out_shape = self.output_shape(x.shape)
         ho, wo = out_shape[2:]
         h, w = x.shape[2:]
+        kh, kw = self.kernel_size
+        # The input split by stride phase, so that every tap reads contiguous rows.
+        phases = _split_phases(x, self.stride)  # (N, C, sH, sW, ceil(H/sH), ceil(W/sW))
+        taps = self._taps(h, w, ho, wo)
+        best = np.full(out_shape, -np.inf, dtype=x.dtype)  # (N, C, H_out, W_out)
+        for _, out_block, in_block in taps:
+            b = best[(..., *out_block)]
+            np.maximum(b, phases[(..., *in_block)], out=b)  # NaN wins, as in torch
+        # Which tap won: the first one (in reading order) that holds the maximum, as in
+        # torch — so walk the taps backwards and let earlier ones overwrite later ones.
+        n_taps = kh * kw
+        arg = np.full(out_shape, n_taps, dtype=np.uint8 if n_taps < 255 else np.int32)
+        for t, out_block, in_block in reversed(taps):
+            _set_where(
+                arg[(..., *out_block)], t, phases[(..., *in_block)] == best[(..., *out_block)]
+            )
+        if np.isnan(best).any():  # torch keeps the *last* NaN of a window
+            for t, out_block, in_block in taps:
+                _set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
+        self._cache.save(arg=arg, taps=taps, in_shape=x.shape, out_shape=out_shape)
+        if not self.return_indices:
+            return best
+        return best, self._indices(arg, h, w, ho, wo)
+
+    def _taps(self, h: int, w: int, ho: int, wo: int) -> list[tuple[int, Any, Any]]:
+        """For every tap (i, j) of the window: the output block where it lies inside the
+        image (a rectangle) and where it reads in the stride-phase layout."""
         (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
             self.kernel_size,
             self.stride,
             self.padding,
             self.dilation,
         )
-        # Start like torch: max = -inf, index = first position inside the image.
-        best = np.full(out_shape, -np.inf, dtype=x.dtype)  # (N, C, H_out, W_out)
-        first = _first_valid(ho, sh, ph, dh)[:, None] * w + _first_valid(wo, sw, pw, dw)
-        idx = np.broadcast_to(first, out_shape).copy()  # (N, C, H_out, W_out), int64
-        rows_out, cols_out = np.arange(ho) * sh - ph, np.arange(wo) * sw - pw
-        update = np.empty(out_shape, dtype=bool)
+        taps = []
         for i in range(kh):
-            r = rows_out + i * dh  # input row read by tap i, per output row
-            r_ok = np.flatnonzero((r >= 0) & (r < h))
-            if r_ok.size == 0:
-                continue
+            rows = _valid_block(h, ho, sh, i * dh - ph)
             for j in range(kw):
-                q = cols_out + j * dw
-                q_ok = np.flatnonzero((q >= 0) & (q < w))
-                if q_ok.size == 0:
+                cols = _valid_block(w, wo, sw, j * dw - pw)
+                if rows is None or cols is None:
                     continue
-                # The output block where tap (i, j) lies inside the image is a rectangle.
-                o_r = slice(r_ok[0], r_ok[-1] + 1)
-                o_c = slice(q_ok[0], q_ok[-1] + 1)
-                i_r = slice(r[r_ok[0]], r[r_ok[-1]] + 1, sh)
-                i_c = slice(q[q_ok[0]], q[q_ok[-1]] + 1, sw)
-                v = x[:, :, i_r, i_c]  # (N, C, rows, cols)
-                b = best[:, :, o_r, o_c]
-                u = update[:, :, o_r, o_c]
-                np.greater(v, b, out=u)
-                u |= np.isnan(v)  # NaN wins, as in torch
-                np.copyto(b, v, where=u)
-                tap = r[o_r, None] * w + q[None, o_c]  # (rows, cols) flat input index
-                np.copyto(idx[:, :, o_r, o_c], tap, where=u)
-        self._cache.save(idx=idx, in_shape=x.shape, out_shape=out_shape)
-        return (best, idx) if self.return_indices else best
+                (o_r, phase_r, q_r), (o_c, phase_c, q_c) = rows, cols
+                taps.append((i * kw + j, (o_r, o_c), (phase_r, phase_c, q_r, q_c)))
+        return taps
+
+    def _indices(
+        self, arg: NDArray[np.integer], h: int, w: int, ho: int, wo: int
+    ) -> NDArray[np.int64]:
+        """torch's indices: the flat position ``row * W + col`` of each maximum in its plane."""
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+        )
+        corner = (np.arange(ho) * sh - ph)[:, None] * w + (np.arange(wo) * sw - pw)
+        offset = np.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)] + [0])
+        idx = corner + offset[arg]  # (N, C, H_out, W_out), int64
+        never = arg == kh * kw  # every value was -inf: torch points at the first valid one
+        if never.any():
+            first = _first_valid(ho, sh, ph, dh)[:, None] * w + _first_valid(wo, sw, pw, dw)
+            idx = np.where(never, first, idx)
+        return idx.astype(np.int64, copy=False)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         saved = self._cache.load(grad_out)
         n, c, h, w = saved["in_shape"]
-        return scatter_to_indices(grad_out, saved["idx"], (n, c, h * w)).reshape(n, c, h, w)
+        arg = saved["arg"]
+        sh, sw = self.stride
+        hq, wq = -(-h // sh), -(-w // sw)
+        grad_phases = np.zeros((n, c, sh, sw, hq, wq), dtype=grad_out.dtype)
+        finite = bool(np.isfinite(grad_out).all())  # then g·won is exact, and much faster
+        tmp = np.empty_like(grad_out)
+        for t, out_block, in_block in saved["taps"]:
+            won = arg[(..., *out_block)] == t  # windows whose maximum is tap t
+            g, sent = grad_out[(..., *out_block)], tmp[(..., *out_block)]
+            if finite:
+                np.multiply(g, won, out=sent)
+            else:
+                np.copyto(sent, np.where(won, g, 0))
+            grad_phases[(..., *in_block)] += sent  # overlapping windows add up
+        return _merge_phases(grad_phases, (h, w))
+
+
+def _set_where(a: NDArray[np.integer], value: int, mask: NDArray[np.bool_]) -> None:
+    """``a[mask] = value`` in place, as ``a += (value - a) * mask`` — many times faster
+    than boolean indexing when the mask is dense (exact in integer arithmetic)."""
+    d = np.subtract(value, a, dtype=a.dtype)
+    d *= mask
+    a += d
+
+
+def _valid_block(n: int, n_out: int, s: int, offset: int) -> tuple[slice, int, slice] | None:
+    """Along one axis, the outputs whose tap reads row ``o·s + offset`` inside [0, n).
+
+    Returns the output slice, and where those rows sit in the stride-phase layout:
+    row ``R`` is phase ``R % s``, position ``R // s``.
+    """
+    rows = np.arange(n_out) * s + offset
+    ok = np.flatnonzero((rows >= 0) & (rows < n))
+    if ok.size == 0:
+        return None
+    first = int(rows[ok[0]])
+    return slice(ok[0], ok[-1] + 1), first % s, slice(first // s, first // s + ok.size)
+
+
+def _split_phases(x: NDArray[np.floating], stride: tuple[int, int]) -> NDArray[np.floating]:
+    """(N, C, H, W) → (N, C, sH, sW, ceil(H/sH), ceil(W/sW)): ``[a, b, y, x] = [y·sH+a, x·sW+b]``.
+
+    A window tap with stride s reads every s-th row; in this layout it reads one
+    contiguous block instead (the unused tail of a phase is left uninitialised).
+    """
+    sh, sw = stride
+    if sh == sw == 1:
+        return x[:, :, None, None]  # a view: nothing to split
+    n, c, h, w = x.shape
+    out = np.empty((n, c, sh, sw, -(-h // sh), -(-w // sw)), dtype=x.dtype)
+    for a in range(sh):
+        for b in range(sw):
+            part = x[:, :, a::sh, b::sw]
+            out[:, :, a, b, : part.shape[2], : part.shape[3]] = part
+    return out
+
+
+def _merge_phases(phases: NDArray[np.floating], hw: tuple[int, int]) -> NDArray[np.floating]:
+    """Inverse of :func:`_split_phases`."""
+    n, c, sh, sw = phases.shape[:4]
+    if sh == sw == 1:
+        return phases[:, :, 0, 0]
+    out = np.empty((n, c, *hw), dtype=phases.dtype)
+    for a in range(sh):
+        for b in range(sw):
+            part = out[:, :, a::sh, b::sw]
+            part[...] = phases[:, :, a, b, : part.shape[2], : part.shape[3]]
+    return out
 
 
 def scatter_to_indices(
