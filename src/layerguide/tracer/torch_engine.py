@@ -16,6 +16,7 @@ modified or copied), so even an 849 GB input costs nothing.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -344,6 +345,5 @@ def _result(recorder: _Recorder, inputs: Sequence[torch.Tensor], meta: bool, lan
 
 
 def _device(meta: bool) -> Any:
-    import contextlib
-
+    """Factory calls inside ``forward`` (``torch.zeros(...)``) make meta tensors too."""
     return torch.device("meta") if meta else contextlib.nullcontext()

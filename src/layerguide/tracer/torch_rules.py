@@ -25,7 +25,7 @@ from layerguide.tracer.field import (
 
 Data = list[tuple[torch.Tensor, Field]]
 
-POOLS = {"max_pool2d_with_indices", "max_pool2d", "avg_pool2d", "max_pool2d_with_indices_"}
+POOLS = {"max_pool2d_with_indices", "max_pool2d", "avg_pool2d"}
 ADAPTIVE = {"_adaptive_avg_pool2d", "adaptive_max_pool2d", "adaptive_avg_pool2d"}
 UPSAMPLE = {
     "upsample_nearest2d": 1,
