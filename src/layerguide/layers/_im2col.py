@@ -173,21 +173,26 @@ def wide_offsets(kernel: Pair, dilation: Pair, wp: int) -> list[int]:
 def im2col_wide(
     xflat: NDArray[np.floating], offsets: list[int], run: int, out: NDArray[np.floating]
 ) -> NDArray[np.floating]:
-    """Stride-1 im2col: ``out[:, :, t] = xflat[:, :, offsets[t] : offsets[t] + run]``.
+    """Stride-1 im2col: ``out[:, t] = xflat[:, :, offsets[t] : offsets[t] + run]``.
 
-    ``xflat`` is (N, C, Hp·Wp + tail), ``out`` is (N, C, kH·kW, run) with run = H_out·Wp.
+    ``xflat`` is (C, N, Hp·Wp + tail) — channels first, so that ``out``, of shape
+    (C, kH·kW, N, run) with run = H_out·Wp, is one (C·kH·kW, N·run) matrix: the whole
+    batch then goes through a single matrix product.
     """
     for t, off in enumerate(offsets):
-        out[:, :, t] = xflat[:, :, off : off + run]  # (N, C, H_out·Wp)
+        out[:, t] = xflat[:, :, off : off + run]  # (C, N, H_out·Wp)
     return out
 
 
 def col2im_wide(
     cols: NDArray[np.floating], offsets: list[int], out: NDArray[np.floating]
 ) -> NDArray[np.floating]:
-    """Adjoint of :func:`im2col_wide`: add every run back where it was read from."""
+    """Adjoint of :func:`im2col_wide`: add every run back where it was read from.
+
+    ``cols`` is (C, kH·kW, N, run); ``out`` is (C, N, Hp·Wp + tail) and is overwritten.
+    """
     run = cols.shape[-1]
     out.fill(0)
     for t, off in enumerate(offsets):
-        out[:, :, off : off + run] += cols[:, :, t]  # (N, C, H_out·Wp)
+        out[:, :, off : off + run] += cols[:, t]  # (C, N, H_out·Wp)
     return out

@@ -182,27 +182,28 @@ class Conv2d(Module):
     ) -> NDArray[np.floating]:
         # Same product as the strided path, on "wide" rows of Wp = W + 2p values
         # (see _im2col.im2col_wide); the Wp - W_out extra columns are dropped at the end.
+        # Channels come first, so the whole batch is ONE matrix product.
         n, c_in, h, w = x.shape
         c_out = w2.shape[0]
         kh, kw = self.kernel_size
         (ph, pw), dw = self.padding, self.dilation[1]
         hp, wp = h + 2 * ph, w + 2 * pw
         tail = (kw - 1) * dw  # the last run reads this far past the plane
-        xflat = self._work.zeros_once("xflat", (n, c_in, hp * wp + tail), x.dtype)
-        plane = xflat[:, :, : hp * wp].reshape(n, c_in, hp, wp)
-        plane[:, :, ph : ph + h, pw : pw + w] = x  # (N, C_in, Hp, Wp)
+        xflat = self._work.zeros_once("xflat", (c_in, n, hp * wp + tail), x.dtype)
+        plane = xflat[:, :, : hp * wp].reshape(c_in, n, hp, wp)
+        plane[:, :, ph : ph + h, pw : pw + w] = x.transpose(1, 0, 2, 3)  # (C_in, N, Hp, Wp)
         offsets = wide_offsets(self.kernel_size, self.dilation, wp)
         run = ho * wp
-        cols = self._work.get("cols", (n, c_in, kh * kw, run), x.dtype)
+        cols = self._work.get("cols", (c_in, kh * kw, n, run), x.dtype)
         im2col_wide(xflat, offsets, run, cols)
-        cols2 = cols.reshape(n, c_in * kh * kw, run)  # (N, K, H_out·Wp)
-        wide = np.matmul(w2, cols2).reshape(n, c_out, ho, wp)  # (N, C_out, H_out, Wp)
+        cols2 = cols.reshape(c_in * kh * kw, n * run)  # (K, N·H_out·Wp)
+        wide = (w2 @ cols2).reshape(c_out, n, ho, wp)  # (C_out, N, H_out, Wp)
         out = np.empty((n, c_out, ho, wo), x.dtype)
+        kept = wide[..., :wo].transpose(1, 0, 2, 3)  # drop the wrapped-around columns
         if self.bias is not None:
-            bias = self.bias.data.astype(x.dtype, copy=False)[:, None, None]
-            np.add(wide[..., :wo], bias, out=out)  # drop the wrapped-around columns
+            np.add(kept, self.bias.data.astype(x.dtype, copy=False)[:, None, None], out=out)
         else:
-            out[...] = wide[..., :wo]
+            out[...] = kept
         self._cache.save(
             cols=cols2,
             in_shape=x.shape,
@@ -221,27 +222,27 @@ class Conv2d(Module):
             self.bias.accumulate(g.sum(axis=(0, 2, 3)))  # (C_out,)
         kh, kw = self.kernel_size
         ph, pw = self.padding
-        stride1 = "offsets" in saved
-        if stride1:
-            wp = w + 2 * pw
-            # The wrapped-around columns get no gradient (zeros, written once).
-            gwide = self._work.zeros_once("gwide", (n, c_out, ho, wp), cols.dtype)
-            gwide[..., :wo] = g
-            g2 = gwide.reshape(n, c_out, ho * wp)  # (N, C_out, H_out·Wp)
-        else:
+        w2 = self.weight.data.reshape(c_out, -1).astype(cols.dtype, copy=False)  # (C_out, K)
+        if "offsets" not in saved:  # strided path: cols is (N, K, L)
             g2 = g.reshape(n, c_out, ho * wo)  # (N, C_out, L)
-        grad_w = np.matmul(g2, cols.transpose(0, 2, 1)).sum(axis=0)  # (C_out, K)
-        self.weight.accumulate(grad_w.reshape(self.weight.shape))
-        w2 = self.weight.data.reshape(c_out, -1).astype(cols.dtype, copy=False)
-        gcols = self._work.get("gcols", cols.shape, cols.dtype)
-        np.matmul(w2.T, g2, out=gcols)  # (N, K, L)
-        if stride1:
-            hp, wp = h + 2 * ph, w + 2 * pw
-            gflat = self._work.get("gflat", (n, c_in, saved["flat_len"]), cols.dtype)
-            col2im_wide(gcols.reshape(n, c_in, kh * kw, -1), saved["offsets"], gflat)
-            gxp = gflat[:, :, : hp * wp].reshape(n, c_in, hp, wp)
-        else:
+            grad_w = np.matmul(g2, cols.transpose(0, 2, 1)).sum(axis=0)  # (C_out, K)
+            self.weight.accumulate(grad_w.reshape(self.weight.shape))
+            gcols = self._work.get("gcols", cols.shape, cols.dtype)
+            np.matmul(w2.T, g2, out=gcols)  # (N, K, L)
             gxp = self._work.get("gxp", (n, c_in, *saved["padded_hw"]), cols.dtype)
             col2im(gcols.reshape(n, c_in, kh, kw, ho, wo), saved["padded_hw"], self.stride,
                    self.dilation, out=gxp)  # fmt: skip
-        return gxp[:, :, ph : ph + h, pw : pw + w].copy()  # (N, C_in, H, W)
+            return gxp[:, :, ph : ph + h, pw : pw + w].copy()  # (N, C_in, H, W)
+        # stride-1 path: cols is (K, N·H_out·Wp), channels first
+        hp, wp = h + 2 * ph, w + 2 * pw
+        # The wrapped-around columns get no gradient (zeros, written once).
+        gwide = self._work.zeros_once("gwide", (c_out, n, ho, wp), cols.dtype)
+        gwide[..., :wo] = g.transpose(1, 0, 2, 3)
+        gw2 = gwide.reshape(c_out, n * ho * wp)  # (C_out, N·H_out·Wp)
+        self.weight.accumulate((gw2 @ cols.T).reshape(self.weight.shape))  # (C_out, K)
+        gcols = self._work.get("gcols", cols.shape, cols.dtype)
+        np.matmul(w2.T, gw2, out=gcols)  # (K, N·H_out·Wp)
+        gflat = self._work.get("gflat", (c_in, n, saved["flat_len"]), cols.dtype)
+        col2im_wide(gcols.reshape(c_in, kh * kw, n, ho * wp), saved["offsets"], gflat)
+        gxp = gflat[:, :, : hp * wp].reshape(c_in, n, hp, wp)  # (C_in, N, Hp, Wp)
+        return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()  # (N, C_in, H, W)
