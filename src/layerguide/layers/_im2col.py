@@ -107,10 +107,19 @@ def im2col(
     kh, kw = kernel
     if out is None:
         out = np.empty((n, c, kh, kw, *out_hw), xp.dtype)
+    if kh * kw <= stride[0] * stride[1]:  # stride 1, or windows that barely overlap
+        for i in range(kh):
+            for j in range(kw):
+                rows, cols = _window_slices(i, j, out_hw, stride, dilation)
+                out[:, :, i, j] = xp[:, :, rows, cols]  # (N, C, H_out, W_out)
+        return out
+    # With a stride, tap (i, j) reads every s-th row and column. When there are more taps
+    # than stride phases, split the input by phase once; every tap then reads one
+    # contiguous block of a phase.
+    phases = split_phases(xp, stride)  # (N, C, sH, sW, ceil(Hp/sH), ceil(Wp/sW))
     for i in range(kh):
         for j in range(kw):
-            rows, cols = _window_slices(i, j, out_hw, stride, dilation)
-            out[:, :, i, j] = xp[:, :, rows, cols]  # (N, C, H_out, W_out)
+            out[:, :, i, j] = phases[(..., *_phase_block(i, j, out_hw, stride, dilation))]
     return out
 
 
@@ -148,11 +157,60 @@ def col2im(
     n, c, kh, kw, ho, wo = cols.shape
     if out is None:
         out = np.empty((n, c, *padded_hw), cols.dtype)
-    out.fill(0)
+    if stride == (1, 1):
+        out.fill(0)
+        for i in range(kh):
+            for j in range(kw):
+                rows, cs = _window_slices(i, j, (ho, wo), stride, dilation)
+                out[:, :, rows, cs] += cols[:, :, i, j]  # (N, C, H_out, W_out)
+        return out
+    sh, sw = stride
+    phases = np.zeros((n, c, sh, sw, -(-padded_hw[0] // sh), -(-padded_hw[1] // sw)), cols.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows, cs = _window_slices(i, j, (ho, wo), stride, dilation)
-            out[:, :, rows, cs] += cols[:, :, i, j]  # (N, C, H_out, W_out)
+            phases[(..., *_phase_block(i, j, (ho, wo), stride, dilation))] += cols[:, :, i, j]
+    return merge_phases(phases, padded_hw, out=out)
+
+
+def _phase_block(
+    i: int, j: int, out_hw: Pair, stride: Pair, dilation: Pair
+) -> tuple[int, int, slice, slice]:
+    """Where tap (i, j) reads in the stride-phase layout: row ``y·s + i·d`` is phase
+    ``(i·d) % s``, position ``y + (i·d) // s``."""
+    (ho, wo), (sh, sw), (dh, dw) = out_hw, stride, dilation
+    r, q = i * dh, j * dw
+    return r % sh, q % sw, slice(r // sh, r // sh + ho), slice(q // sw, q // sw + wo)
+
+
+def split_phases(x: NDArray[np.floating], stride: Pair) -> NDArray[np.floating]:
+    """(N, C, H, W) → (N, C, sH, sW, ceil(H/sH), ceil(W/sW)): ``[a, b, y, x] = [y·sH+a, x·sW+b]``.
+
+    A window tap with stride s reads every s-th row; in this layout it reads one
+    contiguous block instead. The unused tail of a short phase is left uninitialised.
+    """
+    sh, sw = stride
+    if sh == sw == 1:
+        return x[:, :, None, None]  # a view: nothing to split
+    n, c, h, w = x.shape
+    out = np.empty((n, c, sh, sw, -(-h // sh), -(-w // sw)), dtype=x.dtype)
+    for a in range(min(sh, h)):
+        for b in range(min(sw, w)):
+            part = x[:, :, a::sh, b::sw]
+            out[:, :, a, b, : part.shape[2], : part.shape[3]] = part
+    return out
+
+
+def merge_phases(
+    phases: NDArray[np.floating], hw: Pair, out: NDArray[np.floating] | None = None
+) -> NDArray[np.floating]:
+    """Inverse of :func:`split_phases`: back to (N, C, H, W)."""
+    n, c, sh, sw = phases.shape[:4]
+    if out is None:
+        out = np.empty((n, c, *hw), dtype=phases.dtype)
+    for a in range(min(sh, hw[0])):
+        for b in range(min(sw, hw[1])):
+            part = out[:, :, a::sh, b::sw]
+            part[...] = phases[:, :, a, b, : part.shape[2], : part.shape[3]]
     return out
 
 

@@ -169,43 +169,47 @@ class ConvTranspose2d(Module):
         return (hw[0], hw[1])
 
     def forward(self, x: Any) -> NDArray[np.floating]:
+        # Channels first, (C, N, …): then the whole batch is one matrix product.
         x = check_array(type(self).__name__, x)
         n, c_out, ho, wo = out_shape = self.output_shape(x.shape)
         c_in, h, w = x.shape[1:]
         kh, kw = self.kernel_size
         ph, pw = self.padding
-        x2 = x.reshape(n, c_in, h * w)  # (N, C_in, L)
+        x_cn = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(c_in, n * h * w)
         w2 = self.weight.data.reshape(c_in, -1).astype(x.dtype, copy=False)  # (C_in, K)
-        cols = self._work.get("cols", (n, c_out * kh * kw, h * w), x.dtype)
-        np.matmul(w2.T, x2, out=cols)  # (N, C_out·kH·kW, L): one stamp per input value
+        cols = self._work.get("cols", (c_out * kh * kw, n * h * w), x.dtype)
+        np.matmul(w2.T, x_cn, out=cols)  # (C_out·kH·kW, N·H·W): one stamp per input value
+        stamps = cols.reshape(c_out, kh, kw, n, h, w).transpose(0, 3, 1, 2, 4, 5)
         buf_hw = self._buffer_hw((h, w), (ho, wo))
-        full = col2im(
-            cols.reshape(n, c_out, kh, kw, h, w), buf_hw, self.stride, self.dilation
-        )  # (N, C_out, H_buf, W_buf): the stamps added up
-        out = full[:, :, ph : ph + ho, pw : pw + wo].copy()  # crop `padding` on each side
+        full = self._work.get("full", (c_out, n, *buf_hw), x.dtype)
+        col2im(stamps, buf_hw, self.stride, self.dilation, out=full)  # (C_out, N, H_buf, W_buf)
+        kept = full[:, :, ph : ph + ho, pw : pw + wo].transpose(1, 0, 2, 3)  # crop `padding`
+        out = np.empty(out_shape, x.dtype)  # (N, C_out, H_out, W_out)
         if self.bias is not None:
-            out += self.bias.data.astype(x.dtype, copy=False)[:, None, None]
-        self._cache.save(x2=x2, in_shape=x.shape, buf_hw=buf_hw, out_shape=out_shape)
+            np.add(kept, self.bias.data.astype(x.dtype, copy=False)[:, None, None], out=out)
+        else:
+            out[...] = kept
+        self._cache.save(x_cn=x_cn, in_shape=x.shape, buf_hw=buf_hw, out_shape=out_shape)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         saved = self._cache.load(grad_out)
-        x2, (n, c_in, h, w) = saved["x2"], saved["in_shape"]
+        x_cn, (n, c_in, h, w) = saved["x_cn"], saved["in_shape"]
         _, c_out, ho, wo = saved["out_shape"]
         kh, kw = self.kernel_size
         ph, pw = self.padding
-        g = grad_out.astype(x2.dtype, copy=False)
+        g = grad_out.astype(x_cn.dtype, copy=False)
         if self.bias is not None:
             self.bias.accumulate(g.sum(axis=(0, 2, 3)))  # (C_out,)
-        # Un-crop: grad_out sits at offset `padding` inside the uncropped buffer.
-        buf_shape = (n, c_out, *saved["buf_hw"])
-        gbuf = self._work.get("gbuf", buf_shape, g.dtype)
-        gbuf.fill(0)
-        gbuf[:, :, ph : ph + ho, pw : pw + wo] = g
-        gcols = self._work.get("gcols", (n, c_out, kh, kw, h, w), g.dtype)
-        im2col(gbuf, self.kernel_size, self.stride, self.dilation, (h, w), out=gcols)
-        gcols2 = gcols.reshape(n, c_out * kh * kw, h * w)  # (N, K, L)
-        grad_w = np.matmul(x2, gcols2.transpose(0, 2, 1)).sum(axis=0)  # (C_in, K)
-        self.weight.accumulate(grad_w.reshape(self.weight.shape))
+        # Un-crop: grad_out sits at offset `padding` inside the uncropped buffer, whose
+        # border stays zero (written once).
+        gbuf = self._work.zeros_once("gbuf", (c_out, n, *saved["buf_hw"]), g.dtype)
+        gbuf[:, :, ph : ph + ho, pw : pw + wo] = g.transpose(1, 0, 2, 3)  # (C_out, N, …)
+        gcols = self._work.get("gcols", (c_out, kh, kw, n, h, w), g.dtype)
+        im2col(gbuf, self.kernel_size, self.stride, self.dilation, (h, w),
+               out=gcols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
+        gcols2 = gcols.reshape(c_out * kh * kw, n * h * w)  # (K, N·H·W)
+        self.weight.accumulate((x_cn @ gcols2.T).reshape(self.weight.shape))  # (C_in, K)
         w2 = self.weight.data.reshape(c_in, -1).astype(g.dtype, copy=False)  # (C_in, K)
-        return np.matmul(w2, gcols2).reshape(n, c_in, h, w)  # (N, C_in, H, W)
+        grad_cn = (w2 @ gcols2).reshape(c_in, n, h, w)  # (C_in, N, H, W)
+        return grad_cn.transpose(1, 0, 2, 3).copy()  # (N, C_in, H, W)

@@ -19,6 +19,7 @@ from layerguide.layers._base import (
     conv_out_size,
     pair,
 )
+from layerguide.layers._im2col import merge_phases, split_phases
 
 __all__ = ["MaxPool2d", "MaxUnpool2d"]
 
@@ -155,7 +156,7 @@ class MaxPool2d(Module):
         h, w = x.shape[2:]
         kh, kw = self.kernel_size
         # The input split by stride phase, so that every tap reads contiguous rows.
-        phases = _split_phases(x, self.stride)  # (N, C, sH, sW, ceil(H/sH), ceil(W/sW))
+        phases = split_phases(x, self.stride)  # (N, C, sH, sW, ceil(H/sH), ceil(W/sW))
         taps = self._taps(h, w, ho, wo)
         best = np.full(out_shape, -np.inf, dtype=x.dtype)  # (N, C, H_out, W_out)
         for _, out_block, in_block in taps:
@@ -233,7 +234,7 @@ class MaxPool2d(Module):
             else:
                 np.copyto(sent, np.where(won, g, 0))
             grad_phases[(..., *in_block)] += sent  # overlapping windows add up
-        return _merge_phases(grad_phases, (h, w))
+        return merge_phases(grad_phases, (h, w))
 
 
 def _set_where(a: NDArray[np.integer], value: int, mask: NDArray[np.bool_]) -> None:
@@ -256,48 +257,6 @@ def _valid_block(n: int, n_out: int, s: int, offset: int) -> tuple[slice, int, s
         return None
     first = int(rows[ok[0]])
     return slice(ok[0], ok[-1] + 1), first % s, slice(first // s, first // s + ok.size)
-
-
-def _split_phases(x: NDArray[np.floating], stride: tuple[int, int]) -> NDArray[np.floating]:
-    """(N, C, H, W) → (N, C, sH, sW, ceil(H/sH), ceil(W/sW)): ``[a, b, y, x] = [y·sH+a, x·sW+b]``.
-
-    A window tap with stride s reads every s-th row; in this layout it reads one
-    contiguous block instead (the unused tail of a phase is left uninitialised).
-    """
-    sh, sw = stride
-    if sh == sw == 1:
-        return x[:, :, None, None]  # a view: nothing to split
-    n, c, h, w = x.shape
-    out = np.empty((n, c, sh, sw, -(-h // sh), -(-w // sw)), dtype=x.dtype)
-    for a in range(sh):
-        for b in range(sw):
-            part = x[:, :, a::sh, b::sw]
-            out[:, :, a, b, : part.shape[2], : part.shape[3]] = part
-    return out
-
-
-def _merge_phases(phases: NDArray[np.floating], hw: tuple[int, int]) -> NDArray[np.floating]:
-    """Inverse of :func:`_split_phases`."""
-    n, c, sh, sw = phases.shape[:4]
-    if sh == sw == 1:
-        return phases[:, :, 0, 0]
-    out = np.empty((n, c, *hw), dtype=phases.dtype)
-    for a in range(sh):
-        for b in range(sw):
-            part = out[:, :, a::sh, b::sw]
-            part[...] = phases[:, :, a, b, : part.shape[2], : part.shape[3]]
-    return out
-
-
-def scatter_to_indices(
-    values: NDArray[np.floating], idx: NDArray[np.integer], out_shape: tuple[int, int, int]
-) -> NDArray[np.floating]:
-    """Add ``values[n, c, …]`` into ``out[n, c, idx[n, c, …]]`` (repeated indices add up)."""
-    n, c, plane = out_shape
-    planes = np.arange(n * c).reshape(n, c, *([1] * (idx.ndim - 2))) * plane
-    flat = (idx + planes).ravel()  # index into the flattened (N, C, plane) output
-    summed = np.bincount(flat, weights=values.ravel(), minlength=n * c * plane)
-    return summed.astype(values.dtype, copy=False).reshape(out_shape)
 
 
 class MaxUnpool2d(Module):
