@@ -38,9 +38,10 @@ print("pixel range:", test.images.min(), "to", test.images.max())
 # pooling that halves height and width: 28 → 14 → 7 → 4 (7 is odd, so the last pooling
 # rounds up). A 1 × 1 convolution then mixes the 64 channels down to 8. The code is
 # 8 × 4 × 4 = 128 numbers, the same size as in the Keras blog's convolutional
-# autoencoder. The default decoder mirrors the encoder: it repeats each value over a
-# 2 × 2 block (nearest-neighbour upsampling) and convolves, 4 → 7 → 14 → 28, and the last
-# convolution gives one channel back. The tracer runs the model once and lists every step.
+# autoencoder. The default decoder runs the same path backwards with transposed
+# convolutions of stride 2, each of which enlarges and filters in one step:
+# 4 → 7 → 14 → 28, and the last one gives a single channel back. (Chapter 6 compares it
+# with the other ways to restore.) The tracer runs the model once and lists every step.
 
 config = AutoencoderConfig()
 model = build_autoencoder(config)

@@ -31,7 +31,9 @@ def register(subparsers: Any) -> None:
 
     tr = commands.add_parser("train", help="train one decoder and save a checkpoint")
     tr.add_argument(
-        "--decoder", default="nearest", help="fc, nearest, bed_of_nails, max_unpool or transpose"
+        "--decoder",
+        default=None,
+        help="transpose (default), nearest, bed_of_nails, max_unpool or fc",
     )
     tr.add_argument(
         "--code-size", type=int, default=128, help="values in the code (multiple of 16)"
@@ -87,7 +89,9 @@ def _train(args: argparse.Namespace) -> int:
         train,
     )
 
-    config = AutoencoderConfig(decoder=args.decoder, code_size=args.code_size)
+    config = AutoencoderConfig(code_size=args.code_size)
+    if args.decoder is not None:
+        config = replace(config, decoder=args.decoder)
     budget = (
         TrainConfig(
             epochs=args.epochs,
