@@ -92,7 +92,15 @@ fig, axes = plt.subplots(1, 2, figsize=(7, 3.4))
 for ax, (k, c) in zip(axes, counts.items(), strict=True):
     ax.imshow(c, cmap="magma", vmin=0, vmax=4)
     for (r, col), v in np.ndenumerate(c):
-        ax.text(col, r, f"{v:g}", ha="center", va="center", fontsize=8, color="white")
+        ax.text(
+            col,
+            r,
+            f"{v:g}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black" if v >= 3 else "white",
+        )
     ax.set_title(f"kernel {k}, stride 2: overlaps per pixel", fontsize=10)
     ax.set_xticks([])
     ax.set_yticks([])
