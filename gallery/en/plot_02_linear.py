@@ -49,8 +49,9 @@ print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 # -------------------
 # A Linear layer from ``in`` to ``out`` numbers has one weight per connection,
 # ``in × out``, plus one bias per output if it has a bias. The lesson counts three small
-# layers without bias: 2 → 3, 3 → 1 and 4 → 1. We let the layers count themselves:
-# ``parameters()`` lists the arrays a layer learns, and ``numel()`` counts their numbers.
+# layers without bias: 2 → 3, 3 → 1 and 4 → 1 (in the figure, one line per weight). We
+# let the layers count themselves: ``parameters()`` lists the arrays a layer learns, and
+# ``numel()`` counts their numbers.
 
 lesson = [Linear(2, 3, bias=False), Linear(3, 1, bias=False), Linear(4, 1, bias=False)]
 counts = [sum(p.numel() for p in lin.parameters()) for lin in lesson]
@@ -73,7 +74,6 @@ for ax, lin, count in zip(axes, lesson, counts, strict=True):
     ax.set_title(f"{n_in} → {n_out}: {count} weights")
     ax.set_xlim(-0.3, 1.3)
     ax.set_axis_off()
-fig.suptitle("One line per weight")
 
 # %%
 # With a bias each layer gains one number per output: 6 + 3, 3 + 1 and 4 + 1.

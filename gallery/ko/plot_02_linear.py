@@ -49,7 +49,8 @@ print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 # -------------
 # 입력 ``in``\ 개를 출력 ``out``\ 개로 잇는 선형 층에는 연결마다 가중치가 하나씩, 모두
 # ``in × out``\ 개가 있습니다. 편향을 쓰면 출력마다 하나씩 더 붙습니다. 강의에서는 편향 없는
-# 작은 층 세 개, 2 → 3, 3 → 1, 4 → 1을 셉니다. 여기서는 층이 직접 세게 합니다.
+# 작은 층 세 개, 2 → 3, 3 → 1, 4 → 1을 셉니다(그림에서 선 하나가 가중치 하나입니다). 여기서는
+# 층이 직접 세게 합니다.
 # ``parameters()``\ 는 층이 학습하는 배열들을, ``numel()``\ 은 그 안의 숫자 개수를 알려 줍니다.
 
 lesson = [Linear(2, 3, bias=False), Linear(3, 1, bias=False), Linear(4, 1, bias=False)]
@@ -73,7 +74,6 @@ for ax, lin, count in zip(axes, lesson, counts, strict=True):
     ax.set_title(f"{n_in} → {n_out}: 가중치 {count}개")
     ax.set_xlim(-0.3, 1.3)
     ax.set_axis_off()
-fig.suptitle("선 하나가 가중치 하나")
 
 # %%
 # 편향을 쓰면 층마다 출력 개수만큼 숫자가 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
