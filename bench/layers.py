@@ -53,20 +53,28 @@ LINEAR_CASES = [  # (N, in, out)
 ]
 
 
-def interleaved(fns: list[Callable[[], object]], repeat: int, budget: float) -> list[float]:
-    """Median seconds of each function, run in turn (A B A B …) after one warm-up each.
+def interleaved(
+    fns: list[Callable[[], object]], repeat: int, budget: float, rounds: int = 3
+) -> list[float]:
+    """Median seconds of each function, timed in alternating blocks (A…A B…B A…A …).
 
-    Interleaving makes a burst of load from other processes hit both sides alike.
+    Blocks alternate so that a burst of load from other processes hits both sides alike;
+    a pause between blocks lets torch's OpenMP threads stop spinning (they busy-wait for a
+    while after each call and would otherwise steal the cores from NumPy's BLAS threads).
     """
-    for fn in fns:
-        fn()
+    per_block = max(1, repeat // rounds)
     times: list[list[float]] = [[] for _ in fns]
     start = time.perf_counter()
-    while len(times[0]) < repeat and (len(times[0]) < 3 or time.perf_counter() - start < budget):
+    for r in range(rounds):
         for fn, ts in zip(fns, times, strict=True):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
+            time.sleep(0.3)
+            fn()  # warm-up: caches, workspaces, thread pools
+            for _ in range(per_block):
+                t0 = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t0)
+        if r >= 1 and time.perf_counter() - start > budget:
+            break
     return [statistics.median(ts) for ts in times]
 
 
