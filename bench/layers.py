@@ -4,10 +4,13 @@ Run with ``nox -s bench -- layers`` or, by hand (these variables slow numpy here
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/layers.py
 
-Each case is timed in this one process: the median of several repeats of one forward and
-one backward (our ``layer(x)`` + ``layer.backward(g)``; torch's functional op + autograd
-with gradients for the input and every parameter). Prints ours/torch per case and the
-median ratio of the six Conv2d cases of issue 3. Benchmarks never assert.
+Each case is timed in this one process, ours and torch's calls alternating: one forward
+and one backward (our ``layer(x)`` + ``layer.backward(g)``; torch's functional op +
+autograd with gradients for the input and every parameter). Prints ours/torch per case —
+from the best time of each side (like ``timeit``: least disturbed by other processes) and
+from the median times — and, over the six Conv2d cases of issue 3, the median and worst
+ratio. ``--threads 1`` makes both libraries single-threaded, which on a shared machine
+gives the steadiest comparison. Benchmarks never assert.
 """
 
 from __future__ import annotations
@@ -53,29 +56,21 @@ LINEAR_CASES = [  # (N, in, out)
 ]
 
 
-def interleaved(
-    fns: list[Callable[[], object]], repeat: int, budget: float, rounds: int = 3
-) -> list[float]:
-    """Median seconds of each function, timed in alternating blocks (A…A B…B A…A …).
+def interleaved(fns: list[Callable[[], object]], repeat: int, budget: float) -> list[list[float]]:
+    """Seconds of each call of each function, run in turn (A B A B …) after a warm-up.
 
-    Blocks alternate so that a burst of load from other processes hits both sides alike;
-    a pause between blocks lets torch's OpenMP threads stop spinning (they busy-wait for a
-    while after each call and would otherwise steal the cores from NumPy's BLAS threads).
+    Interleaving makes a burst of load from other processes hit both sides alike.
     """
-    per_block = max(1, repeat // rounds)
+    for fn in fns:
+        fn()  # warm-up: caches, workspaces, thread pools
     times: list[list[float]] = [[] for _ in fns]
     start = time.perf_counter()
-    for r in range(rounds):
+    while len(times[0]) < repeat and (len(times[0]) < 5 or time.perf_counter() - start < budget):
         for fn, ts in zip(fns, times, strict=True):
-            time.sleep(0.3)
-            fn()  # warm-up: caches, workspaces, thread pools
-            for _ in range(per_block):
-                t0 = time.perf_counter()
-                fn()
-                ts.append(time.perf_counter() - t0)
-        if r >= 1 and time.perf_counter() - start > budget:
-            break
-    return [statistics.median(ts) for ts in times]
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return times
 
 
 def torch_step(
@@ -102,7 +97,9 @@ def ours_step(layer, x: np.ndarray, grad: np.ndarray):
     return run
 
 
-def compare(label: str, layer, op, x: np.ndarray, repeat: int, budget: float) -> float:
+def compare(
+    label: str, layer, op, x: np.ndarray, repeat: int, budget: float
+) -> tuple[float, float]:
     out = layer(x)
     out = out[0] if isinstance(out, tuple) else out
     grad = np.random.default_rng(1).standard_normal(out.shape, dtype=np.float32)
@@ -110,9 +107,14 @@ def compare(label: str, layer, op, x: np.ndarray, repeat: int, budget: float) ->
     t_torch, t_ours = interleaved(
         [torch_step(op, x, params, grad), ours_step(layer, x, grad)], repeat, budget
     )
-    ratio = t_ours / t_torch
-    print(f"{label:<44} {t_ours * 1e3:9.2f} ms {t_torch * 1e3:9.2f} ms {ratio:7.2f}x", flush=True)
-    return ratio
+    best = min(t_ours) / min(t_torch)
+    med = statistics.median(t_ours) / statistics.median(t_torch)
+    print(
+        f"{label:<42} {min(t_ours) * 1e3:9.2f} ms {min(t_torch) * 1e3:9.2f} ms "
+        f"{best:7.2f}x {med:7.2f}x",
+        flush=True,
+    )
+    return best, med
 
 
 def main() -> None:
@@ -129,7 +131,11 @@ def main() -> None:
     print(
         f"numpy {np.__version__}, torch {torch.__version__}, torch threads {torch.get_num_threads()}"
     )
-    print(f"{'case (N, C_in, H, W -> C_out, k, s, p)':<44} {'ours':>12} {'torch':>12} {'ratio':>8}")
+    print(
+        f"{'case (N, C_in, H, W -> C_out, k, s, p)':<42} {'ours best':>12} {'torch best':>12} "
+        f"{'ratio':>8} {'ratio of':>8}"
+    )
+    print(f"{'':<42} {'':>12} {'':>12} {'of best':>8} {'medians':>8}")
 
     print("Conv2d forward+backward")
     ratios = []
@@ -142,7 +148,9 @@ def main() -> None:
                 f"  ({n},{c},{h},{w} -> {co},{k},{s},{p})", layer, op, x, args.repeat, args.budget
             )
         )
-    print(f"  median ratio {statistics.median(ratios):.2f}x, worst {max(ratios):.2f}x")
+    for i, kind in enumerate(("best times", "median times")):
+        r = [pair[i] for pair in ratios]
+        print(f"  from {kind}: median ratio {statistics.median(r):.2f}x, worst {max(r):.2f}x")
 
     print("ConvTranspose2d forward+backward")
     for n, c, h, w, co, k, s, p in CONVT_CASES:
