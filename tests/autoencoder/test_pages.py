@@ -16,6 +16,8 @@ def test_code_is_8_by_4_by_4() -> None:
     code = build_autoencoder(config).encode(torch.zeros(1, 1, 28, 28)).values
     assert tuple(code.shape) == (1, 8, 4, 4)
     assert f"{784 / config.code_size:.2f}" == "6.12"
+    assert config.channels[-1] == 128  # "mixes the 128 channels down to 8"
+    assert config.decoder == "transpose"  # chapter 5 describes the default decoder
 
 
 def test_encoder_sizes_28_14_7_4() -> None:

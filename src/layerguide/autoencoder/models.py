@@ -62,7 +62,7 @@ class AutoencoderConfig:
 
     decoder: str = "transpose"  # decoder by name, one of DECODERS
     code_size: int = 128  # values in the code = code_channels × 4 × 4
-    channels: tuple[int, int, int] = (16, 32, 64)  # encoder widths at 28×28, 14×14, 7×7
+    channels: tuple[int, int, int] = (16, 64, 128)  # encoder widths at 28×28, 14×14, 7×7
     fc_hidden: int = 512  # hidden width of the fully connected decoder
 
     def __post_init__(self) -> None:
