@@ -2,10 +2,10 @@ r"""
 Linear layers: shapes, parameters and a tiny model
 ==================================================
 
-A Linear layer (also called a fully connected layer) connects every input number to every
-output number. This chapter watches what it does to the shape of the data, counts its
-parameters the way the lesson does, shows what the bias is for, and finally trains a tiny
-model in pure NumPy — long enough to see it overfit.
+A :term:`Linear layer` (also called a :term:`fully connected layer`) connects every input
+number to every output number. This chapter watches what it does to the shape of the data,
+counts its parameters the way the lesson does, shows what the bias is for, and finally trains
+a tiny model in pure NumPy — long enough to see it overfit.
 """
 
 # %%
@@ -14,7 +14,7 @@ model in pure NumPy — long enough to see it overfit.
 # ``Linear(in_features, out_features)`` turns the **last** axis of its input from
 # ``in_features`` numbers into ``out_features`` numbers. Every other axis passes through
 # unchanged, so a batch of 4 examples with 2 features each, shape (4, 2), becomes (4, 3).
-# Inside, it is one matrix product: ``y = x @ weight.T + bias``, with a weight of shape
+# Inside, it is one matrix product: ``y = x @ weight.T + bias``, with a :term:`weight` of shape
 # (out, in) — the same layout as PyTorch.
 
 import matplotlib.pyplot as plt
@@ -48,10 +48,10 @@ print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 # Counting parameters
 # -------------------
 # A Linear layer from ``in`` to ``out`` numbers has one weight per connection,
-# ``in × out``, plus one bias per output if it has a bias. The lesson counts three small
-# layers without bias: 2 → 3, 3 → 1 and 4 → 1 (in the figure, one line per weight). We
-# let the layers count themselves: ``parameters()`` lists the arrays a layer learns, and
-# ``numel()`` counts their numbers.
+# ``in × out``, plus one :term:`bias` per output if it has a bias. The lesson counts three
+# small layers without bias: 2 → 3, 3 → 1 and 4 → 1 (in the figure, one line per weight). We
+# let the layers count themselves: ``parameters()`` lists the arrays a :term:`layer` learns,
+# its :term:`parameters <parameter>`, and ``numel()`` counts their numbers.
 
 lesson = [Linear(2, 3, bias=False), Linear(3, 1, bias=False), Linear(4, 1, bias=False)]
 counts = [sum(p.numel() for p in lin.parameters()) for lin in lesson]
@@ -77,9 +77,9 @@ for ax, lin, count in zip(axes, lesson, counts, strict=True):
 
 # %%
 # With a bias each layer gains one number per output: 6 + 3, 3 + 1 and 4 + 1.
-# Flattening a 1080 × 1920 colour image into one vector and feeding it to a single
-# output is where counting becomes alarming: 3 × 1080 × 1920 = 6,220,800 weights and one
-# bias. The next chapter shows how convolution avoids this.
+# :term:`Flattening <flatten>` a 1080 × 1920 colour image into one vector and feeding it to a
+# single output is where counting becomes alarming: 3 × 1080 × 1920 = 6,220,800 weights and
+# one bias. The next chapter shows how convolution avoids this.
 
 with_bias = [Linear(n_in, n_out) for n_in, n_out in [(2, 3), (3, 1), (4, 1)]]
 print("with bias:", [sum(p.numel() for p in lin.parameters()) for lin in with_bias])
@@ -92,8 +92,9 @@ print(f"Linear({image_to_one.in_features:,} → 1): {big:,} parameters")
 # ------------------
 # Without a bias, a Linear layer maps 0 to 0: its output is a line (or plane) through the
 # origin. The bias shifts it. We fit the points of y = 2x + 1 with a 1 → 1 layer, with
-# and without bias, using plain gradient descent (``SGD``). Each step runs forward, asks
-# the loss for its gradient, runs ``backward`` to fill every ``param.grad``, and lets the
+# and without bias, and :term:`train <training>` both with plain gradient descent (``SGD``).
+# Each step runs the :term:`forward pass`, asks the :term:`loss` for its :term:`gradient`,
+# runs ``backward`` (:term:`backpropagation`) to fill every ``param.grad``, and lets the
 # optimiser move the parameters a little against their gradients.
 
 x_line = np.linspace(-2, 2, 21, dtype=np.float32)[:, None]  # (21, 1)
@@ -127,11 +128,12 @@ ax.legend()
 # %%
 # A tiny model, trained in NumPy
 # ------------------------------
-# Now a real (if tiny) network: Linear layers with ReLU activation functions between
-# them, stacked with ``Sequential``. Its forward pass runs the layers in order; its
-# backward pass runs their ``backward`` in reverse order — the chain rule, one layer at a
-# time. We give it only 12 noisy points of a sine curve to learn from and keep 200 other
-# points aside (held out) to check how well it does on data it never trains on.
+# Now a real (if tiny) network: Linear layers with ReLU
+# :term:`activation functions <activation function>` between them, stacked with
+# ``Sequential``. Its forward pass runs the layers in order; its backward pass runs their
+# ``backward`` in reverse order — the chain rule, one layer at a time. We give it only 12
+# noisy points of a sine curve to learn from and keep 200 other points aside (held out) to
+# check how well it does on data it never trains on.
 
 rng = np.random.default_rng(0)
 x_train = rng.uniform(-1, 1, (12, 1))
@@ -172,8 +174,8 @@ print(f"after {len(held_curve)} steps: training loss {train_curve[-1]:.5f}, "
 # The training loss keeps falling towards zero: with 1,153 parameters the model can pass
 # through all 12 points, noise included. The held-out loss falls at first, then rises: the
 # model has started to learn the noise of its 12 points instead of the sine curve. This is
-# overfitting. Stopping at the lowest held-out loss (early stopping), collecting more data,
-# or using a smaller model are the usual cures.
+# :term:`overfitting`. Stopping at the lowest held-out loss (early stopping), collecting more
+# data, or using a smaller model are the usual cures.
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 ax1.plot(train_curve, label="training loss (12 points)")

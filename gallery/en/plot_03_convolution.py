@@ -13,8 +13,9 @@ max pooling and the indices that remember where each maximum came from.
 # A filter on a small image
 # -------------------------
 # We shrink the photo from the first chapter to a 60 × 60 grey image and give it the
-# (N, C, H, W) shape layers expect: one image, one channel. ``Conv2d(1, 1, 3)`` has one
-# 3 × 3 kernel; we set it to a vertical-edge detector so the feature map is easy to read.
+# (N, C, H, W) shape layers expect: one image, one channel. The :term:`convolution` layer
+# ``Conv2d(1, 1, 3)`` has one 3 × 3 :term:`kernel`; we set it to a vertical-edge detector so
+# the :term:`feature map` is easy to read.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -56,9 +57,9 @@ for ax in axes:
 # (The dark line at the right border of the padded maps is the padding itself: to the
 # filter, a column of zeros next to a bright pixel looks like an edge.)
 #
-# Along one axis of n pixels, a kernel of size k fits n − k + 1 times. Padding adds rows
-# and columns of zeros at the border; a stride s keeps every s-th stop. Two books write
-# the result differently:
+# Along one axis of n pixels, a kernel of size k fits n − k + 1 times.
+# :term:`Padding <padding>` adds rows and columns of zeros at the border; a :term:`stride` s
+# keeps every s-th stop. Two books write the result differently:
 #
 # * *Dive into Deep Learning* (d2l) uses the **total** padding p_h (top + bottom) and
 #   writes ⌊(n − k + p_h + s) / s⌋.
@@ -85,7 +86,7 @@ for stride, padding in settings:
 #
 # Counting parameters
 # -------------------
-# A filter sees all input channels at once, so each of the lesson's 16 filters on a
+# A :term:`filter` sees all input channels at once, so each of the lesson's 16 filters on a
 # colour image is 3 × 5 × 5 numbers, plus one bias. The weight has the shape
 # (out_channels, in_channels, kH, kW).
 
@@ -126,11 +127,11 @@ print(f"conv + Linear(→1): {n_model:,} parameters;  Linear(→1) alone: {n_lin
 # %%
 # Max pooling and its indices
 # ---------------------------
-# Max pooling keeps the largest value of each window. A 2 × 2 window with stride 2 halves
-# H and W and has no parameters. With ``return_indices=True`` it also returns where each
-# maximum was: the flat position ``row × W + column`` inside the input map — the index
-# PyTorch uses. Max unpooling puts every value back at that position and fills the rest
-# with zeros.
+# :term:`Max pooling <max pooling>` keeps the largest value of each window. A 2 × 2 window
+# with stride 2 halves H and W and has no parameters. With ``return_indices=True`` it also
+# returns where each maximum was: the flat position ``row × W + column`` inside the input map
+# — the index PyTorch uses. :term:`Max unpooling <max unpooling>` puts every value back at
+# that position and fills the rest with zeros.
 
 fmap = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float32)
 x = fmap[None, None]  # (1, 1, 4, 4)

@@ -12,10 +12,11 @@ can "see" (its receptive field) as layers stack up, and finally traces a 90-minu
 # %%
 # A Linear layer on a whole image
 # -------------------------------
-# ``trace(model, input_size)`` runs the model once and writes down, for every layer, the
-# input and output shape, the parameters and the formula behind them, the multiply–
-# accumulate operations (MACs; 1 MAC = 2 FLOPs) and the receptive field. It runs on
-# PyTorch's *meta* device: shapes are computed, numbers are not, so no memory is used.
+# ``trace(model, input_size)`` runs the model once and writes down, for every layer, the input
+# and output shape, the parameters and the formula behind them, the
+# :term:`multiply-accumulate` operations (:term:`MACs`; 1 MAC = 2 FLOPs) and the receptive
+# field. It runs on PyTorch's *meta* device: shapes are computed, numbers are not, so no
+# memory is used.
 #
 # First the lesson's brute-force model: flatten one Full-HD colour frame,
 # (1, 3, 1080, 1920), into 6,220,800 numbers and connect all of them to one output.
@@ -92,8 +93,8 @@ fig.tight_layout()
 # How far a layer can see
 # -----------------------
 # One output of that 5 × 5 convolution depends on a 5 × 5 patch of the image: its
-# **receptive field**. Stack layers and the field grows. A 3 × 3 convolution adds
-# 2 steps of the layer below; a 2 × 2 max pooling doubles the **effective stride**, the
+# :term:`receptive field`. Stack layers and the field grows. A 3 × 3 convolution adds
+# 2 steps of the layer below; a 2 × 2 max pooling doubles the :term:`effective stride`, the
 # distance in input pixels between neighbouring outputs, so every later layer grows the
 # field twice as fast. Here is a small stack on a 32 × 32 grey image:
 
