@@ -3,20 +3,20 @@ r"""
 =========================================
 
 선형 층(Linear layer)은 입력(input)의 모든 숫자를 출력(output)의 모든 숫자와 연결합니다. 그래서
-완전 연결 층(fully connected layer)이라고도 부릅니다. 이 장에서는 선형 층이 데이터의
-:term:`형태`\ (shape)를 어떻게 바꾸는지 보고, 강의에서처럼 파라미터(parameter)를 세어 보고, 편향(bias)이
-왜 필요한지 알아봅니다. 마지막으로 NumPy만으로 작은 모델을 학습(training)시키면서 과적합(overfitting)이
-일어나는 모습을 직접 확인합니다.
+완전 연결 층(:term:`fully connected layer <완전 연결 층>`)이라고도 부릅니다. 이 장에서는 선형 층이
+데이터의 형태(shape)를 어떻게 바꾸는지 보고, 강의에서처럼 파라미터(parameter)를 세어 보고,
+편향(bias)이 왜 필요한지 알아봅니다. 마지막으로 NumPy만으로 작은 모델을 학습(training)시키면서
+과적합(overfitting)이 일어나는 모습을 직접 확인합니다.
 """
 
 # %%
 # (N, in)에서 (N, out)으로
 # ------------------------
-# ``Linear(in_features, out_features)``\ 는 입력의 **마지막** :term:`축`\ (axis)에 있는
-# ``in_features``\ 개의 숫자를 ``out_features``\ 개의 숫자로 바꿉니다. 나머지 축은 그대로
-# 지나갑니다. 그래서 특성이 2개인 예제 4개, 즉 (4, 2) 형태의 :term:`배치`\ (batch)는 (4, 3)이 됩니다.
-# 안에서 하는 일은 행렬 곱 한 번입니다. ``y = x @ weight.T + bias``\ 이고, 가중치(weight)의
-# 형태는 PyTorch와 똑같이 (out, in)입니다.
+# :term:`선형 층` ``Linear(in_features, out_features)``\ 는 입력의 **마지막** :term:`축`\ (axis)에
+# 있는 ``in_features``\ 개의 숫자를 ``out_features``\ 개의 숫자로 바꿉니다. 나머지 축은 그대로
+# 지나갑니다. 그래서 특성(feature)이 2개인 예제 4개, 곧 (4, 2) 형태의 :term:`배치`\ (batch)는
+# (4, 3)이 됩니다. 안에서 하는 일은 행렬 곱 한 번, ``y = x @ weight.T + bias``\ 입니다.
+# :term:`가중치`\ (weight)의 형태는 PyTorch와 똑같이 (out, in)입니다.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -40,7 +40,7 @@ print(
 
 # %%
 # 앞쪽 축은 그대로 남습니다. 한 단계에 숫자 2개씩, 10단계짜리 시퀀스 8개인 (8, 10, 2)는
-# (8, 10, 3)이 되어 나옵니다. ``output_shape``\ 는 실제 계산 없이 이 형태 계산만 해 줍니다.
+# (8, 10, 3)이 되어 나옵니다. ``output_shape``\ 는 값은 계산하지 않고 이 형태 계산만 합니다.
 
 print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 
@@ -48,10 +48,10 @@ print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 # 파라미터 세기
 # -------------
 # 입력 ``in``\ 개를 출력 ``out``\ 개로 잇는 선형 층에는 연결마다 가중치가 하나씩, 모두
-# ``in × out``\ 개가 있습니다. 편향을 쓰면 출력마다 하나씩 더 붙습니다. 강의에서는 편향 없는
-# 작은 층 세 개, 2 → 3, 3 → 1, 4 → 1을 셉니다(그림에서 선 하나가 가중치 하나입니다). 여기서는
-# 층이 직접 세게 합니다.
-# ``parameters()``\ 는 층이 학습하는 배열들을, ``numel()``\ 은 그 안의 숫자 개수를 알려 줍니다.
+# ``in × out``\ 개가 있습니다. :term:`편향`\ 을 쓰면 출력마다 하나씩 더 붙습니다. 강의에서는
+# 편향 없는 작은 층 세 개, 2 → 3, 3 → 1, 4 → 1을 셉니다(그림에서 선 하나가 가중치 하나입니다).
+# 여기서는 층이 직접 세게 합니다. ``parameters()``\ 는 :term:`층`\ 이 학습하는 배열, 곧
+# :term:`파라미터`\ 를 모두 돌려주고, ``numel()``\ 은 그 안의 숫자 개수를 셉니다.
 
 lesson = [Linear(2, 3, bias=False), Linear(3, 1, bias=False), Linear(4, 1, bias=False)]
 counts = [sum(p.numel() for p in lin.parameters()) for lin in lesson]
@@ -77,9 +77,9 @@ for ax, lin, count in zip(axes, lesson, counts, strict=True):
 
 # %%
 # 편향을 쓰면 층마다 출력 개수만큼 숫자가 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
-# 1080 × 1920 컬러 이미지를 벡터 하나로 펼쳐 출력 하나에 연결하면 숫자가 무섭게 커집니다.
-# 가중치가 3 × 1080 × 1920 = 6,220,800개, 편향이 1개입니다. 다음 장에서는 합성곱이 이 문제를
-# 어떻게 피하는지 봅니다.
+# 1080 × 1920 컬러 이미지를 :term:`평탄화`\ (flatten)해 벡터 하나로 만들고 출력 하나에 연결하면
+# 숫자가 무섭게 커집니다. 가중치가 3 × 1080 × 1920 = 6,220,800개, 편향이 1개입니다. 다음
+# 장에서는 합성곱(convolution)이 이 문제를 어떻게 피하는지 봅니다.
 
 with_bias = [Linear(n_in, n_out) for n_in, n_out in [(2, 3), (3, 1), (4, 1)]]
 print("편향 포함:", [sum(p.numel() for p in lin.parameters()) for lin in with_bias])
@@ -92,10 +92,11 @@ print(f"Linear({image_to_one.in_features:,} → 1): 파라미터 {big:,}개")
 # --------------
 # 편향이 없으면 선형 층은 0을 언제나 0으로 보냅니다. 출력이 원점을 지나는 직선(또는 평면)일
 # 수밖에 없습니다. 편향은 이 직선을 위아래로 옮겨 줍니다. y = 2x + 1 위의 점들을 1 → 1 층으로
-# 맞춰 보겠습니다. 편향이 있는 층과 없는 층을 평범한 경사 하강법(``SGD``)으로 학습시킵니다.
-# 한 단계마다 순전파(forward pass)를 하고, 손실(loss)에게 기울기(gradient)를 묻고,
-# 역전파(backpropagation)로 모든 ``param.grad``\ 를 채운 뒤, 옵티마이저가 파라미터를 기울기의
-# 반대 방향으로 조금 옮깁니다.
+# 맞춰 보겠습니다. 편향이 있는 층과 없는 층을 기본적인 경사 하강법(``SGD``)으로
+# :term:`학습`\ 시킵니다. 한 단계마다 :term:`순전파`\ (forward pass)를 하고,
+# :term:`손실`\ (loss)의 :term:`기울기`\ (gradient)를 구하고, :term:`역전파`\ (backpropagation)로
+# 모든 ``param.grad``\ 를 채웁니다. 그러면 옵티마이저(optimiser)가 파라미터를 기울기의 반대
+# 방향으로 조금 옮깁니다.
 
 x_line = np.linspace(-2, 2, 21, dtype=np.float32)[:, None]  # (21, 1)
 y_line = 2 * x_line + 1
@@ -128,9 +129,9 @@ ax.legend()
 # %%
 # NumPy로 학습하는 작은 모델
 # --------------------------
-# 이제 작지만 진짜 신경망을 만듭니다. 선형 층 사이에 활성화 함수(activation function) ReLU를
-# 넣고 ``Sequential``\ 로 쌓습니다. 순전파는 층을 차례대로 지나고, 역전파는 각 층의
-# ``backward``\ 를 거꾸로 부릅니다. 연쇄 법칙을 층 하나씩 적용하는 것입니다. 학습용으로는
+# 이제 작지만 진짜 신경망을 만듭니다. 선형 층 사이에 :term:`활성화 함수`\ (activation function)
+# ReLU를 넣고 ``Sequential``\ 로 쌓습니다. 순전파는 층을 차례대로 지나고, 역전파는 각 층의
+# ``backward``\ 를 거꾸로 부릅니다. 연쇄 법칙(chain rule)을 한 층씩 적용하는 셈입니다. 학습용으로는
 # 잡음이 섞인 사인 곡선의 점 12개만 주고, 다른 점 200개는 따로 떼어 둡니다. 모델이 한 번도
 # 학습하지 않은 데이터에서 얼마나 잘하는지 확인하기 위해서입니다.
 
@@ -142,7 +143,7 @@ y_held = np.sin(3 * x_held) + 0.25 * rng.standard_normal(x_held.shape)
 
 model = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
 print(model)
-print("파라미터:", sum(p.numel() for p in model.parameters()), "개 — 학습 데이터는 12개")
+print("파라미터 수:", sum(p.numel() for p in model.parameters()), "— 학습 데이터는 점 12개")
 
 # %%
 # 학습 반복문은 다섯 줄입니다. 단계마다 학습 데이터의 손실과 떼어 둔 데이터의 손실을
@@ -172,17 +173,17 @@ print(f"{len(held_curve)}단계 뒤: 학습 손실 {train_curve[-1]:.5f}, "
 # 학습 손실은 0을 향해 계속 떨어집니다. 파라미터가 1,153개나 되니 모델은 잡음까지 포함해
 # 12개 점을 모두 지나갈 수 있습니다. 떼어 둔 데이터의 손실은 처음에는 떨어지다가 다시
 # 올라갑니다. 모델이 사인 곡선 대신 12개 점의 잡음을 외우기 시작한 것입니다. 이것이
-# 과적합입니다. 떼어 둔 데이터의 손실이 가장 낮을 때 멈추기(조기 종료), 데이터를 더 모으기,
+# :term:`과적합`\ 입니다. 떼어 둔 데이터의 손실이 가장 낮을 때 멈추기(조기 종료), 데이터를 더 모으기,
 # 더 작은 모델 쓰기가 흔히 쓰는 처방입니다.
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 ax1.plot(train_curve, label="학습 손실 (점 12개)")
 ax1.plot(held_curve, label="떼어 둔 데이터의 손실 (점 200개)")
-ax1.axvline(best_step, color="grey", ls=":", label=f"떼어 둔 손실이 가장 낮은 곳 ({best_step}단계)")
+ax1.axvline(best_step, color="grey", ls=":", label=f"떼어 둔 데이터 손실 최저 ({best_step}단계)")
 ax1.set_yscale("log")
 ax1.set_xlabel("학습 단계")
 ax1.set_ylabel("MSE 손실")
-ax1.set_title("학습 손실은 계속 줄고, 떼어 둔 손실은 나빠집니다")
+ax1.set_title("학습 손실은 계속 줄지만, 떼어 둔 데이터 손실은 커집니다")
 ax1.legend()
 ax2.plot(grid[:, 0], np.sin(3 * grid[:, 0]), color="black", lw=1, label="실제 곡선 sin(3x)")
 ax2.plot(grid[:, 0], best_curve[:, 0], label=f"{best_step}단계의 모델")
@@ -197,8 +198,8 @@ ax2.legend(fontsize=8)
 # 기억할 것
 # ---------
 # * ``Linear(in, out)``\ 은 마지막 축만 바꿉니다. (…, in) → (…, out)입니다.
-# * 가중치 ``in × out``\ 개와 편향 ``out``\ 개를 가집니다. 편향 없는 2 → 3, 3 → 1, 4 → 1은
-#   6 + 3 + 4 = 13개입니다.
+# * 선형 층에는 가중치 ``in × out``\ 개와 편향 ``out``\ 개가 있습니다. 편향 없는 2 → 3, 3 → 1,
+#   4 → 1은 6 + 3 + 4 = 13개입니다.
 # * 편향이 있어야 출력이 0에서 벗어날 수 있습니다. 편향이 없으면 모든 직선이 원점을 지납니다.
-# * 학습은 순전파, 손실, 역전파, 한 걸음 — 이것의 반복입니다. 예제보다 파라미터가 훨씬 많은
-#   모델은 결국 잡음까지 맞춥니다. 떼어 둔 데이터의 손실을 지켜보세요.
+# * 학습은 순전파, 손실 계산, 역전파, 파라미터 갱신을 되풀이하는 것입니다. 예제보다 파라미터가
+#   훨씬 많은 모델은 결국 잡음까지 맞춥니다. 떼어 둔 데이터의 손실을 지켜보세요.
