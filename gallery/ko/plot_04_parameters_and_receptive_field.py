@@ -123,7 +123,7 @@ stack_trace
 grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
 for row in grown:
     print(
-        f"{row.name} {row.kind:9} 수용 영역 {row.receptive_field}  스트라이드 {row.effective_stride}"
+        f"{row.name} {row.kind:9} 수용 영역 {row.receptive_field}  유효 스트라이드 {row.effective_stride}"
     )
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4))
@@ -190,8 +190,8 @@ print(f"곱셈-누산: {movie_trace.total_macs:,}번 (FLOPs: {movie_trace.total_
 # ---------
 # * 평탄화한 이미지에 선형 층을 연결하면 픽셀과 채널마다 가중치가 하나씩 필요합니다. 풀 HD
 #   프레임에서 출력 하나를 얻는 데 파라미터가 6,220,801개 듭니다.
-# * 합성곱에는 필터 값만 있으면 됩니다. 여기서는 3 × 16 × 5 × 5 + 16 = 1,216개이고, 이미지 크기와
-#   상관없습니다. 평탄화와 선형 층(→1)까지 붙여도 1,328,321개입니다.
+# * 합성곱에는 필터 값만 있으면 됩니다. 여기서는 3 × 16 × 5 × 5 + 16 = 1,216개이고,
+#   이미지 크기와 상관없습니다. 평탄화와 선형 층(→1)까지 붙여도 1,328,321개입니다.
 # * 수용 영역은 층마다 커지고, 풀링으로 유효 스트라이드가 곱해질 때마다 더 빨리 커집니다.
 # * ``layerguide.trace``\ 는 데이터를 만들지 않고도 형태, 파라미터, 연산량, 수용 영역을
 #   보여 줍니다. 849 GB짜리 영화도 마찬가지입니다.
