@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
@@ -111,10 +110,23 @@ def test_max_unpool_matches_torch(size: int, channels: int, seed: int) -> None:
     x = torch.randn(2, channels, size, size, generator=gen)
     pooled, idx = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)(x)
     ours = max_unpool(pooled, idx, size)
-    theirs = F.max_unpool2d(pooled, idx, 2, output_size=(size, size))
-    torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
-    # every pooled value lands where it came from
-    assert torch.equal(ours != 0, (theirs != 0))
+    # reference: repeat each value over its 2×2 cell, keep it where the index points
+    grow = pooled.repeat_interleave(2, 2).repeat_interleave(2, 3)[:, :, :size, :size]
+    where = idx.repeat_interleave(2, 2).repeat_interleave(2, 3)[:, :, :size, :size]
+    expected = grow * (where == torch.arange(size * size).view(size, size))
+    torch.testing.assert_close(ours, expected, rtol=0, atol=0)
+    # every value lands where it came from in x
+    assert torch.equal(ours[ours != 0], x[ours != 0])
+
+
+def test_max_unpool_keeps_determinism_on() -> None:
+    torch.use_deterministic_algorithms(True)
+    try:
+        pooled, idx = nn.MaxPool2d(2, return_indices=True)(torch.rand(1, 1, 4, 4))
+        max_unpool(pooled.requires_grad_(), idx, 4).sum().backward()
+        assert torch.are_deterministic_algorithms_enabled()
+    finally:
+        torch.use_deterministic_algorithms(False)
 
 
 def test_param_counts_are_reported() -> None:

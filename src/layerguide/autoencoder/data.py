@@ -185,11 +185,11 @@ def load_mnist(
     ----------
     split : {"train", "test"}
         60,000 training or 10,000 test digits.
-    cache : path, optional
+    cache : path-like, optional
         Cache folder; default ``$LAYERGUIDE_CACHE`` or ``~/.cache/layerguide``.
     use_cache : bool
         Read from and write to the cache (default). ``False`` touches no cache file.
-    idx_dir : path, optional
+    idx_dir : path-like, optional
         A folder with the canonical IDX files; default ``$LAYERGUIDE_MNIST_DIR``.
     download : bool, optional
         Try the mirrors; default ``True`` only if ``$LAYERGUIDE_MNIST_DOWNLOAD`` is ``1``.

@@ -213,7 +213,7 @@ def download_idx(
 
     Parameters
     ----------
-    folder : path
+    folder : path-like
         Where the ``.gz`` files go. A file already there with the right checksum is kept.
     split : {"train", "test"}
     mirrors : sequence of str, optional

@@ -216,8 +216,10 @@ def max_unpool(x: torch.Tensor, indices: torch.Tensor, size: int) -> torch.Tenso
     """Upsample ×2: each value back where the 2×2 max pooling found it, zeros elsewhere.
 
     ``indices`` are ``nn.MaxPool2d(2, return_indices=True)``'s: flat positions in the
-    size × size input of the pooling. Same result as ``F.max_unpool2d``, written as "repeat,
-    then keep the one position the index names", which torch can run deterministically.
+    size × size input of the pooling. This is ``F.max_unpool2d``. torch flags that op as
+    nondeterministic because two values sent to the same position would race; indices from
+    non-overlapping 2×2 windows are all different, so here it is deterministic, and the
+    check is switched off for this one call.
 
     Shape
     -----
@@ -231,10 +233,13 @@ def max_unpool(x: torch.Tensor, indices: torch.Tensor, size: int) -> torch.Tenso
     tensor([[[[0., 5.],
               [0., 0.]]]])
     """
-    grow = x.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3)[:, :, :size, :size]
-    where = indices.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3)[:, :, :size, :size]
-    position = torch.arange(size * size, device=x.device).view(size, size)  # flat index of a pixel
-    return grow * (where == position)
+    strict = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    torch.use_deterministic_algorithms(False)
+    try:
+        return F.max_unpool2d(x, indices, (2, 2), output_size=(size, size))
+    finally:
+        torch.use_deterministic_algorithms(strict, warn_only=warn_only)
 
 
 class UpsamplingDecoder(nn.Module):

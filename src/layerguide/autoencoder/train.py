@@ -186,7 +186,7 @@ def train(
 
     Parameters
     ----------
-    config : AutoencoderConfig
+    config : ~layerguide.autoencoder.models.AutoencoderConfig
     budget : TrainConfig
     images : ndarray or Tensor
         float32 (N, 1, 28, 28) training digits in [0, 1].
