@@ -130,17 +130,20 @@ def build(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Run benchmark scripts: ``nox -s bench -- layers`` (bench/layers.py); all when none given.
+    """Run benchmark scripts: ``nox -s bench -- layers --threads 1`` (bench/layers.py with
+    its own options); every script in bench/ when no name is given.
 
     Benchmarks print figures; they never fail on speed.
     """
     _install(session, "test")
     session.install("torchinfo==1.8.0")
-    names = session.posargs or sorted(p.stem for p in (ROOT / "bench").glob("*.py"))
+    known = {p.stem for p in (ROOT / "bench").glob("*.py")}
+    names = [arg for arg in session.posargs if arg in known]
+    extra = [arg for arg in session.posargs if arg not in known]
     # OpenBLAS core-type overrides set on some machines slow current numpy down.
     env = {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}
-    for name in names:
-        session.run("python", f"bench/{name}.py", env=env)
+    for name in names or sorted(known):
+        session.run("python", f"bench/{name}.py", *extra, env=env)
 
 
 if __name__ == "__main__":  # pragma: no cover

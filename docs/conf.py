@@ -72,6 +72,7 @@ autodoc_default_options = {"members": True, "show-inheritance": False}
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
+napoleon_custom_sections = ["Shape"]  # the layers' Shape sections render as rubrics, not headings
 # intersphinx needs the network, which the build must not use: names from numpy,
 # torch and common docstring phrases stay plain text instead of nitpick warnings.
 nitpick_ignore_regex = [
