@@ -11,11 +11,17 @@ command runs, so ``layerguide --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from layerguide import LayerguideError
+
+# On a shared machine, OpenMP threads that spin while they wait slow training down several
+# times (measured: 100 steps in 44 s instead of 8 s at load 3 on 2 cores). Passive waiting
+# costs little on a quiet machine. It only takes effect if torch is not imported yet.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 NAME = "autoencoder"
 DEFAULT_SECONDS = 60.0
