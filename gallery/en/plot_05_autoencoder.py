@@ -91,8 +91,8 @@ for i in range(8):
 for ax in axes.flat:
     ax.set_xticks([])
     ax.set_yticks([])
-axes[0, 0].set_ylabel("input")
-axes[1, 0].set_ylabel("output")
+axes[0, 0].set_ylabel("input", rotation=0, ha="right", va="center")
+axes[1, 0].set_ylabel("output", rotation=0, ha="right", va="center")
 fig.suptitle("Test digits and their reconstructions (1, 28, 28)")
 fig.tight_layout()
 

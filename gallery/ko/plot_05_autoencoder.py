@@ -93,8 +93,8 @@ for i in range(8):
 for ax in axes.flat:
     ax.set_xticks([])
     ax.set_yticks([])
-axes[0, 0].set_ylabel("입력")
-axes[1, 0].set_ylabel("출력")
+axes[0, 0].set_ylabel("입력", rotation=0, ha="right", va="center")
+axes[1, 0].set_ylabel("출력", rotation=0, ha="right", va="center")
 fig.suptitle("테스트 숫자와 복원 결과 (1, 28, 28)")
 fig.tight_layout()
 
