@@ -128,6 +128,9 @@ print(
 # are measured on the 10,000 test digits. At this budget the numbers show which decoders
 # learn *fast*; the 60-second benchmark in ``bench/autoencoder.py`` ranks them after
 # longer training.
+#
+# Keep ``max_unpool``'s advantage in mind when you read the table: besides the 128 code
+# values it gets the pooling indices, which tell it where the bright pixels were.
 
 family_names = {
     "upsampling": "upsampling",
