@@ -16,7 +16,7 @@ compares them.
 # -------------------------------
 # Take a 2 × 2 feature map with the values 1, 2, 3, 4.
 #
-# * **Nearest neighbour** copies each value into its whole 2 × 2 block.
+# * **Nearest neighbour** (:term:`upsampling` by copying) copies each value into its whole 2 × 2 block.
 # * **Bed of nails** puts each value in the top-left corner of its block and zeros
 #   elsewhere.
 # * **Max unpooling** puts each value back where the encoder's max pooling found its
