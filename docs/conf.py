@@ -53,9 +53,6 @@ exclude_patterns = [
     "auto_examples/**.ipynb",
     "auto_examples/*.ipynb",
 ]
-suppress_warnings = [
-    # myst-nb registers .ipynb; the gallery's .py/.ipynb outputs are excluded above.
-]
 
 # -- MyST / myst-nb ----------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath", "deflist", "substitution"]

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name, module_name in SUBCOMMANDS:
+    for _name, module_name in SUBCOMMANDS:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -37,7 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # that part of the package is not there (yet)
             raise
         module.register(subparsers)
-        del name
     return parser
 
 
