@@ -76,8 +76,41 @@ def test_code_size_must_fit(code_size: object) -> None:
         AutoencoderConfig(code_size=code_size)  # type: ignore[arg-type]
 
 
+def test_decoder_widths() -> None:
+    assert AutoencoderConfig().decoder_widths == (128, 32)
+    for name in ("nearest", "bed_of_nails", "max_unpool", "fc"):
+        assert AutoencoderConfig(decoder=name, channels=(8, 24, 40)).decoder_widths == (24, 8)
+    cfg = AutoencoderConfig(decoder="nearest", decoder_channels=[48, 12])  # type: ignore[arg-type]
+    assert cfg.decoder_channels == (48, 12)
+    model = build_autoencoder(cfg)
+    assert model(torch.rand(2, 1, 28, 28)).shape == (2, 1, 28, 28)
+    widths = [m.out_channels for m in model.decoder.modules() if isinstance(m, nn.Conv2d)]
+    assert widths == [128, 48, 12, 1]
+    transposed = build_autoencoder(decoder="transpose", decoder_channels=(24, 6))
+    assert [
+        m.out_channels for m in transposed.decoder.modules() if isinstance(m, nn.ConvTranspose2d)
+    ] == [24, 6, 1]
+
+
+@pytest.mark.parametrize("bad", [(8,), (8, 0), (8, 4, 2), (True, 4), (8.0, 4)])
+def test_decoder_channels_must_be_two_positive_ints(bad: object) -> None:
+    with pytest.raises(ValueError, match=r"decoder_channels must be 2 positive ints, got"):
+        AutoencoderConfig(decoder_channels=bad)  # type: ignore[arg-type]
+
+
+def test_max_unpool_must_mirror_the_encoder() -> None:
+    with pytest.raises(ValueError, match=r"decoder_channels must be \(64, 16\) .* got \(128, 32\)"):
+        AutoencoderConfig(decoder="max_unpool", decoder_channels=(128, 32))
+    assert AutoencoderConfig(decoder="max_unpool", decoder_channels=(64, 16)).decoder_widths == (
+        64,
+        16,
+    )
+
+
 def test_config_dict_round_trip() -> None:
     cfg = AutoencoderConfig(decoder="fc", code_size=64, channels=(8, 8, 16), fc_hidden=32)
+    assert AutoencoderConfig.from_dict(cfg.to_dict()) == cfg
+    cfg = AutoencoderConfig(decoder="nearest", decoder_channels=(24, 6))
     assert AutoencoderConfig.from_dict(cfg.to_dict()) == cfg
     with pytest.raises(ValueError, match="unknown keys"):
         AutoencoderConfig.from_dict({**cfg.to_dict(), "colour": "red"})
@@ -117,6 +150,10 @@ def test_max_unpool_matches_torch(size: int, channels: int, seed: int) -> None:
     torch.testing.assert_close(ours, expected, rtol=0, atol=0)
     # every value lands where it came from in x
     assert torch.equal(ours[ours != 0], x[ours != 0])
+    # and it is what torch's own max_unpool2d gives
+    torch.testing.assert_close(
+        ours, nn.functional.max_unpool2d(pooled, idx, 2, output_size=(size, size)), rtol=0, atol=0
+    )
 
 
 def test_max_unpool_keeps_determinism_on() -> None:

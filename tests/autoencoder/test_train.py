@@ -34,18 +34,61 @@ def images() -> torch.Tensor:
     return torch.from_numpy(x).float().div(255).unsqueeze(1)
 
 
-@pytest.mark.parametrize("decoder", ["max_unpool", "transpose"])
-def test_same_seed_same_numbers(images: torch.Tensor, decoder: str) -> None:
-    cfg = AutoencoderConfig(decoder=decoder, channels=SMALL)
-    budget = TrainConfig(steps=4, batch_size=16, seed=7)
+@pytest.mark.parametrize(
+    ("decoder", "threads"), [("max_unpool", 2), ("transpose", 2), ("transpose", 1), ("fc", 3)]
+)
+def test_same_seed_same_numbers(images: torch.Tensor, decoder: str, threads: int) -> None:
+    widths = None if decoder == "max_unpool" else (8, 4)
+    cfg = AutoencoderConfig(decoder=decoder, channels=SMALL, decoder_channels=widths)
+    budget = TrainConfig(steps=4, batch_size=16, seed=7, threads=threads)
     a, b = train(cfg, budget, images), train(cfg, budget, images)
     for (name, p), q in zip(
         a.model.state_dict().items(), b.model.state_dict().values(), strict=True
     ):
         assert torch.equal(p, q), name
     assert evaluate(a.model, images) == evaluate(b.model, images)
-    c = train(cfg, TrainConfig(steps=4, batch_size=16, seed=8), images)
+    c = train(cfg, TrainConfig(steps=4, batch_size=16, seed=8, threads=threads), images)
     assert evaluate(c.model, images) != evaluate(a.model, images)
+
+
+@pytest.mark.parametrize(("n_copies", "batch"), [(2, 16), (2, 15), (3, 14)])
+def test_copies_add_up_to_the_whole_batch_gradient(
+    images: torch.Tensor, n_copies: int, batch: int
+) -> None:
+    """Splitting a batch between model copies gives the batch-mean loss and its gradient.
+
+    In eval mode BatchNorm uses its running statistics, so the split changes no number
+    except by float rounding; the parts may differ in size (15 → 8 + 7).
+    """
+    torch.manual_seed(0)
+    model = build_autoencoder(AutoencoderConfig(decoder="max_unpool", channels=SMALL)).eval()
+    x = images[:batch]
+    whole = train_module._Copies(model, 1)
+    expected_loss = whole.gradients(x)
+    expected = [p.grad.clone() for p in model.parameters()]
+    mean_bce = torch.nn.functional.binary_cross_entropy_with_logits(model(x), x)
+    torch.testing.assert_close(expected_loss, mean_bce)
+    split = train_module._Copies(model, n_copies)
+    try:
+        loss = split.gradients(x)
+        assert all(p.grad is not None for m in split.params for p in m)
+        torch.testing.assert_close(loss, expected_loss, rtol=1e-5, atol=0)
+        for got, want in zip((p.grad for p in split.params[0]), expected, strict=True):
+            torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-8)
+        with torch.no_grad():
+            for p in split.params[0]:
+                p.add_(1.0)
+        split.sync()
+        for params in split.params[1:]:
+            for a, b in zip(params, split.params[0], strict=True):
+                assert torch.equal(a, b)
+        for k, m in enumerate(split.models):  # running statistics are averaged on close
+            m.encoder.stages[0].norm.running_mean.fill_(float(k))
+    finally:
+        merged = split.close()
+    assert merged is model
+    want_mean = sum(range(n_copies)) / n_copies
+    assert torch.all(model.encoder.stages[0].norm.running_mean == want_mean)
 
 
 def test_training_lowers_the_loss(images: torch.Tensor) -> None:
@@ -111,8 +154,12 @@ def test_checkpoint_errors(tmp_path: Path) -> None:
         load_checkpoint(junk)
     other = tmp_path / "other.pt"
     torch.save({"weights": torch.zeros(1)}, other)
-    with pytest.raises(CheckpointError, match=r"not a layerguide\.autoencoder/1 checkpoint"):
+    with pytest.raises(CheckpointError, match=r"not a layerguide\.autoencoder/2 checkpoint"):
         load_checkpoint(other)
+    old = tmp_path / "old.pt"
+    torch.save({"format": "layerguide.autoencoder/1", "config": {}, "state_dict": {}}, old)
+    with pytest.raises(CheckpointError, match=r"older layerguide; this version reads .*/2"):
+        load_checkpoint(old)
     path = save_checkpoint(tmp_path / "fc.pt", build_autoencoder(decoder="fc", channels=SMALL), {})
     with pytest.raises(
         CheckpointError, match=r"another config: decoder='fc' \(expected 'nearest'\)"

@@ -55,7 +55,9 @@ def register(subparsers: Any) -> None:
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--batch-size", type=int, default=None)
     tr.add_argument("--lr", type=float, default=None, help="peak learning rate")
-    tr.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    tr.add_argument(
+        "--threads", type=int, default=2, help="CPU threads, one model copy each (default 2)"
+    )
     tr.add_argument("--device", default="auto", help="auto, cpu or cuda")
     tr.add_argument("--out", required=True, type=Path, help="checkpoint file to write")
     tr.add_argument("--overwrite", action="store_true", help="replace an existing --out file")

@@ -3,7 +3,8 @@
 The encoder squeezes a 1×28×28 digit into a small code, three times "convolution, then
 2×2 max pooling" (28 → 14 → 7 → 4; the last pooling rounds up) and a 1×1 convolution down
 to ``code_size / 16`` channels: the code is C × 4 × 4 values (8 × 4 × 4 = 128 by default,
-as in the Keras blog's convolutional autoencoder).
+as in the Keras blog's convolutional autoencoder). Each stage normalises and activates
+*after* pooling: the same work on a quarter of the pixels.
 
 The decoders restore 1×28×28 *logits* (apply a sigmoid for pixels) in the three ways the
 lesson names:
@@ -13,7 +14,8 @@ lesson names:
   2×2), ``bed_of_nails`` (the value at the top-left corner, zeros elsewhere) and
   ``max_unpool`` (the value goes back where the encoder's max came from);
 - **transposed convolution** (``transpose``): stride-2 transposed convolutions that upsample
-  and filter in one step.
+  and filter in one step. They work at the smaller size of each step, so they can afford
+  to be wider than the encoder (128 and 32 channels at 7×7 and 14×14 by default).
 
 The only path from encoder to decoder is the code, with one declared exception:
 ``max_unpool`` also receives the encoder's pooling indices (which of the 4 pixels in each
@@ -40,10 +42,12 @@ __all__ = [
     "Code",
     "ConfigError",
     "Encoder",
+    "EncoderStage",
     "build_autoencoder",
 ]
 
 CODE_HW = 4  # the code's height and width: 28 → 14 → 7 → 4
+TRANSPOSE_CHANNELS = (128, 32)  # the transposed-convolution decoder's widths at 7×7, 14×14
 
 
 class ConfigError(LayerguideError, ValueError):
@@ -63,6 +67,9 @@ class AutoencoderConfig:
     decoder: str = "transpose"  # decoder by name, one of DECODERS
     code_size: int = 128  # values in the code = code_channels × 4 × 4
     channels: tuple[int, int, int] = (16, 64, 128)  # encoder widths at 28×28, 14×14, 7×7
+    #: a convolutional decoder's widths at 7×7 and 14×14; None: (128, 32) for transpose, the
+    #: encoder's (c2, c1) mirrored for upsampling (max_unpool needs those); see decoder_widths
+    decoder_channels: tuple[int, int] | None = None
     fc_hidden: int = 512  # hidden width of the fully connected decoder
 
     def __post_init__(self) -> None:
@@ -90,8 +97,40 @@ class AutoencoderConfig:
                 f"AutoencoderConfig: channels must be 3 positive ints, got {self.channels!r}"
             )
         object.__setattr__(self, "channels", channels)
+        if self.decoder_channels is not None:
+            dec = tuple(self.decoder_channels)
+            if len(dec) != 2 or any(
+                not isinstance(c, int) or isinstance(c, bool) or c < 1 for c in dec
+            ):
+                raise ConfigError(
+                    "AutoencoderConfig: decoder_channels must be 2 positive ints, "
+                    f"got {self.decoder_channels!r}"
+                )
+            mirror = (channels[1], channels[0])
+            if self.decoder == "max_unpool" and dec != mirror:
+                raise ConfigError(
+                    f"AutoencoderConfig: max_unpool puts values back into the encoder's "
+                    f"channels, so decoder_channels must be {mirror} (channels {channels} "
+                    f"mirrored), got {dec}"
+                )
+            object.__setattr__(self, "decoder_channels", dec)
         if not isinstance(self.fc_hidden, int) or self.fc_hidden < 1:
             raise ConfigError(f"AutoencoderConfig: fc_hidden must be >= 1, got {self.fc_hidden!r}")
+
+    @property
+    def decoder_widths(self) -> tuple[int, int]:
+        """A convolutional decoder's widths at 7×7 and 14×14, defaults resolved.
+
+        Examples
+        --------
+        >>> AutoencoderConfig().decoder_widths, AutoencoderConfig(decoder="nearest").decoder_widths
+        ((128, 32), (64, 16))
+        """
+        if self.decoder_channels is not None:
+            return self.decoder_channels
+        if self.decoder == "transpose":
+            return TRANSPOSE_CHANNELS
+        return self.channels[1], self.channels[0]
 
     @property
     def code_channels(self) -> int:
@@ -102,19 +141,45 @@ class AutoencoderConfig:
         """Plain-Python form, stored in checkpoints."""
         out = asdict(self)
         out["channels"] = list(self.channels)
+        if self.decoder_channels is not None:
+            out["decoder_channels"] = list(self.decoder_channels)
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AutoencoderConfig:
         """Inverse of :meth:`to_dict`; unknown keys are an error."""
-        known = {"decoder", "code_size", "channels", "fc_hidden"}
+        known = {"decoder", "code_size", "channels", "decoder_channels", "fc_hidden"}
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"AutoencoderConfig.from_dict: unknown keys {sorted(unknown)}")
         data = dict(data)
-        if "channels" in data:
-            data["channels"] = tuple(data["channels"])
+        for key in ("channels", "decoder_channels"):
+            if isinstance(data.get(key), list):
+                data[key] = tuple(data[key])
         return cls(**data)
+
+
+class EncoderStage(nn.Module):
+    """3×3 convolution → 2×2 max pooling → BatchNorm → GELU; also returns the pooling indices.
+
+    Normalising and activating after the pooling does that work on a quarter of the pixels;
+    the indices say where each maximum of the convolution's output was.
+
+    Shape
+    -----
+    (N, c_in, H, W) → (N, c_out, ⌈H/2⌉, ⌈W/2⌉), indices of the same shape
+    """
+
+    def __init__(self, c_in: int, c_out: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, 3, padding=1, bias=False)
+        self.pool = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)
+        self.norm = nn.BatchNorm2d(c_out)
+        self.act = nn.GELU()
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pooled, indices = self.pool(self.conv(x))
+        return self.act(self.norm(pooled)), indices
 
 
 def _block(c_in: int, c_out: int) -> nn.Sequential:
@@ -132,7 +197,7 @@ class Code(NamedTuple):
 
 
 class Encoder(nn.Module):
-    """Three "conv → 2×2 max pool" stages and a 1×1 convolution to the code.
+    """Three "conv → 2×2 max pool" stages (:class:`EncoderStage`) and a 1×1 convolution.
 
     Shape
     -----
@@ -148,14 +213,16 @@ class Encoder(nn.Module):
     def __init__(self, config: AutoencoderConfig) -> None:
         super().__init__()
         c1, c2, c3 = config.channels
-        self.stages = nn.ModuleList([_block(1, c1), _block(c1, c2), _block(c2, c3)])
-        self.pool = nn.MaxPool2d(2, ceil_mode=True, return_indices=True)  # 28→14→7→4
+        # 28 → 14 → 7 → 4
+        self.stages = nn.ModuleList(
+            [EncoderStage(1, c1), EncoderStage(c1, c2), EncoderStage(c2, c3)]
+        )
         self.to_code = nn.Conv2d(c3, config.code_channels, 1)
 
     def forward(self, x: torch.Tensor) -> Code:
         indices = []
         for stage in self.stages:
-            x, idx = self.pool(stage(x))  # (N, C, H, W) → (N, C, ⌈H/2⌉, ⌈W/2⌉)
+            x, idx = stage(x)  # (N, C, H, W) → (N, C', ⌈H/2⌉, ⌈W/2⌉)
             indices.append(idx)
         return Code(self.to_code(x), tuple(indices))  # (N, code_size/16, 4, 4)
 
@@ -216,10 +283,10 @@ def max_unpool(x: torch.Tensor, indices: torch.Tensor, size: int) -> torch.Tenso
     """Upsample ×2: each value back where the 2×2 max pooling found it, zeros elsewhere.
 
     ``indices`` are ``nn.MaxPool2d(2, return_indices=True)``'s: flat positions in the
-    size × size input of the pooling. This is ``F.max_unpool2d``. torch flags that op as
-    nondeterministic because two values sent to the same position would race; indices from
-    non-overlapping 2×2 windows are all different, so here it is deterministic, and the
-    check is switched off for this one call.
+    size × size input of the pooling. This computes what ``F.max_unpool2d`` computes, as a
+    scatter into zeros: torch refuses ``max_unpool2d`` under deterministic algorithms (two
+    values sent to one position would race), but indices from non-overlapping 2×2 windows
+    are all different, and the scatter needs no global switch that other threads could see.
 
     Shape
     -----
@@ -233,13 +300,9 @@ def max_unpool(x: torch.Tensor, indices: torch.Tensor, size: int) -> torch.Tenso
     tensor([[[[0., 5.],
               [0., 0.]]]])
     """
-    strict = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.use_deterministic_algorithms(False)
-    try:
-        return F.max_unpool2d(x, indices, (2, 2), output_size=(size, size))
-    finally:
-        torch.use_deterministic_algorithms(strict, warn_only=warn_only)
+    n, c = x.shape[:2]
+    flat = x.new_zeros(n, c, size * size).scatter(2, indices.flatten(2), x.flatten(2))
+    return flat.view(n, c, size, size)
 
 
 class UpsamplingDecoder(nn.Module):
@@ -250,16 +313,18 @@ class UpsamplingDecoder(nn.Module):
 
     Shape
     -----
-    code (N, C, 4, 4) → (N, c3, 4, 4) → (N, c2, 7, 7) → (N, c1, 14, 14) → (N, 1, 28, 28)
+    code (N, C, 4, 4) → (N, c3, 4, 4) → (N, d7, 7, 7) → (N, d14, 14, 14) → (N, 1, 28, 28)
+    with (d7, d14) = ``config.decoder_channels``, by default the encoder's (c2, c1)
     """
 
     def __init__(self, config: AutoencoderConfig, mode: str) -> None:
         super().__init__()
-        c1, c2, c3 = config.channels
+        c3 = config.channels[2]
+        d7, d14 = config.decoder_widths
         self.mode = mode
         self.from_code = nn.Sequential(nn.Conv2d(config.code_channels, c3, 1), nn.GELU())
-        self.stages = nn.ModuleList([_block(c3, c2), _block(c2, c1)])
-        self.head = nn.Conv2d(c1, 1, 3, padding=1)
+        self.stages = nn.ModuleList([_block(c3, d7), _block(d7, d14)])
+        self.head = nn.Conv2d(d14, 1, 3, padding=1)
 
     def _up(self, x: torch.Tensor, size: int, indices: torch.Tensor) -> torch.Tensor:
         if self.mode == "max_unpool":
@@ -285,12 +350,14 @@ class TransposedConvDecoder(nn.Module):
 
     Shape
     -----
-    code (N, C, 4, 4) → (N, c3, 4, 4) → (N, c2, 7, 7) → (N, c1, 14, 14) → (N, 1, 28, 28)
+    code (N, C, 4, 4) → (N, c3, 4, 4) → (N, d7, 7, 7) → (N, d14, 14, 14) → (N, 1, 28, 28)
+    with (d7, d14) = ``config.decoder_channels``, by default (128, 32)
     """
 
     def __init__(self, config: AutoencoderConfig) -> None:
         super().__init__()
-        c1, c2, c3 = config.channels
+        c3 = config.channels[2]
+        d7, d14 = config.decoder_widths
 
         def up(c_in: int, c_out: int, k: int) -> list[nn.Module]:
             conv = nn.ConvTranspose2d(c_in, c_out, k, stride=2, padding=1, bias=False)
@@ -299,9 +366,9 @@ class TransposedConvDecoder(nn.Module):
         self.net = nn.Sequential(
             nn.Conv2d(config.code_channels, c3, 1),
             nn.GELU(),
-            *up(c3, c2, 3),  # 4 → 7: (4 − 1)·2 − 2 + 3
-            *up(c2, c1, 4),  # 7 → 14: (7 − 1)·2 − 2 + 4
-            nn.ConvTranspose2d(c1, 1, 4, stride=2, padding=1),  # 14 → 28
+            *up(c3, d7, 3),  # 4 → 7: (4 − 1)·2 − 2 + 3
+            *up(d7, d14, 4),  # 7 → 14: (7 − 1)·2 − 2 + 4
+            nn.ConvTranspose2d(d14, 1, 4, stride=2, padding=1),  # 14 → 28
         )
 
     def forward(self, code: Code) -> torch.Tensor:

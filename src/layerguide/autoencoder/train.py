@@ -5,16 +5,24 @@ one-cycle learning rate (linear warm-up, cosine decay). The schedule runs on the
 the budget used so far: steps for ``epochs``/``steps`` budgets, wall-clock seconds for
 ``max_seconds``. Step budgets are reproducible: same seed, same device, same threads →
 same numbers. A time budget depends on how fast the machine is at that moment.
+
+On the CPU the batch is split between ``threads`` copies of the model, one thread each
+(data parallelism): a model this small keeps one core busy with many short operations, so
+two copies on two cores train about 1.7 times faster than one copy using both cores. The
+copies' gradients are summed into the first copy, which takes the optimiser step and hands
+its weights back to the others.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,7 +53,7 @@ __all__ = [
     "train",
 ]
 
-FORMAT = "layerguide.autoencoder/1"
+FORMAT = "layerguide.autoencoder/2"  # /2: BatchNorm after pooling, decoder_channels
 
 
 class TrainConfigError(LayerguideError, ValueError):
@@ -74,7 +82,7 @@ class TrainConfig:
     weight_decay: float = 1e-4  # AdamW's decoupled weight decay
     warmup: float = 0.1  # fraction of the budget spent warming up
     seed: int = 0  # initial weights and batch order
-    threads: int = 2  # torch CPU threads while training (results depend on it)
+    threads: int = 2  # CPU threads, one model copy each; results depend on it
 
     def __post_init__(self) -> None:
         given = {k: v for k, v in self._budgets().items() if v is not None}
@@ -174,6 +182,69 @@ def _lr_at(fraction: float, cfg: TrainConfig) -> float:
     return cfg.lr * 0.5 * (1 + math.cos(math.pi * min(rest, 1.0)))
 
 
+class _Copies:
+    """The model and one copy per extra CPU thread; a step splits the batch between them.
+
+    Each part's loss is its BCE *sum* divided by the whole batch's pixel count, so the
+    summed gradients are exactly the gradient of the batch mean (up to float rounding).
+    BatchNorm normalises each part with its own statistics.
+    """
+
+    def __init__(self, model: Autoencoder, n: int) -> None:
+        self.models = [model] + [copy.deepcopy(model) for _ in range(n - 1)]
+        self.params = [list(m.parameters()) for m in self.models]
+        self.pool = ThreadPoolExecutor(n - 1, thread_name_prefix="layerguide") if n > 1 else None
+
+    def _part(self, k: int, part: torch.Tensor, scale: float) -> torch.Tensor:
+        with torch.enable_grad():  # grad mode is per thread
+            for p in self.params[k]:
+                p.grad = None
+            loss = F.binary_cross_entropy_with_logits(
+                self.models[k](part), part, reduction="sum"
+            ).mul(scale)
+            loss.backward()
+        return loss.detach()
+
+    def gradients(self, batch: torch.Tensor) -> torch.Tensor:
+        """Gradients of the batch's mean BCE in the first copy; returns that loss."""
+        scale = 1.0 / batch.numel()
+        parts = batch.tensor_split(len(self.models))
+        if self.pool is None:
+            return self._part(0, batch, scale)
+        others = [self.pool.submit(self._part, k, parts[k], scale) for k in range(1, len(parts))]
+        loss = self._part(0, parts[0], scale)  # the calling thread does the first part
+        losses = [f.result() for f in others]
+        grads = [p.grad for p in self.params[0]]
+        for k, part_loss in enumerate(losses, start=1):
+            torch._foreach_add_(grads, [p.grad for p in self.params[k]])
+            loss = loss + part_loss
+        return loss
+
+    @torch.no_grad()
+    def sync(self) -> None:
+        """Hand the first copy's weights to the others."""
+        for params in self.params[1:]:
+            torch._foreach_copy_(params, self.params[0])
+
+    @torch.no_grad()
+    def close(self) -> Autoencoder:
+        """Average the BatchNorm running statistics of all copies into the first; return it."""
+        if self.pool is not None:
+            self.pool.shutdown()
+            stats = [
+                [
+                    b
+                    for name, b in m.named_buffers()
+                    if name.endswith(("running_mean", "running_var"))
+                ]
+                for m in self.models
+            ]
+            for others in stats[1:]:
+                torch._foreach_add_(stats[0], others)
+            torch._foreach_div_(stats[0], len(self.models))
+        return self.models[0]
+
+
 def train(
     config: AutoencoderConfig,
     budget: TrainConfig,
@@ -211,12 +282,19 @@ def train(
     else:
         total_steps = None
     fmt = torch.channels_last
-    with _torch_settings(budget.threads, deterministic=dev.type == "cpu"):
+    n_copies = min(budget.threads, bs) if dev.type == "cpu" else 1
+    torch_threads = 1 if n_copies > 1 else budget.threads
+    with _torch_settings(torch_threads, deterministic=dev.type == "cpu"):
         torch.manual_seed(budget.seed)
         model = build_autoencoder(config).to(dev).to(memory_format=fmt)  # type: ignore[call-overload]
         model.train()
+        copies = _Copies(model, n_copies)
         opt = torch.optim.AdamW(
-            model.parameters(), lr=budget.lr, weight_decay=budget.weight_decay, betas=(0.9, 0.99)
+            copies.params[0],
+            lr=budget.lr,
+            weight_decay=budget.weight_decay,
+            betas=(0.9, 0.99),
+            fused=dev.type == "cpu" or None,
         )
         gen = torch.Generator().manual_seed(budget.seed)
         x_all = x_all.to(dev)
@@ -234,40 +312,40 @@ def train(
             else "{l_bar}{bar}| {n:.0f}/{total:.0f}s {postfix}",
         )
         start = time.perf_counter()
-        while True:
-            elapsed = time.perf_counter() - start
-            if total_steps is not None:
-                if step >= total_steps:
-                    break
-                fraction = step / total_steps
-            else:
-                assert budget.max_seconds is not None
-                if step and elapsed >= budget.max_seconds:  # at least one step
-                    break
-                fraction = elapsed / budget.max_seconds
-            for group in opt.param_groups:
-                group["lr"] = _lr_at(fraction, budget)
-            if pos + bs > n:
-                order, pos = torch.randperm(n, generator=gen), 0
-            batch = x_all[order[pos : pos + bs].to(dev)].contiguous(
-                memory_format=fmt
-            )  # (B,1,28,28)
-            pos += bs
-            loss = F.binary_cross_entropy_with_logits(model(batch), batch)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            step += 1
-            if progress:
-                now = time.perf_counter() - start
-                bar.set_postfix(
-                    loss=f"{loss.item():.4f}",
-                    img_s=f"{step * bs / max(now, 1e-3):.0f}",
-                    refresh=False,
-                )
-                bar.update(1 if total_steps is not None else now - bar.n)
-        seconds = time.perf_counter() - start
-        bar.close()
+        try:
+            while True:
+                elapsed = time.perf_counter() - start
+                if total_steps is not None:
+                    if step >= total_steps:
+                        break
+                    fraction = step / total_steps
+                else:
+                    assert budget.max_seconds is not None
+                    if step and elapsed >= budget.max_seconds:  # at least one step
+                        break
+                    fraction = elapsed / budget.max_seconds
+                for group in opt.param_groups:
+                    group["lr"] = _lr_at(fraction, budget)
+                if pos + bs > n:
+                    order, pos = torch.randperm(n, generator=gen), 0
+                batch = x_all[order[pos : pos + bs].to(dev)]  # (B, 1, 28, 28)
+                pos += bs
+                loss = copies.gradients(batch.contiguous(memory_format=fmt))
+                opt.step()
+                copies.sync()
+                step += 1
+                if progress:
+                    now = time.perf_counter() - start
+                    bar.set_postfix(
+                        loss=f"{loss.item():.4f}",
+                        img_s=f"{step * bs / max(now, 1e-3):.0f}",
+                        refresh=False,
+                    )
+                    bar.update(1 if total_steps is not None else now - bar.n)
+            seconds = time.perf_counter() - start
+        finally:
+            bar.close()
+            model = copies.close()
         loss_value = float(loss.detach())
     model.eval().to("cpu").to(memory_format=torch.contiguous_format)  # type: ignore[call-overload]
     return TrainResult(model, step, step * bs, seconds, loss_value)
@@ -366,7 +444,13 @@ def load_checkpoint(
         raise CheckpointError(
             f"load_checkpoint: {path} is not a readable checkpoint ({exc})"
         ) from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+    found = payload.get("format") if isinstance(payload, dict) else None
+    if isinstance(found, str) and found.startswith("layerguide.autoencoder/") and found != FORMAT:
+        raise CheckpointError(
+            f"load_checkpoint: {path} is a {found} checkpoint from an older layerguide; "
+            f"this version reads {FORMAT} (the architecture changed): train it again"
+        )
+    if not isinstance(payload, dict) or found != FORMAT:
         raise CheckpointError(f"load_checkpoint: {path} is not a {FORMAT} checkpoint")
     try:
         config = AutoencoderConfig.from_dict(payload["config"])
