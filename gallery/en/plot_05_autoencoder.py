@@ -36,7 +36,7 @@ print("pixel range:", test.images.min(), "to", test.images.max())
 # -----------------------------------
 # Three times, a 3 × 3 convolution (same size, more channels) is followed by 2 × 2 max
 # pooling that halves height and width: 28 → 14 → 7 → 4 (7 is odd, so the last pooling
-# rounds up). A 1 × 1 convolution then mixes the 128 channels down to 8. The :term:`code` is
+# rounds up). A 1 × 1 convolution then mixes the 96 channels down to 8. The :term:`code` is
 # 8 × 4 × 4 = 128 numbers, the same size as in the Keras blog's convolutional
 # :term:`autoencoder`. The default :term:`decoder` runs the same path backwards with transposed
 # convolutions (:term:`transposed convolution`) of stride 2, each of which enlarges and filters in one step:

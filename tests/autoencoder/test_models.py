@@ -85,7 +85,7 @@ def test_decoder_widths() -> None:
     model = build_autoencoder(cfg)
     assert model(torch.rand(2, 1, 28, 28)).shape == (2, 1, 28, 28)
     widths = [m.out_channels for m in model.decoder.modules() if isinstance(m, nn.Conv2d)]
-    assert widths == [128, 48, 12, 1]
+    assert widths == [96, 48, 12, 1]  # from the code to c3, then the two widths, then 1
     transposed = build_autoencoder(decoder="transpose", decoder_channels=(24, 6))
     assert [
         m.out_channels for m in transposed.decoder.modules() if isinstance(m, nn.ConvTranspose2d)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from torch import nn
 
 from layerguide.autoencoder.models import AutoencoderConfig, build_autoencoder, max_unpool
 from layerguide.autoencoder.train import PAGE_BUDGET
+
+GALLERY = Path(__file__).parents[2] / "gallery"
+PAGE_5 = "plot_05_autoencoder.py"
 
 
 def test_code_is_8_by_4_by_4() -> None:
@@ -16,7 +21,9 @@ def test_code_is_8_by_4_by_4() -> None:
     code = build_autoencoder(config).encode(torch.zeros(1, 1, 28, 28)).values
     assert tuple(code.shape) == (1, 8, 4, 4)
     assert f"{784 / config.code_size:.2f}" == "6.12"
-    assert config.channels[-1] == 128  # "mixes the 128 channels down to 8"
+    c3, cc = config.channels[-1], config.code_channels
+    assert f"mixes the {c3} channels down to {cc}" in (GALLERY / "en" / PAGE_5).read_text()
+    assert f"채널 {c3}개를 {cc}개로" in (GALLERY / "ko" / PAGE_5).read_text()
     assert config.decoder == "transpose"  # chapter 5 describes the default decoder
 
 
