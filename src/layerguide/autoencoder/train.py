@@ -192,7 +192,7 @@ class _Copies:
 
     def __init__(self, model: Autoencoder, n: int) -> None:
         self.models = [model] + [copy.deepcopy(model) for _ in range(n - 1)]
-        self.params = [list(m.parameters()) for m in self.models]
+        self.params: list[list[torch.Tensor]] = [list(m.parameters()) for m in self.models]
         self.pool = ThreadPoolExecutor(n - 1, thread_name_prefix="layerguide") if n > 1 else None
 
     def _part(self, k: int, part: torch.Tensor, scale: float) -> torch.Tensor:
@@ -214,11 +214,17 @@ class _Copies:
         others = [self.pool.submit(self._part, k, parts[k], scale) for k in range(1, len(parts))]
         loss = self._part(0, parts[0], scale)  # the calling thread does the first part
         losses = [f.result() for f in others]
-        grads = [p.grad for p in self.params[0]]
+        grads = self._grads(0)
         for k, part_loss in enumerate(losses, start=1):
-            torch._foreach_add_(grads, [p.grad for p in self.params[k]])
+            torch._foreach_add_(grads, self._grads(k))
             loss = loss + part_loss
         return loss
+
+    def _grads(self, k: int) -> list[torch.Tensor]:
+        grads = [p.grad for p in self.params[k]]
+        if any(g is None for g in grads):  # every parameter takes part in the loss
+            raise RuntimeError(f"_Copies: copy {k} has parameters without a gradient")
+        return [g for g in grads if g is not None]
 
     @torch.no_grad()
     def sync(self) -> None:
