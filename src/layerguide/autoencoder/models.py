@@ -67,8 +67,8 @@ class AutoencoderConfig:
     decoder: str = "transpose"  # decoder by name, one of DECODERS
     code_size: int = 128  # values in the code = code_channels × 4 × 4
     channels: tuple[int, int, int] = (16, 64, 96)  # encoder widths at 28×28, 14×14, 7×7
-    #: a convolutional decoder's widths at 7×7 and 14×14; None: (128, 32) for transpose, the
-    #: encoder's (c2, c1) mirrored for upsampling (max_unpool needs those); see decoder_widths
+    #: Widths of a convolutional decoder at 7×7 and 14×14, or None for the decoder's default
+    #: (see decoder_widths); max_unpool must mirror the encoder
     decoder_channels: tuple[int, int] | None = None
     fc_hidden: int = 512  # hidden width of the fully connected decoder
 
