@@ -12,6 +12,7 @@ from layerguide.autoencoder.train import PAGE_BUDGET
 
 GALLERY = Path(__file__).parents[2] / "gallery"
 PAGE_5 = "plot_05_autoencoder.py"
+PAGE_6 = "plot_06_decoders.py"
 
 
 def test_code_is_8_by_4_by_4() -> None:
@@ -25,6 +26,17 @@ def test_code_is_8_by_4_by_4() -> None:
     assert f"mixes the {c3} channels down to {cc}" in (GALLERY / "en" / PAGE_5).read_text()
     assert f"채널 {c3}개를 {cc}개로" in (GALLERY / "ko" / PAGE_5).read_text()
     assert config.decoder == "transpose"  # chapter 5 describes the default decoder
+
+
+def test_transposed_decoder_is_wider_as_chapter_6_says() -> None:
+    (d7, d14), (m7, m14) = (
+        AutoencoderConfig().decoder_widths,
+        AutoencoderConfig(decoder="nearest").decoder_widths,
+    )
+    en = " ".join((GALLERY / "en" / PAGE_6).read_text().replace("#", "").split())
+    ko = " ".join((GALLERY / "ko" / PAGE_6).read_text().replace("#", "").split())
+    assert f"({d7} and {d14} channels at 7 × 7 and 14 × 14, not {m7} and {m14})" in en
+    assert f"(7 × 7에서 {m7}개 대신 {d7}개, 14 × 14에서 {m14}개 대신 {d14}개)" in ko
 
 
 def test_encoder_sizes_28_14_7_4() -> None:

@@ -4,7 +4,7 @@ The encoder squeezes a 1×28×28 digit into a small code, three times "convoluti
 2×2 max pooling" (28 → 14 → 7 → 4; the last pooling rounds up) and a 1×1 convolution down
 to ``code_size / 16`` channels: the code is C × 4 × 4 values (8 × 4 × 4 = 128 by default,
 as in the Keras blog's convolutional autoencoder). Each stage normalises and activates
-*after* pooling: the same work on a quarter of the pixels.
+*after* pooling, which costs a quarter of doing it before.
 
 The decoders restore 1×28×28 *logits* (apply a sigmoid for pixels) in the three ways the
 lesson names:
@@ -106,7 +106,7 @@ class AutoencoderConfig:
                     "AutoencoderConfig: decoder_channels must be 2 positive ints, "
                     f"got {self.decoder_channels!r}"
                 )
-            mirror = (channels[1], channels[0])
+            mirror = self._mirrored
             if self.decoder == "max_unpool" and dec != mirror:
                 raise ConfigError(
                     f"AutoencoderConfig: max_unpool puts values back into the encoder's "
@@ -130,6 +130,11 @@ class AutoencoderConfig:
             return self.decoder_channels
         if self.decoder == "transpose":
             return TRANSPOSE_CHANNELS
+        return self._mirrored
+
+    @property
+    def _mirrored(self) -> tuple[int, int]:
+        """The encoder's (c2, c1): a mirroring decoder's widths at 7×7 and 14×14."""
         return self.channels[1], self.channels[0]
 
     @property
@@ -162,8 +167,9 @@ class AutoencoderConfig:
 class EncoderStage(nn.Module):
     """3×3 convolution → 2×2 max pooling → BatchNorm → GELU; also returns the pooling indices.
 
-    Normalising and activating after the pooling does that work on a quarter of the pixels;
-    the indices say where each maximum of the convolution's output was.
+    Normalising and activating after the pooling costs a quarter of doing it before (the
+    BatchNorm statistics are those of the pooled values); the indices say where each
+    maximum of the convolution's output was.
 
     Shape
     -----
@@ -314,7 +320,7 @@ class UpsamplingDecoder(nn.Module):
     Shape
     -----
     code (N, C, 4, 4) → (N, c3, 4, 4) → (N, d7, 7, 7) → (N, d14, 14, 14) → (N, 1, 28, 28)
-    with (d7, d14) = ``config.decoder_channels``, by default the encoder's (c2, c1)
+    with (d7, d14) = ``config.decoder_widths``, by default the encoder's (c2, c1)
     """
 
     def __init__(self, config: AutoencoderConfig, mode: str) -> None:
@@ -351,7 +357,7 @@ class TransposedConvDecoder(nn.Module):
     Shape
     -----
     code (N, C, 4, 4) → (N, c3, 4, 4) → (N, d7, 7, 7) → (N, d14, 14, 14) → (N, 1, 28, 28)
-    with (d7, d14) = ``config.decoder_channels``, by default (128, 32)
+    with (d7, d14) = ``config.decoder_widths``, by default (128, 32)
     """
 
     def __init__(self, config: AutoencoderConfig) -> None:
