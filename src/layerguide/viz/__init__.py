@@ -6,8 +6,10 @@ before each example, so fonts set in ``conf.py`` would not survive).
 
 from layerguide.viz.figures import show_channels, show_image, show_side_by_side, show_sizes
 from layerguide.viz.fonts import korean_font_path, use_korean_font
+from layerguide.viz.table import Table
 
 __all__ = [
+    "Table",
     "korean_font_path",
     "show_channels",
     "show_image",
