@@ -43,7 +43,7 @@ def _prose(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+def page(tmp_path_factory: pytest.TempPathFactory) -> Page:
     """Run a gallery script (``name``, ``lang``) once and return its global variables."""
     import matplotlib.pyplot as plt
 
@@ -69,7 +69,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
                     plt.close("all")
         return done[key]
 
-    yield run
+    return run
 
 
 @pytest.fixture(scope="session")
