@@ -11,6 +11,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from layerguide.lesson.convnet import movie_convnet as movie_convnet  # the lesson's, re-exported
+
 
 def alexnet(num_classes: int = 1000) -> nn.Module:
     features = nn.Sequential(
@@ -146,17 +148,3 @@ class Functional(nn.Module):
 def lesson_linear_stack() -> nn.ModuleList:
     """The lesson's Linear layers without bias: 2→3, 3→1 and 4→1 (6 + 3 + 4 = 13 weights)."""
     return nn.ModuleList([nn.Linear(i, o, bias=False) for i, o in ((2, 3), (3, 1), (4, 1))])
-
-
-def movie_convnet() -> nn.Module:
-    """A small conv stack for the 90-minute movie (black-and-white frames)."""
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 5, stride=5),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(32 * 64 * 51, 10),
-    )

@@ -132,8 +132,8 @@ def test_numpy_rows_match_the_numpy_forward() -> None:
 
 
 def test_movie_shapes() -> None:
-    t = trace(movie_convnet(), (162_000, 1, 1280, 1024))
-    assert t.rows[0].output_shape == (162_000, 16, 256, 204)
-    assert t.rows[-2].output_shape == (162_000, 32 * 64 * 51)
+    t = trace(movie_convnet(), (162_000, 1, 1024, 1280))  # (T, C, H, W): 1024 high, 1280 wide
+    assert t.rows[0].output_shape == (162_000, 16, 204, 256)
+    assert t.rows[-2].output_shape == (162_000, 32 * 51 * 64)
     assert t.output_shape == (162_000, 10)
-    assert 162_000 * 1280 * 1024 * 4 == 849_346_560_000  # bytes of the input as float32
+    assert 162_000 * 1024 * 1280 * 4 == 849_346_560_000  # bytes of the input as float32

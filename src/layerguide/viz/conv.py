@@ -52,7 +52,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "index": "index {i}",
         "learned": "learned (encoder, first layer)",
         "hand": "hand-set",
-        "like": "≈ {name} ({cos:+.2f})",
+        "like": "≈ {name}\n({cos:+.2f})",
         "s": "stride s",
         "pad": "padding (per side)",
         "p_h": "total padding p_h",
@@ -75,7 +75,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "index": "인덱스 {i}",
         "learned": "학습된 필터 (인코더 첫 층)",
         "hand": "손으로 정한 커널",
-        "like": "≈ {name} ({cos:+.2f})",
+        "like": "≈ {name}\n({cos:+.2f})",
         "s": "스트라이드 s",
         "pad": "한쪽 패딩",
         "p_h": "전체 패딩 p_h",
@@ -132,12 +132,13 @@ def kernel_names(lang: str = "en") -> dict[str, str]:
 
 
 def _numbers(ax: Any, grid: NDArray, fmt: str = "{:g}", size: float = 12) -> None:
-    """Write every value of a 2-D grid in its cell, dark on light cells and light on dark."""
-    lo, hi = float(np.min(grid)), float(np.max(grid))
+    """Write every value of a 2-D grid in its cell: white on dark cells, black on light ones."""
+    image = ax.get_images()[-1]
     for (row, col), value in np.ndenumerate(grid):
-        strong = hi > lo and abs(value - (lo + hi) / 2) > 0.3 * (hi - lo)
+        red, green, blue, _ = image.cmap(image.norm(value))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
         ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=size,
-                color="white" if strong else "black")  # fmt: skip
+                color="white" if dark else "black")  # fmt: skip
 
 
 def _bare(ax: Any) -> None:
@@ -283,25 +284,26 @@ def show_learned_filters(
             f"show_learned_filters: {len(learned)} filters but {len(likeness)} likeness entries"
         )
     names = kernel_names(lang)
-    cols = max(len(hand), (len(learned) + 1) // 2)
-    rows = (len(learned) + cols - 1) // cols + 1
-    fig, axes = plt.subplots(rows, cols, figsize=(1.7 * cols, 2.1 * rows), layout="constrained",
-                             squeeze=False)  # fmt: skip
-    for ax in axes.ravel():
-        ax.set_axis_off()
+    cols = max(len(hand), 1)
+    rows = (len(learned) + cols - 1) // cols
+    fig = plt.figure(figsize=(1.9 * cols, 2.2 * (rows + 1) + 0.6), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[rows, 1.15])
+    top.suptitle(text(lang, "learned"))
+    bottom.suptitle(text(lang, "hand"))
+    upper = top.subplots(rows, cols, squeeze=False)
+    lower = bottom.subplots(1, cols, squeeze=False)[0]
+    for ax in [*upper.ravel(), *lower]:
+        _bare(ax)
+        ax.set_frame_on(False)
     for i, (w, (name, cos)) in enumerate(zip(learned, likeness, strict=True)):
-        ax = axes[i // cols, i % cols]
+        ax = upper[i // cols, i % cols]
         lim = float(np.abs(w).max()) or 1.0
         ax.imshow(w, cmap="RdBu_r", vmin=-lim, vmax=lim)
         ax.set_title(text(lang, "like", name=names.get(name, name), cos=cos), fontsize=8)
-    for j, (key, kernel) in enumerate(hand.items()):
-        ax = axes[-1, j]
+    for ax, (key, kernel) in zip(lower, hand.items(), strict=False):
         lim = float(np.abs(kernel).max()) or 1.0
         ax.imshow(kernel, cmap="RdBu_r", vmin=-lim, vmax=lim)
         ax.set_title(names.get(key, key), fontsize=8)
-        ax.add_patch(Rectangle((-0.5, -0.5), 3, 3, fill=False, lw=2, color="0.3"))
-    axes[0, 0].text(-0.6, -1.6, text(lang, "learned"), fontsize=10, ha="left")
-    axes[-1, 0].text(-0.6, -1.6, text(lang, "hand"), fontsize=10, ha="left")
     return fig
 
 

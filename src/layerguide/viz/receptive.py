@@ -39,8 +39,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "covers": "from {name} on, one output's field ({size} px) covers the digit",
         "map": "feature map",
         "pooled": "after 2 × 2 max pooling",
-        "orig": "original input",
-        "moved": "input moved 1 px right",
+        "orig": "from the original input",
+        "moved": "from the input moved 1 px right",
         "diff": "|difference|: {change:.0%} of the map",
     },
     "ko": {
@@ -60,8 +60,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "covers": "{name}부터 출력 하나의 수용 영역({size}픽셀)이 숫자 전체를 덮습니다",
         "map": "특징 맵",
         "pooled": "2 × 2 최대 풀링 뒤",
-        "orig": "원래 입력",
-        "moved": "오른쪽으로 1픽셀 옮긴 입력",
+        "orig": "원래 입력에서",
+        "moved": "오른쪽으로 1픽셀 옮긴 입력에서",
         "diff": "차이의 절댓값: 맵의 {change:.0%}",
     },
 }
