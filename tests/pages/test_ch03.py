@@ -31,8 +31,9 @@ def test_sizes_and_the_two_formulas(page, lang: str) -> None:
     for stride, padding, p_h, d2l, pytorch, h_out in g["rows"]:
         assert p_h == 2 * padding
         assert d2l == pytorch == h_out
-        torch_out = F.conv2d(torch.zeros(1, 1, 60, 60), torch.zeros(1, 1, 3, 3),
-                             stride=stride, padding=padding)  # fmt: skip
+        torch_out = F.conv2d(
+            torch.zeros(1, 1, 60, 60), torch.zeros(1, 1, 3, 3), stride=stride, padding=padding
+        )
         assert torch_out.shape[2] == h_out
 
 
@@ -43,7 +44,9 @@ def test_one_pixel_by_hand_is_the_layers_value(page, lang: str) -> None:
     layer = g["maps"][0][0, 0, r, c]
     np.testing.assert_allclose(g["by_hand"], layer, rtol=1e-6)
     assert abs(layer) == np.abs(g["maps"][0]).max()  # "the strongest response"
-    reference = F.conv2d(torch.from_numpy(g["image"]), torch.from_numpy(KERNELS["sobel_x"])[None, None])
+    reference = F.conv2d(
+        torch.from_numpy(g["image"]), torch.from_numpy(KERNELS["sobel_x"])[None, None]
+    )
     np.testing.assert_allclose(reference[0, 0, r, c].item(), layer, rtol=1e-5)
 
 
@@ -51,7 +54,8 @@ def test_one_pixel_by_hand_is_the_layers_value(page, lang: str) -> None:
 def test_padding_border_lines(page, prose, lang: str) -> None:
     g, text = page(NAME, lang), prose(NAME, lang)
     right1, left1, right2 = (float(v) for v in g["border"].values())
-    assert right1 < 0 < left1 and abs(right1) > abs(left1)  # strong negative right, weaker left
+    assert right1 < 0 < left1
+    assert abs(right1) > abs(left1)
     assert abs(right2) < 0.1 * abs(right1)  # stride 2 never reaches the right zero column
     for quoted in (f"{right1:.2f}", f"{left1:+.2f}", f"{right2:+.2f}"):
         assert minus(quoted) in text, quoted
@@ -89,15 +93,20 @@ def test_padding_lets_the_edges_count(page, prose, lang: str) -> None:
 def test_kernel_gallery(page, prose, lang: str) -> None:
     g, text = page(NAME, lang), prose(NAME, lang)
     assert g["gallery"].weight.shape == (8, 1, 3, 3)
-    assert "(8, 1, 3, 3)" in text and "160 × 160" in text
+    assert "(8, 1, 3, 3)" in text
+    assert "160 × 160" in text
     assert g["results"].shape == (1, 8, 160, 160)
     names = list(KERNELS)
-    np.testing.assert_allclose(g["results"][0, names.index("identity")], g["photo160"][0, 0],
-                               rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        g["results"][0, names.index("identity")], g["photo160"][0, 0], rtol=1e-6
+    )
     for blur in ("box_blur", "gaussian_blur"):
         assert KERNELS[blur].sum() == pytest.approx(1)  # "their numbers sum to 1"
-    expected = F.conv2d(torch.from_numpy(g["photo160"].astype(np.float32)),
-                        torch.from_numpy(np.stack(list(KERNELS.values()))[:, None]), padding=1)  # fmt: skip
+    expected = F.conv2d(
+        torch.from_numpy(g["photo160"].astype(np.float32)),
+        torch.from_numpy(np.stack(list(KERNELS.values()))[:, None]),
+        padding=1,
+    )
     np.testing.assert_allclose(g["results"], expected.numpy(), atol=1e-5)
 
 
@@ -113,7 +122,9 @@ def test_learned_filters(page, prose, lang: str) -> None:
     assert len(blurs) >= 2  # "a few resemble a blur"
     for (name, cos), w in zip(likeness, learned[:, 0], strict=True):
         k = KERNELS[name].ravel()
-        assert cos == pytest.approx(w.ravel() @ k / np.linalg.norm(w) / np.linalg.norm(k), abs=0.006)
+        assert cos == pytest.approx(
+            w.ravel() @ k / np.linalg.norm(w) / np.linalg.norm(k), abs=0.006
+        )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -123,8 +134,14 @@ def test_parameters_and_the_hd_image(page, prose, lang: str) -> None:
     assert conv.weight.shape == (16, 3, 5, 5)  # PyTorch's order (out, in, kH, kW)
     assert g["n_weights"] == 16 * 3 * 5 * 5 == 3 * 16 * 5 * 5 == 1_200
     assert g["n_biases"] == 16
-    for q in ("(16, 3, 5, 5)", "3 × 16 × 5 × 5", f"{g['n_weights']:,}",
-              f"{g['n_weights'] + g['n_biases']:,}", "216 × 384", "1080 × 1920"):  # fmt: skip
+    for q in (
+        "(16, 3, 5, 5)",
+        "3 × 16 × 5 × 5",
+        f"{g['n_weights']:,}",
+        f"{g['n_weights'] + g['n_biases']:,}",
+        "216 × 384",
+        "1080 × 1920",
+    ):
         assert q in text, q
     assert conv.output_shape(g["HD_FRAME"]) == g["feature_maps"].shape == (1, 16, 216, 384)
     assert g["n_model"] == 1_328_321

@@ -33,10 +33,17 @@ def test_counts(page, prose, lang: str) -> None:
     ratio = f"{g['ratio']:.1f}"
     assert ratio == "4.7"
     quoted = [
-        f"{dense.rows[1].input_shape[1]:,}", f"{dense.total_params:,}", "(16, 3, 5, 5)",
-        "16 × 3 × 5 × 5 = 1,200", "3 × 16 × 5 × 5", "216 × 384", f"{conv.rows[0].params:,}",
-        f"{conv.rows[1].output_shape[1]:,}", f"{conv.total_params:,}", ratio,
-    ]  # fmt: skip
+        f"{dense.rows[1].input_shape[1]:,}",
+        f"{dense.total_params:,}",
+        "(16, 3, 5, 5)",
+        "16 × 3 × 5 × 5 = 1,200",
+        "3 × 16 × 5 × 5",
+        "216 × 384",
+        f"{conv.rows[0].params:,}",
+        f"{conv.rows[1].output_shape[1]:,}",
+        f"{conv.total_params:,}",
+        ratio,
+    ]
     for q in quoted:
         assert q in text, q
 
@@ -62,13 +69,16 @@ def test_the_field_must_cover_the_digit(page, prose, lang: str) -> None:
     assert digit.shape == (28, 28)
     ink = digit > 0
     assert ink[top : top + h, left : left + w].sum() == ink.sum()  # the box holds every stroke
-    assert ink[top].any() and ink[top + h - 1].any() and ink[:, left].any()
+    assert ink[top].any()
+    assert ink[top + h - 1].any()
+    assert ink[:, left].any()
     assert ink[:, left + w - 1].any()
     fields = [r.receptive_field[0] for r in g["layers"]]
     assert fields == [3, 4, 8, 10, 18, 22]
     first = next(r for r in g["layers"] if r.name == g["first"])
     before = g["layers"][: g["layers"].index(first)]
-    assert first.receptive_field[0] >= h and first.receptive_field[1] >= w
+    assert first.receptive_field[0] >= h
+    assert first.receptive_field[1] >= w
     assert all(r.receptive_field[0] < h or r.receptive_field[1] < w for r in before)
     assert g["first"] == "encoder.stages.2.pool"
     assert f"``{g['first']}``" in text
@@ -115,7 +125,9 @@ def test_movie(page, prose, lang: str) -> None:
     assert movie.total_params == 1_049_546
     assert f"{movie.total_params:,}" in text
     assert f"{movie.total_macs / 1e12:.1f}" == "13.3"
-    assert "13.3" in text and "849 GB" in text and "162,000" in text
+    assert "13.3" in text
+    assert "849 GB" in text
+    assert "162,000" in text
 
 
 def published_fields() -> list[int]:

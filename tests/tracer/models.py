@@ -11,8 +11,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from layerguide.lesson.convnet import movie_convnet as movie_convnet  # the lesson's, re-exported
-
 
 def alexnet(num_classes: int = 1000) -> nn.Module:
     features = nn.Sequential(

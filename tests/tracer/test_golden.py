@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.tracer.models import Bottleneck, Functional, movie_convnet
+from tests.tracer.models import Bottleneck, Functional
 from torch import nn
 
 from layerguide import trace
-from layerguide.lesson.convnet import MOVIE_SHAPE
 from layerguide.layers import Conv2d, Flatten, Linear, ReLU, Sequential
+from layerguide.lesson.convnet import MOVIE_SHAPE, movie_convnet
 
 MODELS = {
     "lesson_conv": (

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from tests.tracer.helpers import leaf_output_shapes, real_trace
-from tests.tracer.models import Bottleneck, Functional, ResNet50, movie_convnet
+from tests.tracer.models import Bottleneck, Functional, ResNet50
 from torch import nn
 
 from layerguide import trace
@@ -22,6 +22,7 @@ from layerguide.layers import (
     Sigmoid,
     Upsample,
 )
+from layerguide.lesson.convnet import movie_convnet
 
 
 class AutoEncoder(nn.Module):

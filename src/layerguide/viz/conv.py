@@ -137,8 +137,15 @@ def _numbers(ax: Any, grid: NDArray, fmt: str = "{:g}", size: float = 12) -> Non
     for (row, col), value in np.ndenumerate(grid):
         red, green, blue, _ = image.cmap(image.norm(value))
         dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-        ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=size,
-                color="white" if dark else "black")  # fmt: skip
+        ax.text(
+            col,
+            row,
+            fmt.format(value),
+            ha="center",
+            va="center",
+            fontsize=size,
+            color="white" if dark else "black",
+        )
 
 
 def _bare(ax: Any) -> None:
@@ -172,9 +179,7 @@ def show_feature_maps(
     return fig
 
 
-def conv_formula_table(
-    n: int, k: int, rows: Sequence[Sequence[int]], *, lang: str = "en"
-) -> Table:
+def conv_formula_table(n: int, k: int, rows: Sequence[Sequence[int]], *, lang: str = "en") -> Table:
     """Rows of (stride, padding, p_h, d2l, PyTorch, layer) as a table in ``lang``."""
     check_lang(lang, "conv_formula_table")
     keys = ("s", "pad", "p_h", "d2l", "torch", "layer")
@@ -225,8 +230,9 @@ def show_kernel_gallery(
         )
     n = len(kernels)
     cols = (n + 1) // 2
-    fig, axes = plt.subplots(4, cols, figsize=(2.6 * cols, 11), layout="constrained",
-                             height_ratios=[1, 2.2, 1, 2.2])  # fmt: skip
+    fig, axes = plt.subplots(
+        4, cols, figsize=(2.6 * cols, 11), layout="constrained", height_ratios=[1, 2.2, 1, 2.2]
+    )
     for i, (key, kernel) in enumerate(kernels.items()):
         top, bottom = axes[2 * (i // cols), i % cols], axes[2 * (i // cols) + 1, i % cols]
         lim = float(np.abs(kernel).max()) or 1.0
@@ -260,8 +266,9 @@ def show_window_counts(
             f"show_window_counts: {len(counts)} count maps but {len(paddings)} paddings"
         )
     top = max(float(np.max(c)) for c in counts)
-    fig, axes = plt.subplots(1, len(counts), figsize=(4.6 * len(counts), 4.6),
-                             layout="constrained", squeeze=False)  # fmt: skip
+    fig, axes = plt.subplots(
+        1, len(counts), figsize=(4.6 * len(counts), 4.6), layout="constrained", squeeze=False
+    )
     for ax, grid, p in zip(axes[0], counts, paddings, strict=True):
         ax.imshow(grid, cmap="viridis", vmin=0, vmax=top)
         _numbers(ax, np.asarray(grid), "{:.0f}", size=10)
@@ -287,7 +294,8 @@ def show_learned_filters(
     cols = max(len(hand), 1)
     rows = (len(learned) + cols - 1) // cols
     fig = plt.figure(figsize=(1.9 * cols, 2.2 * (rows + 1) + 0.6), layout="constrained")
-    top, bottom = fig.subfigures(2, 1, height_ratios=[rows, 1.15])
+    parts: Any = fig.subfigures(2, 1, height_ratios=[rows, 1.15])
+    top, bottom = parts
     top.suptitle(text(lang, "learned"))
     bottom.suptitle(text(lang, "hand"))
     upper = top.subplots(rows, cols, squeeze=False)
@@ -323,6 +331,7 @@ def show_pooling(
     for (row, col), index in np.ndenumerate(indices[0, 0]):
         axes[1].text(col, row + 0.3, text(lang, "index", i=int(index)), ha="center", fontsize=8)
         r, c = divmod(int(index), width)
-        axes[0].add_patch(Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5,
-                                    color="tab:orange"))  # fmt: skip
+        axes[0].add_patch(
+            Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5, color="tab:orange")
+        )
     return fig

@@ -18,8 +18,13 @@ from numpy.typing import NDArray
 from layerguide.viz.conv import FigureArgumentError, check_lang
 from layerguide.viz.table import Table
 
-__all__ = ["field_table", "show_digit_fields", "show_parameter_bill", "show_receptive_fields",
-           "show_shift"]  # fmt: skip
+__all__ = [
+    "field_table",
+    "show_digit_fields",
+    "show_parameter_bill",
+    "show_receptive_fields",
+    "show_shift",
+]
 
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -132,22 +137,45 @@ def show_receptive_fields(rows: Sequence[Any], size: int, *, lang: str = "en") -
 
 
 def show_digit_fields(
-    digit: NDArray, rows: Sequence[Any], box: tuple[int, int, int, int], first: str,
-    *, lang: str = "en",
-) -> Figure:  # fmt: skip
+    digit: NDArray,
+    rows: Sequence[Any],
+    box: tuple[int, int, int, int],
+    first: str,
+    *,
+    lang: str = "en",
+) -> Figure:
     """Each layer's receptive field as a square centred on the digit; ``box`` = (top, left, h, w)."""
     check_lang(lang, "show_digit_fields")
     top, left_, h, w = box
     fig, ax = plt.subplots(figsize=(6.4, 6.4), layout="constrained")
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
     cy, cx = top + (h - 1) / 2, left_ + (w - 1) / 2
-    ax.add_patch(Rectangle((left_ - 0.5, top - 0.5), w, h, fill=False, ls="--", lw=1.5,
-                           color="tab:red", label=_t(lang, "digit", h=h, w=w)))  # fmt: skip
+    ax.add_patch(
+        Rectangle(
+            (left_ - 0.5, top - 0.5),
+            w,
+            h,
+            fill=False,
+            ls="--",
+            lw=1.5,
+            color="tab:red",
+            label=_t(lang, "digit", h=h, w=w),
+        )
+    )
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(rows)))
     for row, color in zip(rows, colors, strict=True):
         fh, fw = row.receptive_field
-        ax.add_patch(Rectangle((cx - fw / 2, cy - fh / 2), fw, fh, fill=False, lw=2, color=color,
-                               label=f"{row.name}: {fh} × {fw}"))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                (cx - fw / 2, cy - fh / 2),
+                fw,
+                fh,
+                fill=False,
+                lw=2,
+                color=color,
+                label=f"{row.name}: {fh} × {fw}",
+            )
+        )
     ax.set_xlim(-8, digit.shape[1] + 7)
     ax.set_ylim(digit.shape[0] + 7, -8)
     ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
@@ -156,9 +184,7 @@ def show_digit_fields(
     return fig
 
 
-def show_shift(
-    maps: Sequence[NDArray], changes: Sequence[float], *, lang: str = "en"
-) -> Figure:
+def show_shift(maps: Sequence[NDArray], changes: Sequence[float], *, lang: str = "en") -> Figure:
     """Feature map and pooled map, for the input and the input moved by one pixel.
 
     ``maps`` is (feature map, moved feature map, pooled, moved pooled), each (H, W);
@@ -175,9 +201,12 @@ def show_shift(
     ):
         top = float(max(np.max(a), np.max(b))) or 1.0
         for c, (grid, title) in enumerate(
-            [(a, _t(lang, "orig")), (b, _t(lang, "moved")),
-             (np.abs(a - b), _t(lang, "diff", change=change))]
-        ):  # fmt: skip
+            [
+                (a, _t(lang, "orig")),
+                (b, _t(lang, "moved")),
+                (np.abs(a - b), _t(lang, "diff", change=change)),
+            ]
+        ):
             axes[r, c].imshow(grid, cmap="magma", vmin=0, vmax=top)
             axes[r, c].set_title(title, fontsize=9)
             axes[r, c].set_xticks([])
