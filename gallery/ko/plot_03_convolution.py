@@ -30,6 +30,7 @@ from layerguide.layers import Conv2d, MaxPool2d, MaxUnpool2d
 from layerguide.lesson.convnet import HD_FRAME, KERNELS, hd_convnet, nearest_kernels, window_counts
 from layerguide.viz import (
     conv_formula_table,
+    kernel_names,
     show_feature_maps,
     show_kernel_gallery,
     show_learned_filters,
@@ -160,7 +161,8 @@ torch.manual_seed(0)
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
 learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
 likeness = nearest_kernels(learned[:, 0])
-print("학습된 필터:", learned.shape, " 가장 닮은 커널:", likeness[:4])
+names = kernel_names(lang="ko")
+print("학습된 필터:", learned.shape, " 가장 닮은 커널:", [names[n] for n, _ in likeness])
 show_learned_filters(learned[:, 0], KERNELS, likeness, lang="ko")
 
 # %%

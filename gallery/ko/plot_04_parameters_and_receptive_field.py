@@ -6,7 +6,7 @@ r"""
 들여다보면서 같은 가중치 몇 개를 모든 자리에 다시 씁니다. 이 장에서는 그 덕분에 파라미터가 얼마나
 줄어드는지 ``layerguide.trace`` 함수로 세어 보고, 층을 쌓을수록 한 층이 입력을 얼마나 넓게
 "보는지", 곧 수용 영역(receptive field)이 어떻게 커지는지 살펴봅니다. 손글씨 숫자 이미지로는
-출력 하나가 숫자 전체를 보게 되는 층을 찾고, 최대 풀링이 왜 도움이 되는지 직접 재 봅니다.
+출력 하나가 글씨 전체를 보게 되는 층을 찾고, 최대 풀링이 왜 도움이 되는지 직접 재 봅니다.
 마지막으로 값만 해도 849 GB에 이르는 90분짜리 영화를 메모리를 한 바이트도 쓰지 않고 추적해 봅니다.
 """
 
@@ -122,9 +122,9 @@ show_receptive_fields(grown, 32, lang="ko")
 # --------------------------------
 # 물체를 알아보려면 출력 하나가 그 물체 전체를 볼 수 있어야 합니다. 곧 수용 영역이 물체보다
 # 커야 합니다. MNIST 테스트 세트의 첫 숫자 이미지와 5장 오토인코더의 인코더("3 × 3 합성곱,
-# 2 × 2 최대 풀링" 단계 세 개)로 확인해 봅니다. 숫자의 획은 높이 20, 너비 16픽셀인 상자 안에
+# 2 × 2 최대 풀링" 단계 세 개)로 확인해 봅니다. 글씨의 획은 높이 20, 너비 16픽셀인 상자 안에
 # 있고, 인코더 층들의 수용 영역은 3, 4, 8, 10, 18, 22픽셀입니다. 세 번째 풀링
-# (``encoder.stages.2.pool``)부터 출력 하나의 수용 영역이 22 × 22가 되어, 높이와 너비 모두 숫자보다
+# (``encoder.stages.2.pool``)부터 출력 하나의 수용 영역이 22 × 22가 되어, 높이와 너비 모두 글씨보다
 # 커집니다.
 
 digit = load_mnist("test").images[0, 0]  # (28, 28)
@@ -134,8 +134,8 @@ encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), la
 layers = [r for r in encoder_trace.rows if r.name.startswith("encoder.stages")]
 layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
 first = next(r.name for r in layers if min(np.subtract(r.receptive_field, box[2:])) >= 0)
-print(f"숫자 상자 {box[2]} × {box[3]}; 수용 영역 {[r.receptive_field[0] for r in layers]}")
-print(f"수용 영역이 숫자를 처음으로 덮는 층: {first}")
+print(f"글씨 상자 {box[2]} × {box[3]}; 수용 영역 {[r.receptive_field[0] for r in layers]}")
+print(f"수용 영역이 글씨를 처음으로 덮는 층: {first}")
 show_digit_fields(digit, layers, box, first, lang="ko")
 
 # %%
