@@ -1,6 +1,6 @@
 """Benchmark: ``layerguide.trace`` against ``torchinfo.summary`` on two models.
 
-Cases: the lesson's 90-minute movie as one batch, (162000, 1, 1280, 1024) — 849 GB as
+Cases: the lesson's 90-minute movie as one batch, (162000, 1, 1024, 1280) — 849 GB as
 float32 — through a small conv stack, and ResNet-50 at (1, 3, 224, 224).
 
 Every measurement runs in its own subprocess, after imports and model construction:
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MOVIE = (162_000, 1, 1280, 1024)
+MOVIE = (162_000, 1, 1024, 1280)  # layerguide.lesson.convnet.MOVIE_SHAPE: (T, C, H, W)
 HEADROOM = 3 * 1024**3  # bytes of address space a child may add
 TOOLS = ("layerguide", "layerguide, imports done", "torchinfo (device='meta')", "torchinfo (cpu)")
 CASES = ("movie conv stack", "ResNet-50")
@@ -30,15 +30,10 @@ CASES = ("movie conv stack", "ResNet-50")
 
 def build(case: str):
     """The model and its input size."""
-    from torch import nn
-
     if case == "movie conv stack":
-        model = nn.Sequential(
-            nn.Conv2d(1, 16, 5, stride=5), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(32 * 64 * 51, 10),
-        )  # fmt: skip
-        return model, MOVIE
+        from layerguide.lesson.convnet import movie_convnet
+
+        return movie_convnet(), MOVIE
     sys.path.insert(0, str(ROOT))
     from tests.tracer.models import ResNet50  # the tests' definition (no torchvision)
 

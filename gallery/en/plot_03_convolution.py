@@ -2,11 +2,13 @@ r"""
 Convolution: stride, padding, parameters and max pooling
 ========================================================
 
-A convolution slides a small filter over the image and, at every stop, multiplies and
-adds. The same few weights are reused at every position, so the layer stays small however
-large the image is. This chapter follows the shape of the data through a convolution —
-with stride and padding — counts its parameters, takes it to a full-HD image, and ends with
-max pooling and the indices that remember where each maximum came from.
+A convolution moves a small filter across the image one step at a time and, wherever the
+filter lies, multiplies the overlapping values and adds them up. The same few weights are
+reused at every position, so the layer stays small however large the image is. This chapter
+computes one output pixel by hand, tries eight classic filters on a photo, follows the shape
+of the data through stride and padding, shows that real filters are learned, counts the
+parameters on a full-HD image, and ends with max pooling and the indices that remember
+where each maximum came from.
 """
 
 # %%
@@ -14,15 +16,30 @@ max pooling and the indices that remember where each maximum came from.
 # -------------------------
 # We shrink the photo from the first chapter to a 60 × 60 grey image and give it the
 # (N, C, H, W) shape layers expect: one image, one channel. The :term:`convolution` layer
-# ``Conv2d(1, 1, 3)`` has one 3 × 3 :term:`kernel`; we set it to a vertical-edge detector so
-# the :term:`feature map` is easy to read.
+# ``Conv2d(1, 1, 3)`` has one 3 × 3 :term:`kernel`; we set it to the Sobel x kernel, which
+# measures how brightness changes from left to right, so the :term:`feature map` lights up
+# at vertical edges.
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib import cbook
 
-from layerguide.layers import Conv2d, Flatten, Linear, MaxPool2d, MaxUnpool2d, Sequential
-from layerguide.viz import use_korean_font
+from layerguide.autoencoder import AutoencoderConfig, pretrained
+from layerguide.autoencoder.train import PAGE_BUDGET
+from layerguide.layers import Conv2d, MaxPool2d, MaxUnpool2d
+from layerguide.lesson.convnet import HD_FRAME, KERNELS, hd_convnet, nearest_kernels, window_counts
+from layerguide.viz import (
+    conv_formula_table,
+    kernel_names,
+    show_feature_maps,
+    show_kernel_gallery,
+    show_learned_filters,
+    show_pixel_by_hand,
+    show_pooling,
+    show_window_counts,
+    use_korean_font,
+)
 
 use_korean_font()
 
@@ -33,7 +50,7 @@ small = grey.reshape(60, 8, 60, 8).mean(axis=(1, 3))  # (60, 60): average 8 × 8
 image = small[None, None].astype(np.float32)  # (N, C, H, W) = (1, 1, 60, 60)
 print("image:", image.shape)
 
-edge = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)  # Sobel, x direction
+edge = KERNELS["sobel_x"]  # Sobel x: right column minus left column
 settings = [(1, 0), (1, 1), (2, 1), (3, 0)]  # (stride, padding)
 maps = []
 for stride, padding in settings:
@@ -42,24 +59,29 @@ for stride, padding in settings:
     maps.append(conv(image))
     print(f"stride={stride}, padding={padding}: {image.shape} → {maps[-1].shape}")
 
-fig, axes = plt.subplots(1, 5, figsize=(14, 3.4), layout="constrained")
-axes[0].imshow(image[0, 0], cmap="gray")
-axes[0].set_title(f"input\n{image.shape[2:]}")
-for ax, (stride, padding), fmap in zip(axes[1:], settings, maps, strict=True):
-    ax.imshow(fmap[0, 0], cmap="RdBu_r", vmin=-2, vmax=2)
-    ax.set_title(f"stride={stride}, padding={padding}\n{fmap.shape[2:]}")
-for ax in axes:
-    ax.set_axis_off()
+show_feature_maps(image, maps, settings, lang="en")
+
+# %%
+# One output pixel by hand
+# ------------------------
+# Take the strongest response of the first map (stride 1, no padding). Its output at row r,
+# column c comes from the 3 × 3 patch of the input whose top-left corner is (r, c): multiply
+# the patch by the kernel, value by value, and add the nine products. The sum is exactly
+# what the layer computed. (Deep-learning layers do not flip the kernel first, as the
+# textbook convolution of signal processing does; PyTorch's ``Conv2d`` does the same.)
+
+r, c = np.unravel_index(np.abs(maps[0][0, 0]).argmax(), maps[0].shape[2:])
+patch = image[0, 0, r : r + 3, c : c + 3]  # (3, 3)
+by_hand = (patch * edge).sum()
+print(f"output ({r}, {c}): by hand {by_hand:.4f}, layer {maps[0][0, 0, r, c]:.4f}")
+show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="en")
 
 # %%
 # Why those sizes?
 # ----------------
-# (The dark line at the right border of the padded maps is the padding itself: to the
-# filter, a column of zeros next to a bright pixel looks like an edge.)
-#
 # Along one axis of n pixels, a kernel of size k fits n − k + 1 times.
 # :term:`Padding <padding>` adds rows and columns of zeros at the border; a :term:`stride` s
-# keeps every s-th stop. Two books write the result differently:
+# keeps every s-th stop. Two references write the result differently:
 #
 # * *Dive into Deep Learning* (d2l) uses the **total** padding p_h (top + bottom) and
 #   writes ⌊(n − k + p_h + s) / s⌋.
@@ -70,27 +92,98 @@ for ax in axes:
 # checks this against the layer's own ``output_shape``.
 
 n, k = 60, 3
-print(" s  padding  p_h   d2l  PyTorch  output_shape")
+rows = []
 for stride, padding in settings:
     p_h = 2 * padding
     d2l = (n - k + p_h + stride) // stride
     pytorch = (n + 2 * padding - k) // stride + 1
-    layer = Conv2d(1, 1, k, stride=stride, padding=padding)
-    h_out = layer.output_shape((1, 1, n, n))[2]
-    print(f"{stride:2} {padding:8} {p_h:4} {d2l:5} {pytorch:8} {h_out:13}")
+    h_out = Conv2d(1, 1, k, stride=stride, padding=padding).output_shape((1, 1, n, n))[2]
+    rows.append([stride, padding, p_h, d2l, pytorch, h_out])
+conv_formula_table(n, k, rows, lang="en")
 
 # %%
-# d2l's total padding may be odd (one more row at the bottom than at the top). PyTorch's
-# ``Conv2d`` cannot express that with its ``padding`` argument; one pads the input
-# explicitly first.
+# d2l's total padding may be odd (one more row at the bottom than at the top). An integer
+# ``padding`` cannot express that; PyTorch pads unevenly only with ``padding="same"``
+# (stride 1), otherwise one pads the input explicitly first.
+#
+# Padding has a side effect you can see in the figure above. With stride 1 and padding 1,
+# the right-most column of the map is strongly negative (mean −1.81): there the kernel
+# subtracts the bright photo from the zeros on its right. The left-most column is positive
+# (mean +0.77) for the mirror reason, weaker because the photo is darker on its left edge.
+# With stride 2 and padding 1 the windows start at columns 0, 2, …, 58 of the 62-wide padded
+# input, so the zero column on the right is never reached (mean +0.04).
+
+border = {
+    "stride 1, right column": maps[1][0, 0, :, -1].mean(),
+    "stride 1, left column": maps[1][0, 0, :, 0].mean(),
+    "stride 2, right column": maps[2][0, 0, :, -1].mean(),
+}
+print({name: round(float(v), 2) for name, v in border.items()})
+
+# %%
+# Padding lets the edges count
+# ----------------------------
+# Without padding, a border pixel is seen by fewer windows than a pixel in the middle: on an
+# 8 × 8 input a 3 × 3 kernel covers a corner pixel once and an inner pixel 9 times, so the
+# corners hardly influence the output. With a padding of 1 the corner pixel is in 4 windows
+# and every edge pixel in 6. The counts below come from the layer itself: a kernel of ones
+# run forward and then backward (the gradient of each input pixel is the number of windows
+# that used it).
+
+counts = [window_counts(8, 3, padding=p) for p in (0, 1)]
+print("corner:", [int(c[0, 0]) for c in counts], " inside:", [int(c[4, 4]) for c in counts])
+show_window_counts(counts, [0, 1], 3, lang="en")
+
+# %%
+# A gallery of kernels
+# --------------------
+# Each hand-set kernel below is one filter of a single layer, ``Conv2d(1, 8, 3, padding=1)``:
+# its weight has the shape (out_channels, in_channels, kH, kW) = (8, 1, 3, 3), and one pass
+# over a 160 × 160 version of the photo gives eight feature maps. Blurs average their
+# neighbours (their numbers sum to 1), sharpening adds the difference to the neighbours back
+# to the centre, :term:`Sobel filters <Sobel filter>` respond to brightness changes in one
+# direction, the
+# Laplacian to changes in any direction, and emboss lights up edges on one diagonal side.
+
+gallery = Conv2d(1, len(KERNELS), 3, padding=1, bias=False)
+gallery.weight.data[:, 0] = np.stack(list(KERNELS.values()))  # (8, 1, 3, 3)
+photo160 = grey.reshape(160, 3, 160, 3).mean(axis=(1, 3))[None, None]  # (1, 1, 160, 160)
+results = gallery(photo160.astype(np.float32))
+print("weight:", gallery.weight.shape, " results:", results.shape)
+show_kernel_gallery(KERNELS, results, lang="en")
+
+# %%
+# Filters are learned
+# -------------------
+# In a real network nobody sets the kernels by hand. A convolution layer holds tens of
+# filters that start as random numbers, and training moves them to whatever serves the
+# task. Here are the 16 first-layer filters of the autoencoder from chapter 5, after its
+# short training (read from the training cache). Above each filter: the hand-set kernel it
+# resembles most and their :term:`cosine similarity` (1 means the same pattern, a negative
+# value the same pattern with its signs reversed).
+
+torch.manual_seed(0)
+autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
+learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
+likeness = nearest_kernels(learned[:, 0])
+names = kernel_names(lang="en")
+print("learned:", learned.shape, " most alike:", [names[n] for n, _ in likeness])
+show_learned_filters(learned[:, 0], KERNELS, likeness, lang="en")
+
+# %%
+# Most learned filters resemble a kernel that finds edges in one direction (Sobel, emboss),
+# a few resemble a blur; none was asked to. Which filters appear depends on the data and the
+# task.
 #
 # Counting parameters
 # -------------------
 # A :term:`filter` sees all input channels at once, so each of the lesson's 16 filters on a
-# colour image is 3 × 5 × 5 numbers, plus one bias. The weight has the shape
-# (out_channels, in_channels, kH, kW).
+# colour image is 3 × 5 × 5 numbers, plus one bias. PyTorch stores the weight as
+# (out_channels, in_channels, kH, kW) = (16, 3, 5, 5); the lesson writes the product as
+# 3 × 16 × 5 × 5, which is the same 1,200.
 
-conv = Conv2d(3, 16, kernel_size=5, stride=5)
+model = hd_convnet()
+conv = model[0]
 n_weights, n_biases = conv.weight.numel(), conv.bias.numel()
 print("weight:", conv.weight.shape, " bias:", conv.bias.shape)
 print(f"16 × 3 × 5 × 5 = {n_weights:,} weights, + {n_biases} biases = {n_weights + n_biases:,}")
@@ -99,17 +192,16 @@ print(f"16 × 3 × 5 × 5 = {n_weights:,} weights, + {n_biases} biases = {n_weig
 # A full-HD image
 # ---------------
 # The number of parameters does not depend on the image size; the feature map does.
-# ``output_shape`` gives the shape without computing anything: a 1080 × 1920 colour image
-# at stride 5 becomes 16 feature maps of 216 × 384.
+# ``output_shape`` gives the shape without computing anything: a colour image 1080 high and
+# 1920 wide (H × W = 1080 × 1920) at stride 5 becomes 16 feature maps of 216 × 384.
 
-hd = (1, 3, 1080, 1920)
-print(hd, "→", conv.output_shape(hd))
+print(HD_FRAME, "→", conv.output_shape(HD_FRAME))
 
 # %%
-# It is small enough to run once for real (a 25 MB input) — and the real output has the
-# promised shape.
+# The input is only about 25 MB, so we can run it once for real, and the computed output
+# has exactly the shape predicted above.
 
-frame = np.random.default_rng(0).random(hd, dtype=np.float32)
+frame = np.random.default_rng(0).random(HD_FRAME, dtype=np.float32)
 feature_maps = conv(frame)
 print("computed:", feature_maps.shape)
 
@@ -118,8 +210,7 @@ print("computed:", feature_maps.shape)
 # 6,220,801 parameters. The convolution needs 1,216; even with a Linear layer from its
 # feature maps to one output, the model stays almost five times smaller.
 
-model = Sequential(conv, Flatten(), Linear(16 * 216 * 384, 1))
-print(model.output_shape(hd))
+print(model.output_shape(HD_FRAME))
 n_model = sum(p.numel() for p in model.parameters())
 n_linear_only = 3 * 1080 * 1920 + 1
 print(f"conv + Linear(→1): {n_model:,} parameters;  Linear(→1) alone: {n_linear_only:,}")
@@ -131,29 +222,14 @@ print(f"conv + Linear(→1): {n_model:,} parameters;  Linear(→1) alone: {n_lin
 # with stride 2 halves H and W and has no parameters. With ``return_indices=True`` it also
 # returns where each maximum was: the flat position ``row × W + column`` inside the input map
 # — the index PyTorch uses. :term:`Max unpooling <max unpooling>` puts every value back at
-# that position and fills the rest with zeros.
+# that position and fills the rest with zeros. The winners are outlined in the input.
 
 fmap = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float32)
 x = fmap[None, None]  # (1, 1, 4, 4)
-pool = MaxPool2d(2, return_indices=True)
-pooled, indices = pool(x)
+pooled, indices = MaxPool2d(2, return_indices=True)(x)
 restored = MaxUnpool2d(2)(pooled, indices)
-print("pooled:", pooled.shape, "\n", pooled[0, 0])
-print("indices:", indices.shape, "\n", indices[0, 0])
-print("unpooled:", restored.shape, "\n", restored[0, 0])
-
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), layout="constrained")
-panels = [(x[0, 0], "input (4, 4)"), (pooled[0, 0], "max pooled (2, 2)"),
-          (restored[0, 0], "max unpooled (4, 4)")]  # fmt: skip
-for ax, (grid, title) in zip(axes, panels, strict=True):
-    ax.imshow(grid, cmap="Blues", vmin=0, vmax=8)
-    for (row, col), value in np.ndenumerate(grid):
-        ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=14)
-    ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
-for (row, col), index in np.ndenumerate(indices[0, 0]):
-    axes[1].text(col, row + 0.3, f"index {index}", ha="center", va="center", fontsize=8)
+print("pooled:", pooled.shape, " indices:", indices.shape, " unpooled:", restored.shape)
+show_pooling(x, pooled, indices, restored, lang="en")
 
 # %%
 # Pooling the edge map from the top of the page halves it again, from (60, 60) to
@@ -164,11 +240,25 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # %%
 # What to remember
 # ----------------
+# * One output value is the sum of the products of a patch and the kernel; the layer does
+#   this at every position with the same weights.
 # * Output size along one axis: ⌊(n + 2 · padding − k) / s⌋ + 1 (PyTorch, padding per
-#   side) — the same as d2l's ⌊(n − k + p_h + s) / s⌋ with total padding p_h.
+#   side), the same as d2l's ⌊(n − k + p_h + s) / s⌋ with total padding p_h.
+# * Padding keeps the size and lets border pixels take part in as many windows as the
+#   others near them.
 # * A convolution from C_in to C_out channels with a k × k kernel holds
-#   C_out × C_in × k × k weights and C_out biases — 1,200 + 16 for the lesson's layer —
-#   whatever the image size.
-# * At stride 5, a 1080 × 1920 image becomes 16 × 216 × 384.
+#   C_out × C_in × k × k weights and C_out biases (1,200 + 16 for the lesson's layer),
+#   whatever the image size; training chooses their values.
 # * Max pooling keeps the largest value per window; its indices let max unpooling put it
 #   back in place.
+#
+# Further reading
+# ---------------
+# * d2l, Convolutional Neural Networks: https://d2l.ai/chapter_convolutional-neural-networks/index.html
+# * Dumoulin & Visin, A guide to convolution arithmetic for deep learning:
+#   https://arxiv.org/abs/1603.07285
+# * setosa.io, Image Kernels explained visually: https://setosa.io/ev/image-kernels/
+# * CNN Explainer: https://poloclub.github.io/cnn-explainer/
+# * PyTorch: https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html

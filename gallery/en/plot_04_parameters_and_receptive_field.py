@@ -5,8 +5,9 @@ Parameters and receptive field: why convolution pays off
 A Linear layer looks at every input number at once and pays one weight for each. A
 convolution looks through a small window and reuses the same few weights everywhere.
 This chapter counts what that saves with ``layerguide.trace``, watches how far each layer
-can "see" (its receptive field) as layers stack up, and finally traces a 90-minute movie
-— 849 GB of numbers — without allocating any of it.
+can "see" (its receptive field) as layers stack up, checks on a handwritten digit when one
+output sees the whole of it, measures why max pooling helps, and finally traces a 90-minute
+movie (849 GB of values) without allocating any of it.
 """
 
 # %%
@@ -15,32 +16,39 @@ can "see" (its receptive field) as layers stack up, and finally traces a 90-minu
 # ``trace(model, input_size)`` runs the model once and writes down, for every layer, the input
 # and output shape, the parameters and the formula behind them, the
 # :term:`multiply-accumulate` operations (:term:`MACs`; 1 MAC = 2 FLOPs) and the receptive
-# field. It runs on PyTorch's *meta* device: shapes are computed, numbers are not, so no
+# field. It runs on PyTorch's *meta* device: shapes are computed, values are not, so no
 # memory is used.
 #
-# First the lesson's brute-force model: flatten one Full-HD colour frame,
-# (1, 3, 1080, 1920), into 6,220,800 numbers and connect all of them to one output.
+# First the lesson's brute-force model: flatten one Full-HD colour frame, 1080 high and
+# 1920 wide, (1, 3, 1080, 1920), into 6,220,800 values and connect all of them to one output.
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.patches import Rectangle
 from torch import nn
 
 from layerguide import trace
-from layerguide.viz import use_korean_font
+from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
+from layerguide.layers import Conv2d, MaxPool2d, ReLU
+from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, movie_convnet
+from layerguide.viz import (
+    field_table,
+    show_digit_fields,
+    show_parameter_bill,
+    show_receptive_fields,
+    show_shift,
+    use_korean_font,
+)
 
 use_korean_font()
 torch.manual_seed(0)
 
-frame = (1, 3, 1080, 1920)
 with torch.device("meta"):  # no memory for the weights either
     dense = nn.Sequential(nn.Flatten(), nn.Linear(3 * 1080 * 1920, 1))
-dense_trace = trace(dense, frame, lang="en")
+dense_trace = trace(dense, HD_FRAME, lang="en")
 dense_trace
 
 # %%
-# One output already costs 6,220,801 parameters: a weight per input number plus one
+# One output already costs 6,220,801 parameters: a weight per input value plus one
 # bias. A layer with 100 outputs would need more than 600 million.
 
 print(f"Linear on the whole frame: {dense_trace.total_params:,} parameters")
@@ -49,10 +57,11 @@ print(dense_trace.rows[-1].param_formula)
 # %%
 # Sixteen small filters instead
 # -----------------------------
-# A convolution with 16 filters of 5 × 5 over the 3 colour channels has
-# 3 × 16 × 5 × 5 = 1,200 weights and 16 biases, whatever the size of the image. With a
-# stride of 5 the windows do not overlap, and the frame becomes a stack of 16 feature
-# maps of 216 × 384. Flatten them and add the same single output:
+# A convolution with 16 filters of 5 × 5 on a colour image with 3 channels has a weight of
+# shape (16, 3, 5, 5), that is 16 × 3 × 5 × 5 = 1,200 weights (the lesson writes the same
+# product as 3 × 16 × 5 × 5), and 16 biases, whatever the size of the image. With a stride
+# of 5 the windows do not overlap, and the frame becomes a stack of 16 feature maps of
+# 216 × 384. Flatten them and add the same single output:
 
 with torch.device("meta"):
     conv = nn.Sequential(
@@ -60,34 +69,23 @@ with torch.device("meta"):
         nn.Flatten(),
         nn.Linear(16 * 216 * 384, 1),
     )
-conv_trace = trace(conv, frame, lang="en")
+conv_trace = trace(conv, HD_FRAME, lang="en")
 conv_trace
 
 # %%
 # The convolution itself holds 1,216 parameters; the Linear layer after it holds the
-# rest, because 16 × 216 × 384 = 1,327,104 numbers still reach it. In total 1,328,321
-# parameters, 4.7 times fewer than the 6,220,801 of the brute-force model — and each
+# rest, because 16 × 216 × 384 = 1,327,104 values still reach it. In total 1,328,321
+# parameters, about 4.7 times fewer than the 6,220,801 of the brute-force model — and each
 # filter is now a small pattern detector used at every position.
 
-print(f"Conv2d: {conv_trace.rows[0].param_formula}")
+print(f"Conv2d weight: {tuple(conv[0].weight.shape)}, {conv_trace.rows[0].params:,} parameters")
 print(f"feature maps: {conv_trace.rows[0].output_shape}")
 print(f"after Flatten: {conv_trace.rows[1].output_shape}")
-print(f"total: {conv_trace.total_params:,} parameters")
 ratio = dense_trace.total_params / conv_trace.total_params
-print(f"{ratio:.1f} times fewer than {dense_trace.total_params:,}")
-
-fig, ax = plt.subplots(figsize=(7, 2.2))
-labels = ["Linear on the frame", "Conv2d (16 filters 5×5)", "Conv2d + Linear"]
-counts = [dense_trace.total_params, conv_trace.rows[0].params, conv_trace.total_params]
-ax.barh(labels, counts, color=["tab:red", "tab:green", "tab:blue"])
-ax.set_xscale("log")
-ax.invert_yaxis()
-for y, n in enumerate(counts):
-    ax.text(n, y, f" {n:,}", va="center")
-ax.set_xlim(100, 1e8)
-ax.set_xlabel("parameters (log scale)")
-ax.set_title("Parameters needed for one output from a 1080×1920 colour frame")
-fig.tight_layout()
+print(f"total: {conv_trace.total_params:,} parameters, {ratio:.1f} times fewer")
+show_parameter_bill(
+    [dense_trace.total_params, conv_trace.rows[0].params, conv_trace.total_params], lang="en"
+)
 
 # %%
 # How far a layer can see
@@ -110,37 +108,57 @@ stack = nn.Sequential(
     nn.Conv2d(16, 16, 3, padding=1),
 )
 stack_trace = trace(stack, (1, 1, 32, 32), lang="en")
-stack_trace
+grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
+field_table(grown, lang="en")
 
 # %%
 # The fields of the convolution and pooling rows grow 3, 5, 6, 10, 12, 20 pixels,
 # while the effective stride goes 1, 1, 2, 2, 4, 4. Each square below is the field of
 # the centre output of one layer, drawn on the input image.
 
-grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
-for row in grown:
-    print(f"{row.name} {row.kind:9} field {row.receptive_field}  stride {row.effective_stride}")
+show_receptive_fields(grown, 32, lang="en")
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4))
-left.imshow(np.zeros((32, 32)), cmap="Greys", vmin=0, vmax=1)
-left.set_xticks(range(-1, 32, 8))
-left.set_yticks(range(-1, 32, 8))
-left.grid(color="0.85", lw=0.5)
-colors = plt.cm.viridis(np.linspace(0, 0.9, len(grown)))
-for row, color in zip(grown, colors, strict=True):
-    size = row.receptive_field[0]
-    corner = 15.5 - size / 2 + 0.5
-    left.add_patch(Rectangle((corner, corner), size, size, fill=False, lw=2, color=color))
-    left.text(corner + 0.3, corner + 0.9, f"{row.name}: {size}", color=color, fontsize=8)
-left.set_title("Receptive field of the centre output")
-steps = range(1, len(grown) + 1)
-right.plot(steps, [r.receptive_field[0] for r in grown], "o-", label="receptive field")
-right.plot(steps, [r.effective_stride[0] for r in grown], "s--", label="effective stride")
-right.set_xticks(list(steps), [f"{r.name}\n{r.kind}" for r in grown], fontsize=8)
-right.set_ylabel("input pixels")
-right.set_title("Pooling makes later layers see faster")
-right.legend()
-fig.tight_layout()
+# %%
+# The field must cover the object
+# -------------------------------
+# To recognise an object, one output has to see all of it: its receptive field must be at
+# least as large as the object. Take the first test digit of MNIST and the encoder of the
+# autoencoder from chapter 5 (three "3 × 3 convolution, 2 × 2 max pooling" stages). The
+# pen strokes fill a box 20 pixels high and 16 wide; the fields of the encoder's layers
+# are 3, 4, 8, 10, 18 and 22 pixels. From the third pooling (``encoder.stages.2.pool``) on,
+# one output's field, 22 × 22, is larger than the digit in both directions.
+
+digit = load_mnist("test").images[0, 0]  # (28, 28)
+ys, xs = np.nonzero(digit > 0)
+box = (ys.min(), xs.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)  # top, left, h, w
+encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang="en")
+layers = [r for r in encoder_trace.rows if r.name.startswith("encoder.stages")]
+layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
+first = next(r.name for r in layers if min(np.subtract(r.receptive_field, box[2:])) >= 0)
+print(f"digit box {box[2]} × {box[3]}; fields {[r.receptive_field[0] for r in layers]}")
+print(f"first layer whose field covers the digit: {first}")
+show_digit_fields(digit, layers, box, first, lang="en")
+
+# %%
+# Why max pooling helps, measured
+# -------------------------------
+# Max pooling keeps the strongest response of each 2 × 2 window and forgets exactly where
+# in the window it was. So when the input moves by one pixel, the pooled map changes less
+# than the feature map. We measure it on the first 100 test digits: two edge filters
+# (Sobel x and y) with ReLU, then 2 × 2 max pooling; then the same digits moved one pixel
+# to the right. The change is the sum of absolute differences divided by the map's own sum.
+# The feature map changes by 79 %, the pooled map by 50 %: pooling does not make the
+# network blind to position, but small shifts matter less after it.
+
+digits = load_mnist("test").images[:100]  # (100, 1, 28, 28)
+moved = np.roll(digits, 1, axis=3)  # one pixel to the right (the border is empty)
+edges = Conv2d(1, 2, 3, padding=1, bias=False)
+edges.weight.data[:, 0] = np.stack([KERNELS["sobel_x"], KERNELS["sobel_y"]])
+maps = [ReLU()(edges(d)) for d in (digits, moved)]  # (100, 2, 28, 28) each
+pooled = [MaxPool2d(2)(m) for m in maps]  # (100, 2, 14, 14) each
+changes = [float(np.abs(a - b).sum() / np.abs(a).sum()) for a, b in (maps, pooled)]
+print(f"change of the feature map: {changes[0]:.0%}, of the pooled map: {changes[1]:.0%}")
+show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], changes, lang="en")
 
 # %%
 # The field follows the data, not the list of layers: where two branches meet
@@ -150,33 +168,23 @@ fig.tight_layout()
 #
 # A 90-minute movie, traced without memory
 # ----------------------------------------
-# At 30 frames per second, 90 minutes are 162,000 frames. As one black-and-white batch of
-# 1280 × 1024 frames the movie has the shape (162000, 1, 1280, 1024): 849 GB as float32.
-# Tools that build a real input tensor (torchinfo 1.8 does, even with
-# ``device="meta"``) fail on it; the meta device only ever holds the shapes.
+# At 30 frames per second, 90 minutes are 162,000 frames. The frames are black and white,
+# 1280 pixels wide and 1024 high; in chapter 1's (T, C, H, W) order the whole movie, as one
+# batch, has the shape (162000, 1, 1024, 1280): 849 GB as float32. Tools that build a real
+# input tensor (torchinfo 1.8 does, even with ``device="meta"``) fail on it; the meta device
+# only ever holds the shapes.
 
-movie = (162_000, 1, 1280, 1024)
-movie_net = nn.Sequential(
-    nn.Conv2d(1, 16, 5, stride=5),
-    nn.ReLU(),
-    nn.MaxPool2d(2),
-    nn.Conv2d(16, 32, 3, padding=1),
-    nn.ReLU(),
-    nn.MaxPool2d(2),
-    nn.Flatten(),
-    nn.Linear(32 * 64 * 51, 10),
-)
-movie_trace = trace(movie_net, movie, lang="en")
+movie_trace = trace(movie_convnet(), MOVIE_SHAPE, lang="en")
 movie_trace
 
 # %%
 # The whole network holds 1,049,546 parameters, yet one pass over the movie would take
-# 13.3 trillion MACs, and the first feature maps alone, (162000, 16, 256, 204), are more
-# than 135 billion numbers. The trace tells us all this before we spend a byte.
+# 13.3 trillion MACs, and the first feature maps alone, (162000, 16, 204, 256), are more
+# than 135 billion values. The trace tells us all this before we spend a byte.
 
-first = movie_trace.rows[0].output_shape
-print(f"input: {movie_trace.input_shapes[0]}, {162_000 * 1280 * 1024 * 4:,} bytes as float32")
-print(f"first feature maps: {first} = {torch.Size(first).numel():,} numbers")
+first_maps = movie_trace.rows[0].output_shape
+print(f"input: {movie_trace.input_shapes[0]}, {torch.Size(MOVIE_SHAPE).numel() * 4:,} bytes")
+print(f"first feature maps: {first_maps} = {torch.Size(first_maps).numel():,} values")
 print(f"parameters: {movie_trace.total_params:,}")
 print(f"MACs: {movie_trace.total_macs:,} (FLOPs: {movie_trace.total_flops:,})")
 
@@ -185,9 +193,21 @@ print(f"MACs: {movie_trace.total_macs:,} (FLOPs: {movie_trace.total_flops:,})")
 # ----------------
 # * A Linear layer on a flattened image pays one weight per pixel and channel:
 #   6,220,801 parameters for one output from a Full-HD frame.
-# * A convolution pays for its filters only, 3 × 16 × 5 × 5 + 16 = 1,216 here, whatever
+# * A convolution pays for its filters only, 16 × 3 × 5 × 5 + 16 = 1,216 here, whatever
 #   the image size; with Flatten + Linear(→1) the model has 1,328,321.
 # * The receptive field grows with every layer, and faster after each pooling, which
-#   multiplies the effective stride.
+#   multiplies the effective stride. It must be as large as the object to recognise.
+# * Max pooling makes a one-pixel shift matter less (79 % → 50 % change here).
 # * ``layerguide.trace`` shows shapes, parameters, MACs and receptive fields without
 #   allocating the data — even for an 849 GB movie.
+#
+# Further reading
+# ---------------
+# * d2l, Receptive field and pooling: https://d2l.ai/chapter_convolutional-neural-networks/pooling.html
+# * Dumoulin & Visin, A guide to convolution arithmetic for deep learning:
+#   https://arxiv.org/abs/1603.07285
+# * CNN Explainer: https://poloclub.github.io/cnn-explainer/
+# * PyTorch: https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.Linear.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.Flatten.html

@@ -2,27 +2,43 @@ r"""
 합성곱: 스트라이드, 패딩, 파라미터, 최대 풀링
 =============================================
 
-합성곱(convolution)은 작은 필터(filter)를 이미지 위로 밀어 가며, 멈추는 곳마다 곱하고 더합니다.
-같은 가중치 몇 개를 모든 위치에서 다시 쓰기 때문에, 이미지가 아무리 커도 층은 작습니다.
-이 장에서는 스트라이드(stride)와 패딩(padding)을 바꿔 가며 합성곱을 지나는 데이터의
-형태(shape)를 따라가고, 파라미터를 세고, 풀 HD 이미지에 적용해 봅니다. 마지막으로
-최대 풀링(max pooling)과, 각 최댓값이 어디에서 왔는지 기억하는 인덱스를 살펴봅니다.
+합성곱(convolution)은 작은 필터를 이미지 위에서 한 칸씩 옮겨 가며, 필터가 놓인 자리마다 겹친
+값끼리 곱해 모두 더합니다. 같은 가중치 몇 개를 모든 자리에서 다시 쓰므로, 이미지가 아무리 커도
+층의 크기는 그대로입니다. 이 장에서는 출력 픽셀 하나를 손으로 계산해 보고, 널리 쓰이는 필터 여덟
+개를 사진에 적용해 봅니다. 이어서 스트라이드와 패딩에 따라 데이터의 형태가 어떻게 바뀌는지
+따라가고, 실제 신경망의 필터는 학습으로 정해진다는 것을 확인합니다. 풀 HD 이미지로 파라미터를
+세어 본 뒤, 마지막으로 최대 풀링과 최댓값의 자리를 기억하는 인덱스를 살펴봅니다.
 """
 
 # %%
 # 작은 이미지에 필터 적용하기
 # ---------------------------
 # 첫 장의 사진을 60 × 60 흑백 이미지로 줄이고, 층이 받는 (N, C, H, W) 형태로 바꿉니다.
-# 이미지 한 장, :term:`채널`\ (channel) 하나입니다. :term:`합성곱` 층 ``Conv2d(1, 1, 3)``\ 에는
-# 3 × 3 :term:`커널`\ (kernel)이 하나 있습니다. 결과로 나오는 :term:`특징 맵`\ (feature map)을
-# 읽기 쉽도록, 커널을 세로 경계를 찾는 필터로 정해 둡니다.
+# 이미지 한 장, :term:`채널` 하나입니다. :term:`합성곱` 층 ``Conv2d(1, 1, 3)``\ 에는
+# 3 × 3 :term:`커널`\ (kernel)이 하나 있습니다. 이 커널을 x 방향 소벨 커널로 정해 둡니다.
+# 왼쪽에서 오른쪽으로 갈 때 밝기가 얼마나 바뀌는지 재는 커널이라, :term:`특징 맵`\ (feature
+# map)에서는 세로로 뻗은 경계가 밝게 드러납니다.
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib import cbook
 
-from layerguide.layers import Conv2d, Flatten, Linear, MaxPool2d, MaxUnpool2d, Sequential
-from layerguide.viz import use_korean_font
+from layerguide.autoencoder import AutoencoderConfig, pretrained
+from layerguide.autoencoder.train import PAGE_BUDGET
+from layerguide.layers import Conv2d, MaxPool2d, MaxUnpool2d
+from layerguide.lesson.convnet import HD_FRAME, KERNELS, hd_convnet, nearest_kernels, window_counts
+from layerguide.viz import (
+    conv_formula_table,
+    kernel_names,
+    show_feature_maps,
+    show_kernel_gallery,
+    show_learned_filters,
+    show_pixel_by_hand,
+    show_pooling,
+    show_window_counts,
+    use_korean_font,
+)
 
 use_korean_font()
 
@@ -33,63 +49,136 @@ small = grey.reshape(60, 8, 60, 8).mean(axis=(1, 3))  # (60, 60): 8 × 8 블록�
 image = small[None, None].astype(np.float32)  # (N, C, H, W) = (1, 1, 60, 60)
 print("이미지:", image.shape)
 
-edge = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)  # 가로 방향 소벨 필터
+edge = KERNELS["sobel_x"]  # x 방향 소벨: 오른쪽 열에서 왼쪽 열을 뺍니다
 settings = [(1, 0), (1, 1), (2, 1), (3, 0)]  # (스트라이드, 패딩)
 maps = []
 for stride, padding in settings:
     conv = Conv2d(1, 1, 3, stride=stride, padding=padding, bias=False)
     conv.weight.data[0, 0] = edge
     maps.append(conv(image))
-    print(f"스트라이드={stride}, 패딩={padding}: {image.shape} → {maps[-1].shape}")
+    print(f"스트라이드 {stride}, 패딩 {padding}: {image.shape} → {maps[-1].shape}")
 
-fig, axes = plt.subplots(1, 5, figsize=(14, 3.4), layout="constrained")
-axes[0].imshow(image[0, 0], cmap="gray")
-axes[0].set_title(f"입력\n{image.shape[2:]}")
-for ax, (stride, padding), fmap in zip(axes[1:], settings, maps, strict=True):
-    ax.imshow(fmap[0, 0], cmap="RdBu_r", vmin=-2, vmax=2)
-    ax.set_title(f"스트라이드={stride}, 패딩={padding}\n{fmap.shape[2:]}")
-for ax in axes:
-    ax.set_axis_off()
+show_feature_maps(image, maps, settings, lang="ko")
+
+# %%
+# 출력 픽셀 하나를 손으로 계산하기
+# --------------------------------
+# 첫 번째 특징 맵(스트라이드 1, 패딩 없음)에서 값의 절댓값이 가장 큰 자리를 골라 봅니다. r행
+# c열의 출력은 왼쪽 위 모서리가 (r, c)인 입력의 3 × 3 조각에서 나옵니다. 조각과 커널에서 같은
+# 자리에 있는 값끼리 곱하고, 곱 아홉 개를 모두 더하면 층이 계산한 값과 정확히 같습니다.
+# (신호 처리 교과서의 합성곱은 커널을 뒤집은 다음에 곱하지만, 딥러닝의 합성곱 층은 뒤집지 않고
+# 그대로 곱합니다. PyTorch의 ``Conv2d``\ 도 마찬가지입니다.)
+
+r, c = np.unravel_index(np.abs(maps[0][0, 0]).argmax(), maps[0].shape[2:])
+patch = image[0, 0, r : r + 3, c : c + 3]  # (3, 3)
+by_hand = (patch * edge).sum()
+print(f"출력 ({r}, {c}): 손으로 계산 {by_hand:.4f}, 층 {maps[0][0, 0, r, c]:.4f}")
+show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="ko")
 
 # %%
 # 왜 이런 크기가 나올까요?
 # ------------------------
-# (패딩한 특징 맵의 오른쪽 가장자리에 보이는 진한 선은 패딩 때문에 생긴 것입니다. 밝은 픽셀
-# 옆에 0으로 된 열이 붙으면 필터는 그것을 경계로 봅니다.)
-#
 # 픽셀이 n개인 축 하나에 크기 k인 커널은 n − k + 1번 들어갑니다. :term:`패딩`\ 은 가장자리에
-# 0으로 된 행과 열을 덧붙이고, :term:`스트라이드` s는 s번째 자리마다 한 번씩만 멈추게 합니다.
-# 두 책은 이 결과를 서로 다른 식으로 씁니다.
+# 0으로 된 행과 열을 덧붙이고, :term:`스트라이드` s는 s칸마다 한 번씩만 계산하게 합니다.
+# 이 결과를 두 자료가 서로 다른 식으로 씁니다.
 #
-# * 《Dive into Deep Learning》(d2l)은 **전체** 패딩 p_h(위 + 아래)를 써서
+# * 《Dive into Deep Learning》(d2l)은 위아래 패딩을 합친 **전체** 패딩 p_h를 써서
 #   ⌊(n − k + p_h + s) / s⌋로 씁니다.
-# * PyTorch의 ``padding``\ 은 **한쪽** 패딩이므로 p_h = 2 · padding이고, 문서에는
+# * PyTorch의 ``padding``\ 은 **한쪽** 패딩이므로 p_h = 2 · padding이고, 공식 문서에는
 #   ⌊(n + 2 · padding − k) / s⌋ + 1로 나와 있습니다.
 #
 # 두 식의 값은 같습니다. 내림 기호 안에 s를 더하는 것은 밖에 1을 더하는 것과 같기 때문입니다.
-# 아래 표에서 층의 ``output_shape``\ 와도 맞춰 봅니다.
+# 아래 표에서 층의 ``output_shape``\ 가 돌려준 값과도 맞춰 봅니다.
 
 n, k = 60, 3
-print(" s  padding  p_h   d2l  PyTorch  output_shape")
+rows = []
 for stride, padding in settings:
     p_h = 2 * padding
     d2l = (n - k + p_h + stride) // stride
     pytorch = (n + 2 * padding - k) // stride + 1
-    layer = Conv2d(1, 1, k, stride=stride, padding=padding)
-    h_out = layer.output_shape((1, 1, n, n))[2]
-    print(f"{stride:2} {padding:8} {p_h:4} {d2l:5} {pytorch:8} {h_out:13}")
+    h_out = Conv2d(1, 1, k, stride=stride, padding=padding).output_shape((1, 1, n, n))[2]
+    rows.append([stride, padding, p_h, d2l, pytorch, h_out])
+conv_formula_table(n, k, rows, lang="ko")
 
 # %%
-# d2l의 전체 패딩은 홀수일 수도 있습니다(아래쪽이 위쪽보다 한 줄 더 많은 경우). PyTorch의
-# ``Conv2d``\ 는 ``padding`` 인자로 이것을 나타낼 수 없어서, 입력에 패딩을 먼저 따로 붙입니다.
+# d2l의 전체 패딩은 홀수일 수도 있습니다(아래쪽이 위쪽보다 한 줄 더 많은 경우). 정수 하나로 주는
+# ``padding``\ 으로는 이것을 나타낼 수 없습니다. PyTorch에서 양쪽을 다르게 채우는 것은
+# ``padding="same"``\ (스트라이드 1)뿐이고, 그 밖의 경우에는 입력에 패딩을 먼저 따로 붙입니다.
+#
+# 패딩에는 위 그림에서 보이는 부작용도 있습니다. 스트라이드 1, 패딩 1인 특징 맵의 맨 오른쪽 열은
+# 값이 크게 음수입니다(평균 −1.81). 이 자리에서 커널은 오른쪽의 0에서 밝은 사진 값을 빼기
+# 때문입니다. 맨 왼쪽 열은 같은 이유로 양수인데(평균 +0.77), 사진의 왼쪽 가장자리가 더 어두워서
+# 덜 두드러집니다. 스트라이드 2, 패딩 1에서는 폭이 62인 패딩된 입력에서 창이 0, 2, …, 58번 열에서
+# 시작하므로, 오른쪽의 0 열에는 창이 닿지 않습니다(평균 +0.04).
+
+border = {
+    "스트라이드 1, 오른쪽 열": maps[1][0, 0, :, -1].mean(),
+    "스트라이드 1, 왼쪽 열": maps[1][0, 0, :, 0].mean(),
+    "스트라이드 2, 오른쪽 열": maps[2][0, 0, :, -1].mean(),
+}
+print({name: round(float(v), 2) for name, v in border.items()})
+
+# %%
+# 패딩이 있어야 가장자리도 제 몫을 합니다
+# ---------------------------------------
+# 패딩이 없으면 가장자리 픽셀은 가운데 픽셀보다 적은 수의 창에만 들어갑니다. 8 × 8 입력에 3 × 3
+# 커널을 쓰면 모서리 픽셀은 창 1개에, 안쪽 픽셀은 창 9개에 들어가므로 모서리는 출력에 거의 영향을
+# 주지 못합니다. 패딩을 1로 주면 모서리 픽셀은 창 4개에, 나머지 가장자리 픽셀은 창 6개에
+# 들어갑니다. 아래 수는 층으로 직접 센 것입니다. 값이 모두 1인 커널로 순전파한 뒤 역전파하면,
+# 입력 픽셀마다 기울기가 그 픽셀을 쓴 창의 수와 같아집니다.
+
+counts = [window_counts(8, 3, padding=p) for p in (0, 1)]
+print("모서리:", [int(c[0, 0]) for c in counts], " 안쪽:", [int(c[4, 4]) for c in counts])
+show_window_counts(counts, [0, 1], 3, lang="ko")
+
+# %%
+# 여러 가지 커널
+# --------------
+# 아래 커널은 모두 층 하나, ``Conv2d(1, 8, 3, padding=1)``\ 의 필터입니다. 이 층의 가중치 형태는
+# (out_channels, in_channels, kH, kW) = (8, 1, 3, 3)이고, 160 × 160으로 줄인 사진을 한 번
+# 통과시키면 특징 맵 8장이 나옵니다. 흐림 커널은 주변 값의 평균을 냅니다(값의 합이 1입니다).
+# 선명하게 하는 커널은 가운데 값과 이웃의 차이를 가운데에 한 번 더 더합니다.
+# :term:`소벨 필터`\ (Sobel filter)는 한 방향의 밝기 변화에, 라플라시안은 모든 방향의 변화에
+# 반응합니다. 엠보스는 경계의 한쪽 대각선 면을 밝게 만듭니다.
+
+gallery = Conv2d(1, len(KERNELS), 3, padding=1, bias=False)
+gallery.weight.data[:, 0] = np.stack(list(KERNELS.values()))  # (8, 1, 3, 3)
+photo160 = grey.reshape(160, 3, 160, 3).mean(axis=(1, 3))[None, None]  # (1, 1, 160, 160)
+results = gallery(photo160.astype(np.float32))
+print("가중치:", gallery.weight.shape, " 결과:", results.shape)
+show_kernel_gallery(KERNELS, results, lang="ko")
+
+# %%
+# 필터는 학습으로 정해집니다
+# --------------------------
+# 실제 신경망에서는 아무도 커널 값을 손으로 정하지 않습니다. 합성곱 층에는 필터가 수십 개 있고,
+# 처음에는 무작위 값으로 시작했다가 학습을 거치며 과제에 맞는 값으로 바뀝니다. 아래는 5장
+# 오토인코더의 첫 층 필터 16개를 짧게 학습시킨 뒤의 모습입니다(학습 캐시에서 읽어 옵니다). 필터마다
+# 위에는 가장 닮은 손 커널의 이름과 둘의 :term:`코사인 유사도`\ (cosine similarity)를 적었습니다.
+# 1이면 같은 무늬이고, 음수이면 부호가 반대인 같은 무늬입니다.
+
+torch.manual_seed(0)
+autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
+learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
+likeness = nearest_kernels(learned[:, 0])
+names = kernel_names(lang="ko")
+print("학습된 필터:", learned.shape, " 가장 닮은 커널:", [names[n] for n, _ in likeness])
+show_learned_filters(learned[:, 0], KERNELS, likeness, lang="ko")
+
+# %%
+# 학습된 필터는 대부분 어느 한 방향의 경계를 찾는 커널(소벨, 엠보스)을 닮았고, 몇 개는 흐림
+# 커널을 닮았습니다. 그렇게 되라고 시킨 적은 없습니다. 어떤 필터가 생기는지는 데이터와 과제가
+# 정합니다.
 #
 # 파라미터 세기
 # -------------
 # :term:`필터`\ 하나는 입력 채널 전체를 한꺼번에 봅니다. 그래서 강의에서 컬러 이미지에 쓰는
-# 필터 16개는 각각 숫자 3 × 5 × 5개와 편향 하나로 이루어집니다. 가중치의 형태는
-# (out_channels, in_channels, kH, kW)입니다.
+# 필터 16개는 각각 값 3 × 5 × 5개와 편향 하나로 이루어집니다. PyTorch는 가중치를
+# (out_channels, in_channels, kH, kW) = (16, 3, 5, 5) 형태로 저장합니다. 강의에서는 같은 곱을
+# 3 × 16 × 5 × 5로 적었고, 값은 똑같이 1,200입니다.
 
-conv = Conv2d(3, 16, kernel_size=5, stride=5)
+model = hd_convnet()
+conv = model[0]
 n_weights, n_biases = conv.weight.numel(), conv.bias.numel()
 print("가중치:", conv.weight.shape, " 편향:", conv.bias.shape)
 print(f"16 × 3 × 5 × 5 = 가중치 {n_weights:,}개, + 편향 {n_biases}개 = {n_weights + n_biases:,}")
@@ -98,17 +187,16 @@ print(f"16 × 3 × 5 × 5 = 가중치 {n_weights:,}개, + 편향 {n_biases}개 =
 # 풀 HD 이미지
 # ------------
 # 파라미터 개수는 이미지 크기와 상관없습니다. 달라지는 것은 특징 맵입니다.
-# ``output_shape``\ 는 아무것도 계산하지 않고 형태만 알려 줍니다. 1080 × 1920 컬러 이미지에
-# 스트라이드 5를 쓰면 216 × 384 크기의 특징 맵 16장이 됩니다.
+# ``output_shape``\ 는 아무것도 계산하지 않고 형태만 알려 줍니다. 높이 1080, 너비 1920인
+# 컬러 이미지(H × W = 1080 × 1920)에 스트라이드 5를 쓰면 216 × 384 크기의 특징 맵 16장이 됩니다.
 
-hd = (1, 3, 1080, 1920)
-print(hd, "→", conv.output_shape(hd))
+print(HD_FRAME, "→", conv.output_shape(HD_FRAME))
 
 # %%
-# 이 정도는 한 번 실제로 돌려 볼 만큼 작습니다(입력 25 MB). 실제 출력도 약속한 형태
-# 그대로입니다.
+# 입력이 25 MB 정도라 한 번 실제로 계산해 볼 만합니다. 계산한 출력도 앞에서 예측한 형태와
+# 똑같습니다.
 
-frame = np.random.default_rng(0).random(hd, dtype=np.float32)
+frame = np.random.default_rng(0).random(HD_FRAME, dtype=np.float32)
 feature_maps = conv(frame)
 print("계산 결과:", feature_maps.shape)
 
@@ -117,8 +205,7 @@ print("계산 결과:", feature_maps.shape)
 # 필요했습니다. 합성곱은 1,216개면 됩니다. 특징 맵을 선형 층으로 출력 하나에 연결해도,
 # 모델은 다섯 배 가까이 작습니다.
 
-model = Sequential(conv, Flatten(), Linear(16 * 216 * 384, 1))
-print(model.output_shape(hd))
+print(model.output_shape(HD_FRAME))
 n_model = sum(p.numel() for p in model.parameters())
 n_linear_only = 3 * 1080 * 1920 + 1
 print(f"합성곱 + Linear(→1): 파라미터 {n_model:,}개;  Linear(→1)만: {n_linear_only:,}개")
@@ -126,33 +213,18 @@ print(f"합성곱 + Linear(→1): 파라미터 {n_model:,}개;  Linear(→1)만:
 # %%
 # 최대 풀링과 인덱스
 # ------------------
-# :term:`최대 풀링`\ 은 창(window)마다 가장 큰 값만 남깁니다. 스트라이드 2인 2 × 2 창은 H와 W를
+# :term:`최대 풀링`\ 은 창마다 가장 큰 값만 남깁니다. 스트라이드 2인 2 × 2 창은 H와 W를
 # 절반으로 줄이고, 파라미터가 없습니다. ``return_indices=True``\ 를 주면 각 최댓값이 어디에
 # 있었는지도 돌려줍니다. 이 인덱스는 입력 맵을 한 줄로 펼쳤을 때의 위치 ``행 × W + 열``\ 로,
 # PyTorch가 쓰는 인덱스와 같습니다. :term:`최대 언풀링`\ (max unpooling)은 각 값을 그 자리에
-# 되돌려 놓고 나머지는 0으로 채웁니다.
+# 되돌려 놓고 나머지는 0으로 채웁니다. 입력 그림에서 테두리를 친 칸이 각 창의 최댓값입니다.
 
 fmap = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float32)
 x = fmap[None, None]  # (1, 1, 4, 4)
-pool = MaxPool2d(2, return_indices=True)
-pooled, indices = pool(x)
+pooled, indices = MaxPool2d(2, return_indices=True)(x)
 restored = MaxUnpool2d(2)(pooled, indices)
-print("풀링 결과:", pooled.shape, "\n", pooled[0, 0])
-print("인덱스:", indices.shape, "\n", indices[0, 0])
-print("언풀링 결과:", restored.shape, "\n", restored[0, 0])
-
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), layout="constrained")
-panels = [(x[0, 0], "입력 (4, 4)"), (pooled[0, 0], "최대 풀링 (2, 2)"),
-          (restored[0, 0], "최대 언풀링 (4, 4)")]  # fmt: skip
-for ax, (grid, title) in zip(axes, panels, strict=True):
-    ax.imshow(grid, cmap="Blues", vmin=0, vmax=8)
-    for (row, col), value in np.ndenumerate(grid):
-        ax.text(col, row, f"{value:g}", ha="center", va="center", fontsize=14)
-    ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
-for (row, col), index in np.ndenumerate(indices[0, 0]):
-    axes[1].text(col, row + 0.3, f"인덱스 {index}", ha="center", va="center", fontsize=8)
+print("풀링 결과:", pooled.shape, " 인덱스:", indices.shape, " 언풀링 결과:", restored.shape)
+show_pooling(x, pooled, indices, restored, lang="ko")
 
 # %%
 # 맨 위에서 만든 경계 특징 맵을 풀링하면 크기가 다시 절반으로 줄어, (60, 60)이 (30, 30)이
@@ -163,10 +235,24 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # %%
 # 기억할 것
 # ---------
+# * 출력 값 하나는 입력 조각과 커널을 자리끼리 곱해 더한 값입니다. 층은 모든 자리에서 같은
+#   가중치로 이 계산을 합니다.
 # * 축 하나의 출력 크기: ⌊(n + 2 · padding − k) / s⌋ + 1 (PyTorch, 한쪽 패딩). 전체 패딩
 #   p_h를 쓰는 d2l의 ⌊(n − k + p_h + s) / s⌋와 같은 값입니다.
+# * 패딩은 크기를 유지하고, 가장자리 픽셀도 가까운 다른 픽셀만큼 여러 창에 들어가게 합니다.
 # * 커널이 k × k이고 채널을 C_in개에서 C_out개로 바꾸는 합성곱에는 가중치
-#   C_out × C_in × k × k개와 편향 C_out개가 있습니다. 강의의 층은 1,200 + 16개이고, 이미지 크기와는 상관없습니다.
-# * 스트라이드 5에서 1080 × 1920 이미지는 16 × 216 × 384가 됩니다.
+#   C_out × C_in × k × k개와 편향 C_out개가 있습니다. 강의의 층은 1,200 + 16개이고, 이미지
+#   크기와는 상관없습니다. 그 값은 학습이 정합니다.
 # * 최대 풀링은 창마다 가장 큰 값을 남기고, 그 인덱스 덕분에 최대 언풀링이 값을 제자리에
 #   돌려놓을 수 있습니다.
+#
+# 더 읽을거리
+# -----------
+# * d2l, 합성곱 신경망 장: https://d2l.ai/chapter_convolutional-neural-networks/index.html
+# * Dumoulin과 Visin, 「A guide to convolution arithmetic for deep learning」:
+#   https://arxiv.org/abs/1603.07285
+# * setosa.io, 이미지 커널을 그림으로 설명한 글: https://setosa.io/ev/image-kernels/
+# * CNN Explainer: https://poloclub.github.io/cnn-explainer/
+# * PyTorch 문서: https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
+#   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html

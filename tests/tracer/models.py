@@ -146,17 +146,3 @@ class Functional(nn.Module):
 def lesson_linear_stack() -> nn.ModuleList:
     """The lesson's Linear layers without bias: 2→3, 3→1 and 4→1 (6 + 3 + 4 = 13 weights)."""
     return nn.ModuleList([nn.Linear(i, o, bias=False) for i, o in ((2, 3), (3, 1), (4, 1))])
-
-
-def movie_convnet() -> nn.Module:
-    """A small conv stack for the 90-minute movie (black-and-white frames)."""
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 5, stride=5),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(32 * 64 * 51, 10),
-    )

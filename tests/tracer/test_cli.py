@@ -46,11 +46,11 @@ def test_file_targets(model_file, name, capsys) -> None:
 
 
 def test_module_target_formats_and_korean(capsys) -> None:
-    target = "tests.tracer.models:movie_convnet"
-    assert main(["trace", target, "-i", "162000x1x1280x1024", "--format", "markdown"]) == 0
-    assert "| 1 | 0 (Conv2d) | (162000, 1, 1280, 1024) |" in capsys.readouterr().out
+    target = "layerguide.lesson.convnet:movie_convnet"
+    assert main(["trace", target, "-i", "162000x1x1024x1280", "--format", "markdown"]) == 0
+    assert "| 1 | 0 (Conv2d) | (162000, 1, 1024, 1280) |" in capsys.readouterr().out
     assert (
-        main(["trace", target, "-i", "(2, 1, 1280, 1024)", "--format", "html", "--lang", "ko"]) == 0
+        main(["trace", target, "-i", "(2, 1, 1024, 1280)", "--format", "html", "--lang", "ko"]) == 0
     )
     out = capsys.readouterr().out
     assert out.startswith('<div class="layerguide-trace">')

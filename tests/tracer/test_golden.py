@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.tracer.models import Bottleneck, Functional, movie_convnet
+from tests.tracer.models import Bottleneck, Functional
 from torch import nn
 
 from layerguide import trace
 from layerguide.layers import Conv2d, Flatten, Linear, ReLU, Sequential
+from layerguide.lesson.convnet import MOVIE_SHAPE, movie_convnet
 
 MODELS = {
     "lesson_conv": (
@@ -19,7 +20,7 @@ MODELS = {
     "lesson_linear": (lambda: nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)), (4, 2)),
     "functional": (Functional, (1, 2, 16, 16)),
     "bottleneck": (lambda: Bottleneck(64, 16, 2, stride_in_1x1=True), (1, 64, 56, 56)),
-    "movie": (movie_convnet, (162_000, 1, 1280, 1024)),
+    "movie": (movie_convnet, MOVIE_SHAPE),
     "numpy_lesson": (
         lambda: Sequential(Conv2d(3, 16, 5, stride=5), ReLU(), Flatten(), Linear(1_327_104, 1)),
         (1, 3, 1080, 1920),

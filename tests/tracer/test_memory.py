@@ -10,20 +10,16 @@ CODE = textwrap.dedent(
     """
     import resource
     import torch
-    from torch import nn
     import layerguide
     import layerguide.tracer.torch_engine  # import cost is not the trace's
+    from layerguide.lesson.convnet import MOVIE_SHAPE, movie_convnet
 
-    model = nn.Sequential(
-        nn.Conv2d(1, 16, 5, stride=5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 64 * 51, 10),
-    )
+    model = movie_convnet()
     # Cap the address space: a real 849 GB allocation would fail instead of swapping.
     vm = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmSize"))
     resource.setrlimit(resource.RLIMIT_AS, (vm + 2 * 1024**3, vm + 2 * 1024**3))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t = layerguide.trace(model, (162_000, 1, 1280, 1024))
+    t = layerguide.trace(model, MOVIE_SHAPE)
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(t.output_shape, (after - before) // 1024)
     """

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from tests.tracer.helpers import leaf_output_shapes, real_trace
-from tests.tracer.models import Bottleneck, Functional, ResNet50, movie_convnet
+from tests.tracer.models import Bottleneck, Functional, ResNet50
 from torch import nn
 
 from layerguide import trace
@@ -22,6 +22,7 @@ from layerguide.layers import (
     Sigmoid,
     Upsample,
 )
+from layerguide.lesson.convnet import movie_convnet
 
 
 class AutoEncoder(nn.Module):
@@ -132,8 +133,8 @@ def test_numpy_rows_match_the_numpy_forward() -> None:
 
 
 def test_movie_shapes() -> None:
-    t = trace(movie_convnet(), (162_000, 1, 1280, 1024))
-    assert t.rows[0].output_shape == (162_000, 16, 256, 204)
-    assert t.rows[-2].output_shape == (162_000, 32 * 64 * 51)
+    t = trace(movie_convnet(), (162_000, 1, 1024, 1280))  # (T, C, H, W): 1024 high, 1280 wide
+    assert t.rows[0].output_shape == (162_000, 16, 204, 256)
+    assert t.rows[-2].output_shape == (162_000, 32 * 51 * 64)
     assert t.output_shape == (162_000, 10)
-    assert 162_000 * 1280 * 1024 * 4 == 849_346_560_000  # bytes of the input as float32
+    assert 162_000 * 1024 * 1280 * 4 == 849_346_560_000  # bytes of the input as float32

@@ -4,16 +4,46 @@ Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matpl
 before each example, so fonts set in ``conf.py`` would not survive).
 """
 
+from layerguide.viz.conv import (
+    conv_formula_table,
+    kernel_names,
+    show_feature_maps,
+    show_kernel_gallery,
+    show_learned_filters,
+    show_pixel_by_hand,
+    show_pooling,
+    show_window_counts,
+)
 from layerguide.viz.figures import show_channels, show_image, show_side_by_side, show_sizes
 from layerguide.viz.fonts import korean_font_path, use_korean_font
+from layerguide.viz.receptive import (
+    field_table,
+    show_digit_fields,
+    show_parameter_bill,
+    show_receptive_fields,
+    show_shift,
+)
 from layerguide.viz.table import Table
 
 __all__ = [
     "Table",
+    "conv_formula_table",
+    "field_table",
+    "kernel_names",
     "korean_font_path",
     "show_channels",
+    "show_digit_fields",
+    "show_feature_maps",
     "show_image",
+    "show_kernel_gallery",
+    "show_learned_filters",
+    "show_parameter_bill",
+    "show_pixel_by_hand",
+    "show_pooling",
+    "show_receptive_fields",
+    "show_shift",
     "show_side_by_side",
     "show_sizes",
+    "show_window_counts",
     "use_korean_font",
 ]

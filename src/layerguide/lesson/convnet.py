@@ -1,0 +1,151 @@
+"""The lesson's convolution examples (chapters 3 and 4), defined once.
+
+Pages, tests and benchmarks import these instead of writing their own copies:
+
+* :data:`MOVIE_SHAPE` and :func:`movie_convnet`: the 90-minute black-and-white movie as one
+  batch, (T, C, H, W) with frames 1280 wide and 1024 high (chapter 1's order), and the small
+  convolutional network chapter 4 traces on it.
+* :data:`HD_FRAME` and :func:`hd_convnet`: the lesson's 16 filters of 5 × 5 at stride 5 on a
+  Full-HD colour frame, then Flatten and one output.
+* :data:`KERNELS`: the hand-set 3 × 3 kernels of chapter 3's kernel gallery.
+* :func:`window_counts`: in how many windows of a convolution each input pixel takes part.
+* :func:`nearest_kernels`: which hand-set kernel each learned filter looks most like.
+
+>>> movie_convnet()[0]
+Conv2d(1, 16, kernel_size=(5, 5), stride=(5, 5))
+>>> window_counts(5, 3).astype(int)[0]
+array([1, 2, 3, 2, 1])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+from torch import nn
+
+from layerguide import LayerguideError
+from layerguide.layers import Conv2d, Flatten, Linear, Sequential
+
+__all__ = [
+    "HD_FRAME",
+    "KERNELS",
+    "MOVIE_SHAPE",
+    "hd_convnet",
+    "movie_convnet",
+    "nearest_kernels",
+    "window_counts",
+]
+
+
+class LessonArgumentError(LayerguideError, ValueError):
+    """An argument a lesson helper cannot use."""
+
+
+#: 90 min × 60 s × 30 frames/s = 162,000 black-and-white frames, 1024 high and 1280 wide:
+#: (T, C, H, W), the order chapter 1 teaches. 849 GB as float32.
+MOVIE_SHAPE = (162_000, 1, 1024, 1280)
+
+#: One Full-HD colour frame, (N, C, H, W): 1080 high, 1920 wide.
+HD_FRAME = (1, 3, 1080, 1920)
+
+
+def movie_convnet() -> nn.Module:
+    """The small convolutional network chapter 4 traces on the movie (torch).
+
+    Shape
+    -----
+    (N, 1, 1024, 1280) → (N, 16, 204, 256) → pool (N, 16, 102, 128) → (N, 32, 102, 128)
+    → pool (N, 32, 51, 64) → flatten (N, 104448) → (N, 10)
+    """
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 5, stride=5),  # (N, 16, 204, 256)
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # (N, 16, 102, 128)
+        nn.Conv2d(16, 32, 3, padding=1),  # (N, 32, 102, 128)
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # (N, 32, 51, 64)
+        nn.Flatten(),  # (N, 104448)
+        nn.Linear(32 * 51 * 64, 10),
+    )
+
+
+def hd_convnet() -> Sequential:
+    """The lesson's 16 filters 5 × 5 at stride 5, then Flatten and Linear(→1) (NumPy layers).
+
+    Shape
+    -----
+    (1, 3, 1080, 1920) → (1, 16, 216, 384) → (1, 1327104) → (1, 1)
+
+    >>> hd_convnet().output_shape(HD_FRAME)
+    (1, 1)
+    """
+    return Sequential(Conv2d(3, 16, kernel_size=5, stride=5), Flatten(), Linear(16 * 216 * 384, 1))
+
+
+def _k(rows: list[list[float]], scale: float = 1.0) -> NDArray[np.float32]:
+    return (np.array(rows, dtype=np.float32) / scale).astype(np.float32)
+
+
+#: Hand-set 3 × 3 kernels (as deep-learning layers apply them: not flipped).
+KERNELS: Mapping[str, NDArray[np.float32]] = {
+    "identity": _k([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+    "box_blur": _k([[1, 1, 1], [1, 1, 1], [1, 1, 1]], 9),
+    "gaussian_blur": _k([[1, 2, 1], [2, 4, 2], [1, 2, 1]], 16),
+    "sharpen": _k([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+    "sobel_x": _k([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
+    "sobel_y": _k([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
+    "laplacian": _k([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
+    "emboss": _k([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+}
+
+
+def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> NDArray:
+    """How many windows of a ``kernel_size`` convolution each pixel of a size × size input is in.
+
+    Computed with the layer itself: a convolution whose kernel is all ones, run forward on
+    the input, then backward with a gradient of ones. Each input pixel's gradient is the
+    number of windows that used it.
+
+    >>> window_counts(4, 3, padding=1).astype(int)
+    array([[4, 6, 6, 4],
+           [6, 9, 9, 6],
+           [6, 9, 9, 6],
+           [4, 6, 6, 4]])
+    """
+    if size < 1 or kernel_size < 1 or kernel_size > size + 2 * padding:
+        raise LessonArgumentError(
+            f"window_counts: kernel_size={kernel_size} does not fit size={size} "
+            f"with padding={padding} (need 1 ≤ kernel_size ≤ size + 2·padding)"
+        )
+    conv = Conv2d(1, 1, kernel_size, stride=stride, padding=padding, bias=False)
+    conv.weight.data[...] = 1
+    out = conv(np.ones((1, 1, size, size)))  # (1, 1, H_out, W_out)
+    return conv.backward(np.ones_like(out))[0, 0]  # (size, size)
+
+
+def nearest_kernels(
+    filters: NDArray, kernels: Mapping[str, NDArray] = KERNELS
+) -> list[tuple[str, float]]:
+    """For each (3, 3) filter, the hand-set kernel with the largest \\|cosine similarity\\|.
+
+    The sign is kept in the returned similarity: a filter that is a Sobel kernel upside down
+    is still an edge detector, and its similarity is negative.
+
+    >>> nearest_kernels(-KERNELS["sobel_y"][None])
+    [('sobel_y', -1.0)]
+    """
+    filters = np.asarray(filters, dtype=np.float64)
+    if filters.ndim != 3 or filters.shape[1:] != (3, 3):
+        raise LessonArgumentError(
+            f"nearest_kernels: filters must have the shape (n, 3, 3), got {filters.shape}"
+        )
+    names = list(kernels)
+    bank = np.stack([np.asarray(kernels[n], dtype=np.float64).ravel() for n in names])
+    bank /= np.linalg.norm(bank, axis=1, keepdims=True)
+    flat = filters.reshape(len(filters), -1)
+    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+    cos = flat @ bank.T  # (n, len(names))
+    best = np.abs(cos).argmax(axis=1)
+    return [(names[b], round(float(cos[i, b]), 2)) for i, b in enumerate(best)]

@@ -1,0 +1,198 @@
+"""Chapters 3 and 4's figure and table helpers, once for each language.
+
+Each helper draws every label in the language asked for: Korean figures carry Hangul and
+no English words outside API names, English figures carry no Hangul.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from layerguide import LayerguideError
+from layerguide.lesson.convnet import KERNELS, nearest_kernels, window_counts
+from layerguide.viz import (
+    Table,
+    conv_formula_table,
+    field_table,
+    kernel_names,
+    show_digit_fields,
+    show_feature_maps,
+    show_kernel_gallery,
+    show_learned_filters,
+    show_parameter_bill,
+    show_pixel_by_hand,
+    show_pooling,
+    show_receptive_fields,
+    show_shift,
+    show_window_counts,
+)
+
+LANGS = ("en", "ko")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Latin words allowed on a Korean figure: API and class names, layer paths, symbols, brands.
+ALLOWED = {
+    "Conv2d",
+    "MaxPool2d",
+    "PyTorch",
+    "d2l",
+    "p_h",
+    "padding",
+    "output_shape",
+    "encoder",
+    "stages",
+    "conv",
+    "pool",
+    "s",
+    "n",
+    "k",
+    "x",
+    "y",
+    "H",
+    "W",
+}
+
+
+@pytest.fixture(autouse=True)
+def _agg():
+    import matplotlib.pyplot as plt
+
+    with mpl.rc_context():
+        mpl.use("Agg")
+        yield
+        plt.close("all")
+
+
+def labels(fig: Figure) -> str:
+    return "\n".join(t.get_text() for t in fig.findobj(Text) if t.get_text())
+
+
+def check_language(text: str, lang: str) -> None:
+    if lang == "en":
+        assert not HANGUL.search(text), text
+    else:
+        assert HANGUL.search(text), text
+        words = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text)) - ALLOWED
+        assert not words, f"English on a Korean figure: {sorted(words)}"
+
+
+def row(name: str, kind: str, field: int, stride: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        name=name, kind=kind, receptive_field=(field, field), effective_stride=(stride, stride)
+    )
+
+
+def figures(lang: str) -> dict[str, Figure | Table]:
+    rng = np.random.default_rng(0)
+    image = rng.random((1, 1, 12, 12)).astype(np.float32)
+    maps = [rng.standard_normal((1, 1, 10, 10)), rng.standard_normal((1, 1, 6, 6))]
+    x = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], float)[None, None]
+    pooled = np.array([[[[4, 5], [6, 3]]]], float)
+    indices = np.array([[[[4, 7], [13, 10]]]])
+    learned = rng.standard_normal((4, 3, 3))
+    rows = [row("0", "Conv2d", 3, 1), row("1", "MaxPool2d", 4, 2)]
+    enc = [
+        row("encoder.stages.0.conv", "Conv2d", 3, 1),
+        row("encoder.stages.0.pool", "MaxPool2d", 4, 2),
+    ]
+    return {
+        "feature_maps": show_feature_maps(image, maps, [(1, 1), (2, 0)], lang=lang),
+        "formula": conv_formula_table(60, 3, [[1, 0, 0, 58, 58, 58]], lang=lang),
+        "pixel": show_pixel_by_hand(image[0, 0, :3, :3], KERNELS["sobel_x"], 0.5, lang=lang),
+        "gallery": show_kernel_gallery(KERNELS, rng.random((1, 8, 10, 10)), lang=lang),
+        "counts": show_window_counts(
+            [window_counts(5, 3), window_counts(5, 3, padding=1)], [0, 1], 3, lang=lang
+        ),
+        "learned": show_learned_filters(learned, KERNELS, nearest_kernels(learned), lang=lang),
+        "pooling": show_pooling(x, pooled, indices, x * 0, lang=lang),
+        "bill": show_parameter_bill([6_220_801, 1_216, 1_328_321], lang=lang),
+        "fields": show_receptive_fields(rows, 32, lang=lang),
+        "field_table": field_table(rows, lang=lang),
+        "digit": show_digit_fields(
+            rng.random((28, 28)), enc, (4, 6, 20, 16), "encoder.stages.0.pool", lang=lang
+        ),
+        "shift": show_shift(
+            [m[0, 0] for m in (maps[0], maps[0], maps[1], maps[1])], [0.8, 0.5], lang=lang
+        ),
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_label_is_in_the_readers_language(lang: str) -> None:
+    for name, made in figures(lang).items():
+        if isinstance(made, Table):
+            text = "\n".join([*made.header, made.caption])
+        else:
+            assert isinstance(made, Figure), name
+            text = labels(made)
+        check_language(text, lang)
+
+
+def test_the_two_languages_say_the_same_numbers() -> None:
+    en, ko = figures("en"), figures("ko")
+    for name in en:
+        if isinstance(en[name], Table):
+            assert en[name].rows == ko[name].rows
+        else:
+            digits = [re.findall(r"\d+(?:\.\d+)?", labels(f[name])) for f in (en, ko)]
+            assert sorted(digits[0]) == sorted(digits[1]), name
+
+
+def test_pixel_by_hand_shows_the_sum_and_the_layers_value() -> None:
+    patch = np.arange(9, dtype=float).reshape(3, 3) / 10
+    text = labels(show_pixel_by_hand(patch, KERNELS["sobel_x"], 0.6, lang="en"))
+    assert f"{(patch * KERNELS['sobel_x']).sum():.4f}" in text
+    assert "0.6000" in text
+
+
+def test_pooling_outlines_the_winners() -> None:
+    x = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], float)[None, None]
+    fig = show_pooling(x, np.zeros((1, 1, 2, 2)), np.array([[[[4, 7], [13, 10]]]]), x, lang="ko")
+    corners = sorted(
+        (round(p.get_x() + 0.45), round(p.get_y() + 0.45)) for p in fig.axes[0].patches
+    )
+    assert corners == [(0, 1), (1, 3), (2, 2), (3, 1)]  # (col, row) of 4, 6, 3, 5
+    assert "인덱스 13" in labels(fig)
+
+
+def test_kernel_names_cover_every_kernel() -> None:
+    for lang in LANGS:
+        assert set(kernel_names(lang)) == set(KERNELS)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: show_feature_maps(np.zeros((1, 1, 4, 4)), [np.zeros((1, 1, 2, 2))], [], lang="en"),
+        lambda: show_pixel_by_hand(np.zeros((3, 3)), np.zeros((2, 2)), 0.0),
+        lambda: show_kernel_gallery(KERNELS, np.zeros((1, 3, 4, 4))),
+        lambda: show_window_counts([np.zeros((3, 3))], [0, 1], 3),
+        lambda: show_learned_filters(np.zeros((2, 3, 3)), KERNELS, [("sobel_x", 1.0)]),
+        lambda: show_parameter_bill([1, 2]),
+        lambda: show_shift([np.zeros((2, 2))] * 3, [0.1, 0.2]),
+    ],
+)
+def test_bad_arguments_name_the_function(call) -> None:
+    with pytest.raises(LayerguideError, match=r"show_\w+: "):
+        call()
+
+
+@pytest.mark.parametrize("call", [show_parameter_bill, field_table, kernel_names])
+def test_unknown_language_is_refused(call) -> None:
+    args = {show_parameter_bill: ([1, 2, 3],), field_table: ([],), kernel_names: ()}[call]
+    with pytest.raises(ValueError, match="lang must be one of"):
+        call(*args, lang="fr")
+
+
+def test_window_counts_and_nearest_kernels_check_their_input() -> None:
+    with pytest.raises(ValueError, match="window_counts: kernel_size=5"):
+        window_counts(3, 5)
+    with pytest.raises(ValueError, match=r"nearest_kernels: .*\(2, 4\)"):
+        nearest_kernels(np.zeros((2, 4)))
+    assert nearest_kernels(2 * KERNELS["laplacian"][None]) == [("laplacian", 1.0)]
