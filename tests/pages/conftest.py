@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import runpy
 import tokenize
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
