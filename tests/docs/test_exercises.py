@@ -1,0 +1,156 @@
+"""Exercise pages (docs/{en,ko}/exercises/*.md): every answer runs, and the twins agree.
+
+The pages are MyST-NB text notebooks. They are read here with myst-nb's own reader (the one
+the docs build uses) and their code cells are executed in order, so a change in the API
+fails ``nox -s tests``, not only the docs build.
+
+Each exercise is a ``##`` section with a starter cell, a hint (a ``dropdown``) and one
+solution cell tagged ``solution`` (and ``hide-cell``, which collapses it on the page) whose
+last statement is an ``assert``.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib.util
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from myst_nb.core.read import read_myst_markdown_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("en", "ko")
+PAGES = sorted(p.name for p in (ROOT / "docs" / "en" / "exercises").glob("*.md") if p.stem != "index")
+CHAPTERS = sorted(p.stem for p in (ROOT / "gallery" / "en").glob("plot_*.py"))
+HINT = {"en": "Hint", "ko": "힌트"}
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+code_skeleton = _load("_twins", ROOT / "tests" / "docs" / "test_twins.py").code_skeleton
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+exercise_notebooks = _load("exercise_notebooks", ROOT / "docs" / "_ext" / "exercise_notebooks.py")
+
+
+def notebook(lang: str, page: str) -> nbformat.NotebookNode:
+    path = ROOT / "docs" / lang / "exercises" / page
+    return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=path)
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def exercises(nb: nbformat.NotebookNode) -> list[list[nbformat.NotebookNode]]:
+    """The cells of each ``##`` section, in order."""
+    sections: list[list[nbformat.NotebookNode]] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    sections.append([])
+        if sections:
+            sections[-1].append(cell)
+    return sections
+
+
+def is_solution(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
+
+
+def test_one_exercise_page_per_chapter() -> None:
+    expected = {name.removeprefix("plot_") + ".md" for name in CHAPTERS}
+    assert set(PAGES) == expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_solutions_run(lang: str, page: str, tmp_path: Path, monkeypatch) -> None:
+    """Execute the page's code cells in order, like the docs build (a failing assert fails)."""
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {"__name__": "__main__"}
+    for i, cell in enumerate(code_cells(notebook(lang, page))):
+        code = compile(cell.source, f"{lang}/exercises/{page} (code cell {i + 1})", "exec")
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(code, namespace)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_structure(lang: str, page: str) -> None:
+    nb = notebook(lang, page)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    prompts = nb.metadata["mystnb"]
+    assert prompts["code_prompt_show"] and prompts["code_prompt_hide"]
+    sections = exercises(nb)
+    assert 3 <= len(sections) <= 5, f"{lang}/{page}: {len(sections)} exercises"
+    for n, cells in enumerate(sections, start=1):
+        where = f"{lang}/{page}, exercise {n}"
+        kinds = [("solution" if is_solution(c) else c.cell_type) for c in cells]
+        assert kinds.count("solution") == 1, f"{where}: needs exactly one solution cell"
+        solution = next(c for c in cells if is_solution(c))
+        assert "hide-cell" in solution.metadata["tags"], f"{where}: solution is not collapsed"
+        assert kinds.index("code") < kinds.index("solution"), f"{where}: no starter cell first"
+        text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+        assert re.search(rf"^:::{{dropdown}} {HINT[lang]}$", text, re.M), f"{where}: no hint"
+        last = ast.parse(solution.source).body[-1]
+        assert isinstance(last, ast.Assert), f"{where}: the solution must end with an assert"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_twins_have_identical_code(page: str) -> None:
+    en, ko = (notebook(lang, page) for lang in LANGS)
+    en_cells, ko_cells = code_cells(en), code_cells(ko)
+    assert len(en_cells) == len(ko_cells), f"{page}: different number of code cells"
+    for i, (a, b) in enumerate(zip(en_cells, ko_cells, strict=True)):
+        assert a.metadata.get("tags") == b.metadata.get("tags"), f"{page}: cell {i + 1} tags"
+        assert code_skeleton(a.source) == code_skeleton(b.source), f"{page}: cell {i + 1} code"
+    assert len(exercises(en)) == len(exercises(ko)), f"{page}: different number of exercises"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_index_lists_every_page(lang: str) -> None:
+    text = (ROOT / "docs" / lang / "exercises" / "index.md").read_text(encoding="utf-8")
+    for page in PAGES:
+        assert re.search(rf"^{re.escape(page.removesuffix('.md'))}$", text, re.M), page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_links_to_its_exercises(lang: str, name: str) -> None:
+    text = (ROOT / "gallery" / lang / f"{name}.py").read_text(encoding="utf-8")
+    target = f"/exercises/{name.removeprefix('plot_')}"
+    last_block = text.rsplit("# %%", 1)[-1]
+    assert target in last_block, f"gallery/{lang}/{name}.py: no link to {target} at the end"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_download_notebook(lang: str, tmp_path: Path) -> None:
+    """The .ipynb download: valid, in the page's language, solutions present but collapsed."""
+    page = PAGES[0]
+    source = ROOT / "docs" / lang / "exercises" / page
+    nb = exercise_notebooks.to_notebook(source)
+    nbformat.validate(nb)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert ":::" not in markdown and "{doc}" not in markdown
+    assert f"<summary>{HINT[lang]}</summary>" in markdown
+    solutions = [c for c in nb.cells if is_solution(c)]
+    assert solutions == [c for c in code_cells(nb) if c.metadata.get("jupyter")]
+    assert all(c.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+               for c in solutions)  # fmt: skip
+    assert "mystnb" not in nb.metadata
+    out = tmp_path / "page.ipynb"
+    exercise_notebooks.write_notebook(source, out)
+    assert json.loads(out.read_text(encoding="utf-8"))["cells"]
