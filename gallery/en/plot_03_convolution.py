@@ -172,3 +172,9 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # * At stride 5, a 1080 × 1920 image becomes 16 × 216 × 384.
 # * Max pooling keeps the largest value per window; its indices let max unpooling put it
 #   back in place.
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/03_convolution`.

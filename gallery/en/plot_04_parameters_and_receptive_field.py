@@ -191,3 +191,9 @@ print(f"MACs: {movie_trace.total_macs:,} (FLOPs: {movie_trace.total_flops:,})")
 #   multiplies the effective stride.
 # * ``layerguide.trace`` shows shapes, parameters, MACs and receptive fields without
 #   allocating the data — even for an 849 GB movie.
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/04_parameters_and_receptive_field`.

@@ -195,3 +195,8 @@ print(f"곱셈-누산: {movie_trace.total_macs:,}번 (FLOPs: {movie_trace.total_
 # * 수용 영역은 층마다 커지고, 풀링으로 유효 스트라이드가 곱해질 때마다 더 빨리 커집니다.
 # * ``layerguide.trace``\ 는 데이터를 만들지 않고도 형태, 파라미터, 연산량, 수용 영역을
 #   보여 줍니다. 849 GB짜리 영화도 마찬가지입니다.
+
+# %%
+# 직접 해 보기
+# ------------
+# 스스로 예상하고 세어 보고 고쳐 본 다음, 풀이와 맞춰 보세요: :doc:`/exercises/04_parameters_and_receptive_field`.
