@@ -177,6 +177,14 @@ def _localise_gallery(app, docname: str, source: list[str]) -> None:
     source[0] = text
 
 
+def _mystnb_output_folder(app) -> None:
+    # myst-nb writes executed notebooks to <outdir>/../jupyter_execute, i.e. into the
+    # published html/ and shared by both languages; keep them per language, unpublished.
+    folder = Path(app.srcdir).parent / "_build" / "jupyter_execute" / app.config.language
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
+
+
 def setup(app):
     app.connect("config-inited", _per_language, priority=5)
+    app.connect("builder-inited", _mystnb_output_folder, priority=900)  # after myst-nb's
     app.connect("source-read", _localise_gallery)

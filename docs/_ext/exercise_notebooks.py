@@ -23,7 +23,9 @@ LINK_TEXT = {
     "en": "Download this page as a Jupyter notebook",
     "ko": "이 페이지를 주피터 노트북으로 내려받기",
 }
-DROPDOWN = re.compile(r"^:::\{dropdown\}[ \t]*(?P<title>.*?)\n(?P<body>.*?)^:::[ \t]*$", re.M | re.S)
+DROPDOWN = re.compile(
+    r"^:::\{dropdown\}[ \t]*(?P<title>.*?)\n(?P<body>.*?)^:::[ \t]*$", re.MULTILINE | re.DOTALL
+)
 DOC_ROLE = re.compile(r"\{doc\}`(?P<content>[^`]*)`")
 
 

@@ -26,14 +26,17 @@ from myst_nb.core.read import read_myst_markdown_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("en", "ko")
-PAGES = sorted(p.name for p in (ROOT / "docs" / "en" / "exercises").glob("*.md") if p.stem != "index")
+PAGES = sorted(
+    p.name for p in (ROOT / "docs" / "en" / "exercises").glob("*.md") if p.stem != "index"
+)
 CHAPTERS = sorted(p.stem for p in (ROOT / "gallery" / "en").glob("plot_*.py"))
 HINT = {"en": "Hint", "ko": "힌트"}
 
 
 def _load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -84,7 +87,7 @@ def test_solutions_run(lang: str, page: str, tmp_path: Path, monkeypatch) -> Non
     for i, cell in enumerate(code_cells(notebook(lang, page))):
         code = compile(cell.source, f"{lang}/exercises/{page} (code cell {i + 1})", "exec")
         with contextlib.redirect_stdout(io.StringIO()):
-            exec(code, namespace)
+            exec(code, namespace)  # noqa: S102 - running the page's own cells is the test
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -93,7 +96,8 @@ def test_page_structure(lang: str, page: str) -> None:
     nb = notebook(lang, page)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     prompts = nb.metadata["mystnb"]
-    assert prompts["code_prompt_show"] and prompts["code_prompt_hide"]
+    assert prompts["code_prompt_show"]
+    assert prompts["code_prompt_hide"]
     sections = exercises(nb)
     assert 3 <= len(sections) <= 5, f"{lang}/{page}: {len(sections)} exercises"
     for n, cells in enumerate(sections, start=1):
@@ -104,7 +108,9 @@ def test_page_structure(lang: str, page: str) -> None:
         assert "hide-cell" in solution.metadata["tags"], f"{where}: solution is not collapsed"
         assert kinds.index("code") < kinds.index("solution"), f"{where}: no starter cell first"
         text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-        assert re.search(rf"^:::{{dropdown}} {HINT[lang]}$", text, re.M), f"{where}: no hint"
+        assert re.search(rf"^:::{{dropdown}} {HINT[lang]}$", text, re.MULTILINE), (
+            f"{where}: no hint"
+        )
         last = ast.parse(solution.source).body[-1]
         assert isinstance(last, ast.Assert), f"{where}: the solution must end with an assert"
 
@@ -124,7 +130,7 @@ def test_twins_have_identical_code(page: str) -> None:
 def test_index_lists_every_page(lang: str) -> None:
     text = (ROOT / "docs" / lang / "exercises" / "index.md").read_text(encoding="utf-8")
     for page in PAGES:
-        assert re.search(rf"^{re.escape(page.removesuffix('.md'))}$", text, re.M), page
+        assert re.search(rf"^{re.escape(page.removesuffix('.md'))}$", text, re.MULTILINE), page
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -144,7 +150,8 @@ def test_download_notebook(lang: str, tmp_path: Path) -> None:
     nb = exercise_notebooks.to_notebook(source)
     nbformat.validate(nb)
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert ":::" not in markdown and "{doc}" not in markdown
+    assert ":::" not in markdown
+    assert "{doc}" not in markdown
     assert f"<summary>{HINT[lang]}</summary>" in markdown
     solutions = [c for c in nb.cells if is_solution(c)]
     assert solutions == [c for c in code_cells(nb) if c.metadata.get("jupyter")]
