@@ -16,7 +16,9 @@ import contextlib
 import importlib.util
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -161,3 +163,65 @@ def test_download_notebook(lang: str, tmp_path: Path) -> None:
     out = tmp_path / "page.ipynb"
     exercise_notebooks.write_notebook(source, out)
     assert json.loads(out.read_text(encoding="utf-8"))["cells"]
+
+
+EXERCISE_PAGE = """---
+file_format: mystnb
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+
+# Tiny
+
+## 1. One
+
+```{{code-cell}} ipython3
+x = 2
+```
+
+```{{code-cell}} ipython3
+:tags: [hide-cell, solution]
+
+assert x * 3 == {answer}
+```
+"""
+
+
+def build_exercise(tmp_path: Path, lang: str, answer: int) -> subprocess.CompletedProcess[str]:
+    """The real docs configuration on a one-exercise site (no gallery chapters)."""
+    src = tmp_path / "docs" / lang
+    gallery = tmp_path / "gallery" / lang
+    (src / "exercises").mkdir(parents=True)
+    gallery.mkdir(parents=True)
+    (gallery / "GALLERY_HEADER.rst").write_text("Gallery\n=======\n", encoding="utf-8")
+    index = "Test\n====\n\n.. toctree::\n\n   auto_examples/index\n   exercises/tiny\n"
+    (src / "index.rst").write_text(index, encoding="utf-8")
+    page = EXERCISE_PAGE.format(answer=answer)
+    (src / "exercises" / "tiny.md").write_text(page, encoding="utf-8")
+    env = {**os.environ, "LAYERGUIDE_GALLERY_ROOT": str(tmp_path / "gallery"), "MPLBACKEND": "Agg"}
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT / "docs")]
+    cmd += ["-D", f"language={lang}", "-W", "-n", "--keep-going", "-q"]
+    cmd += ["-d", str(tmp_path / "doctrees"), str(src), str(tmp_path / "html")]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.mark.slow
+def test_wrong_solution_fails_the_build(tmp_path: Path) -> None:
+    result = build_exercise(tmp_path, "en", answer=7)
+    assert result.returncode != 0
+    assert "AssertionError" in result.stderr + result.stdout
+
+
+@pytest.mark.slow
+def test_exercise_page_builds_in_korean(tmp_path: Path) -> None:
+    result = build_exercise(tmp_path, "ko", answer=6)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "html" / "exercises" / "tiny.html").read_text(encoding="utf-8")
+    assert "코드 보기" in html  # the Korean default prompt (the page sets none)
+    assert "Show code cell" not in html
+    assert 'href="tiny.ipynb"' in html
+    assert exercise_notebooks.LINK_TEXT["ko"] in html
+    written = nbformat.read(tmp_path / "html" / "exercises" / "tiny.ipynb", as_version=4)
+    assert written.cells[-1].metadata["jupyter"]["source_hidden"] is True
+    assert not (tmp_path / "html" / "jupyter_execute").exists()  # not published
