@@ -40,6 +40,7 @@ extensions = [
     "offline_math",
     "learning_path",
     "korean_search",
+    "exercise_notebooks",
 ]
 
 templates_path = [str(DOCS / "_templates")]
@@ -150,6 +151,9 @@ def _per_language(app, config) -> None:
     config.html_theme_options = {**config.html_theme_options, "search_bar_text": SEARCH_TEXT[lang]}
     if lang == "ko":
         app.add_js_file("ko_search_messages.js", defer="defer")
+        # myst-nb's folded-cell prompts ("Show code cell source"); a page may set its own.
+        config.nb_code_prompt_show = "코드 보기"
+        config.nb_code_prompt_hide = "코드 접기"
 
 
 # sphinx-gallery writes English boilerplate into the generated .rst files.
@@ -173,6 +177,14 @@ def _localise_gallery(app, docname: str, source: list[str]) -> None:
     source[0] = text
 
 
+def _mystnb_output_folder(app) -> None:
+    # myst-nb writes executed notebooks to <outdir>/../jupyter_execute, i.e. into the
+    # published html/ and shared by both languages; keep them per language, unpublished.
+    folder = Path(app.srcdir).parent / "_build" / "jupyter_execute" / app.config.language
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder))
+
+
 def setup(app):
     app.connect("config-inited", _per_language, priority=5)
+    app.connect("builder-inited", _mystnb_output_folder, priority=900)  # after myst-nb's
     app.connect("source-read", _localise_gallery)

@@ -141,3 +141,9 @@ show_sizes(list(sizes), list(sizes.values()), xlabel="bytes (log scale)", title=
 # * The shape decides how every later layer reads the data, so H and W must be in the
 #   right order — "1280 × 1024" is width × height.
 # * Sizes come from shapes: count the values, multiply by the bytes per value.
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/01_data_shapes`.

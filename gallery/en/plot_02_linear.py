@@ -205,3 +205,9 @@ ax2.legend(fontsize=8)
 #   the origin.
 # * Training is forward, loss, backward, step — repeated. A model with far more
 #   parameters than examples will eventually fit the noise: watch a held-out loss.
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/02_linear`.

@@ -262,3 +262,9 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # * PyTorch: https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/03_convolution`.

@@ -211,3 +211,9 @@ print(f"MACs: {movie_trace.total_macs:,} (FLOPs: {movie_trace.total_flops:,})")
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.Linear.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.Flatten.html
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/04_parameters_and_receptive_field`.

@@ -113,3 +113,9 @@ for c, ax in enumerate(axes):
 fig.suptitle(f"Code of the first digit {tuple(first_code.shape)}")
 fig.tight_layout()
 plt.show()
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/05_autoencoder`.

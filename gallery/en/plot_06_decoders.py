@@ -178,3 +178,9 @@ for r, (name, images) in enumerate(rows):
 fig.suptitle("Reconstructions by decoder")
 fig.tight_layout()
 plt.show()
+
+# %%
+# Try it yourself
+# ----------------
+# Predict, count and fix things on your own, then check your answers against worked solutions:
+# :doc:`/exercises/06_decoders`.

@@ -256,3 +256,8 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # * PyTorch 문서: https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html
+
+# %%
+# 직접 해 보기
+# ------------
+# 스스로 예상하고 세어 보고 고쳐 본 다음, 풀이와 맞춰 보세요: :doc:`/exercises/03_convolution`.

@@ -208,3 +208,8 @@ print(f"곱셈-누산: {movie_trace.total_macs:,}번 (FLOPs: {movie_trace.total_
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.Linear.html,
 #   https://docs.pytorch.org/docs/stable/generated/torch.nn.Flatten.html
+
+# %%
+# 직접 해 보기
+# ------------
+# 스스로 예상하고 세어 보고 고쳐 본 다음, 풀이와 맞춰 보세요: :doc:`/exercises/04_parameters_and_receptive_field`.

@@ -115,3 +115,8 @@ for c, ax in enumerate(axes):
 fig.suptitle(f"첫 번째 숫자의 코드 {tuple(first_code.shape)}")
 fig.tight_layout()
 plt.show()
+
+# %%
+# 직접 해 보기
+# ------------
+# 스스로 예상하고 세어 보고 고쳐 본 다음, 풀이와 맞춰 보세요: :doc:`/exercises/05_autoencoder`.

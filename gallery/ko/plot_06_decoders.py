@@ -173,3 +173,8 @@ for r, (name, images) in enumerate(rows):
 fig.suptitle("디코더별 복원 결과")
 fig.tight_layout()
 plt.show()
+
+# %%
+# 직접 해 보기
+# ------------
+# 스스로 예상하고 세어 보고 고쳐 본 다음, 풀이와 맞춰 보세요: :doc:`/exercises/06_decoders`.
