@@ -162,6 +162,17 @@ for (row, col), index in np.ndenumerate(indices[0, 0]):
 print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 
 # %%
+# Try it: the convolution playground
+# ----------------------------------
+# Change the input size, the kernel, the stride, the padding and the dilation, and watch the
+# output shape follow the formula above; the layer menu switches to max pooling or to the
+# transposed convolution of chapter 6. Click an output cell (or move with the arrow keys) to
+# see the input cells it reads. Below, the kernel gallery runs the classic 3 × 3 filters over
+# this chapter's photo. Everything runs in your browser, with no network.
+#
+# .. conv-playground::
+
+# %%
 # What to remember
 # ----------------
 # * Output size along one axis: ⌊(n + 2 · padding − k) / s⌋ + 1 (PyTorch, padding per
