@@ -84,7 +84,7 @@ def test_grey_photo_size_must_divide_480(size: int) -> None:
 
 
 def test_grey_photo_size_must_be_an_int() -> None:
-    with pytest.raises(TypeError, match="size must be an int, got 60.0"):
+    with pytest.raises(TypeError, match=r"size must be an int, got 60\.0"):
         grey_photo(60.0)  # type: ignore[arg-type]
 
 

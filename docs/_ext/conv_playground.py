@@ -292,10 +292,13 @@ height="10"></canvas><figcaption>{escape(t["output_caption"])}</figcaption></fig
 </section>"""
     gallery_html = ""
     if gallery:
-        presets = "".join(
-            f'<option value="{name}">{escape(kernel_label(name, lang))}</option>'
-            for name in KERNEL_ORDER
-        ) + f'<option value="custom">{escape(t["custom"])}</option>'
+        presets = (
+            "".join(
+                f'<option value="{name}">{escape(kernel_label(name, lang))}</option>'
+                for name in KERNEL_ORDER
+            )
+            + f'<option value="custom">{escape(t["custom"])}</option>'
+        )
         cells = "".join(
             f'<input name="k{r}{c}" type="text" inputmode="decimal" size="5" '
             f'aria-label="{escape(t["kernel_cell"].format(r=r + 1, c=c + 1))}">'
@@ -359,9 +362,7 @@ def _has_playground(doctree: nodes.document | None) -> bool:
     return any(MARKER in node["classes"] for node in doctree.findall(nodes.raw))
 
 
-def add_assets(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
-) -> None:
+def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Only pages with a playground load its script and styles."""
     if _has_playground(doctree):
         app.add_css_file("playground.css")

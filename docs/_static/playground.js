@@ -209,7 +209,7 @@
     cell: "#ffffff", pad: "#d4d4d4", line: "#8a8a8a", tap: "#3b78e7", tapPad: "#9bb9f0",
     chosen: "#f29d38",
   };
-  var CANVAS_PX = 330; // largest side of a grid drawing, in CSS pixels
+  var CANVAS_PX = 320; // largest side of a grid drawing, in CSS pixels
   var PLAY_MS = 700;
 
   function parseInteger(text) {
@@ -248,8 +248,7 @@
     var hCss = rows * cell + 1;
     canvas.width = Math.round(wCss * ratio);
     canvas.height = Math.round(hCss * ratio);
-    canvas.style.width = wCss + "px";
-    canvas.style.height = hCss + "px";
+    canvas.style.width = wCss + "px"; // the height follows (CSS height: auto keeps the ratio)
     var ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     return { ctx: ctx, cell: cell, rows: rows, cols: cols };
@@ -639,7 +638,6 @@
     canvas.width = w;
     canvas.height = h;
     canvas.style.width = w * 4 + "px";
-    canvas.style.height = h * 4 + "px";
     var ctx = canvas.getContext("2d");
     var img = ctx.createImageData(w, h);
     for (var i = 0; i < h * w; i++) {

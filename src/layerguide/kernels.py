@@ -150,8 +150,8 @@ def grey_photo(size: int = 60) -> NDArray[np.float32]:
     import matplotlib.pyplot as plt
     from matplotlib import cbook
 
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        photo = plt.imread(f)  # (600, 512, 3) uint8
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    photo = plt.imread(path)  # (600, 512, 3) uint8
     grey = photo[:480, 16:496].mean(axis=2) / 255  # (480, 480)
     block = 480 // size
     small = grey.reshape(size, block, size, block).mean(axis=(1, 3))  # (size, size)
