@@ -280,7 +280,8 @@ def playground_html(uid: str, lang: str, mode: str, gallery: bool) -> str:
 <figure class="lg-pg-figure"><canvas data-canvas="input" role="img" width="10" height="10">
 </canvas><figcaption data-output="input-caption"></figcaption></figure>
 <figure class="lg-pg-figure"><canvas data-canvas="output" tabindex="0" role="img" width="10"
-height="10"></canvas><figcaption>{escape(t["output_caption"])}</figcaption></figure>
+height="10" aria-describedby="{uid}-position"
+aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight Home End"></canvas><figcaption>{escape(t["output_caption"])}</figcaption></figure>
 </div>
 <div class="lg-pg-steps">
 <button type="button" data-action="prev">{escape(t["prev"])}</button>
@@ -288,7 +289,7 @@ height="10"></canvas><figcaption>{escape(t["output_caption"])}</figcaption></fig
 <button type="button" data-action="next">{escape(t["next"])}</button>
 <p class="lg-pg-note" data-output="motion-note" hidden>{escape(t["reduced_motion"])}</p>
 </div>
-<p class="lg-pg-position" data-output="position" aria-live="polite"></p>
+<p class="lg-pg-position" id="{uid}-position" data-output="position" aria-live="polite"></p>
 </section>"""
     gallery_html = ""
     if gallery:
@@ -372,4 +373,5 @@ def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doc
 def setup(app: Sphinx) -> dict:
     app.add_directive("conv-playground", ConvPlayground)
     app.connect("html-page-context", add_assets)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # Bump env_version when the markup changes: Sphinx then re-reads the pages that use it.
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -294,7 +294,6 @@
     this.motion = typeof window.matchMedia === "function"
       ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
     this.bind();
-    this.updateMotion();
     this.update();
     if (this.q('[data-form="gallery"]')) {
       this.setPreset(this.control("preset").value);
@@ -364,7 +363,7 @@
     var reduce = !!(this.motion && this.motion.matches);
     var play = this.q('[data-action="play"]');
     if (reduce) this.stop();
-    play.disabled = reduce;
+    play.disabled = reduce || !this.shape;
     this.q('[data-output="motion-note"]').hidden = !reduce;
   };
 
@@ -396,9 +395,12 @@
     var errorEl = this.q('[data-output="error"]');
     this.mode = mode;
     this.settings = got.settings || null;
+    this.shape = result.ok ? { h: result.h, w: result.w } : null;
+    this.q('[data-action="prev"]').disabled = !result.ok;
+    this.q('[data-action="next"]').disabled = !result.ok;
+    this.updateMotion();
     if (!result.ok) {
       this.stop();
-      this.shape = null;
       shapeEl.setAttribute("data-h", "");
       shapeEl.setAttribute("data-w", "");
       shapeEl.textContent = this.t.no_shape;
@@ -409,7 +411,6 @@
       this.clearCanvases();
       return;
     }
-    this.shape = { h: result.h, w: result.w };
     shapeEl.setAttribute("data-h", String(result.h));
     shapeEl.setAttribute("data-w", String(result.w));
     shapeEl.textContent = format(this.t.shape_value, result);

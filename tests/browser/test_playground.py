@@ -157,9 +157,12 @@ def test_invalid_settings_show_the_rule(open_page: Callable[..., Page], lang: st
         assert words[LANGS.index(lang)] in message, message
         assert ("규칙:" if lang == "ko" else "Rule:") in message
         assert not re.search(r"NaN|undefined|[-−]\d", message), message
+        for action in ("prev", "next", "play"):  # nothing to step through
+            assert page.locator(f'{ROOT} [data-action="{action}"]').is_disabled()
         # Back to a valid setting: the error goes away.
         set_controls(page, "conv", settings((8, 8, 3, 1, 1, 1, 0)))
         assert read_shape(page) == ("8", "8", False, "")
+        assert page.locator(f'{ROOT} [data-action="next"]').is_enabled()
     # Values outside the controls' range or not whole numbers are named, too.
     set_controls(page, "conv", {"height": 65})
     h, _, error_visible, message = read_shape(page)
