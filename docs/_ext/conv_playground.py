@@ -178,12 +178,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_kernel_too_large": "출력이 없습니다. {axis} 방향으로 커널이 {span}칸을 차지하는데"
         "(팽창 {d} × (커널 {k} − 1) + 1), 패딩을 더한 입력은 {padded}칸뿐입니다"
         "({n} + 2 × 패딩 {p}). 규칙: 커널이 차지하는 칸이 패딩을 더한 입력 안에 들어가야 합니다.",
-        "err_pool_padding": "최대 풀링은 커널 크기 {k}에 패딩 {p}를 받지 않습니다. "
-        "규칙: 패딩은 커널 크기의 절반(커널 // 2 = {half}) 이하여야 합니다.",
+        "err_pool_padding": "최대 풀링은 커널 크기 {k}에서 패딩을 {half}까지만 받습니다"
+        "(지금 {p}). 규칙: 패딩은 커널 크기의 절반(커널 // 2 = {half}) 이하여야 합니다.",
         "err_empty_window": "최대 풀링은 이 설정을 받지 않습니다. {axis} 방향의 {window}번 창이 "
         "통째로 패딩 위에 있어서({d}칸 간격으로 읽는 {k}칸이 모두 입력 밖입니다) 최댓값을 고를 "
         "값이 없습니다. 규칙: 모든 창이 입력에 닿아야 합니다.",
-        "err_output_padding": "출력 패딩 {op}는 받지 않습니다. 규칙: 출력 패딩은 "
+        "err_output_padding": "출력 패딩으로 {op}은(는) 쓸 수 없습니다. 규칙: 출력 패딩은 "
         "스트라이드({s})나 팽창({d})보다 작아야 합니다.",
         "err_transpose_empty": "출력이 없습니다. {axis} 방향으로 패딩이 2 × {p} = {crop}칸을 "
         "잘라 내는데, 전치 합성곱이 만드는 칸은 {full} = ({n} − 1) × {s} + {d} × ({k} − 1) "
@@ -198,7 +198,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "photo_caption": "입력: 회색 사진, {h} × {w}",
         "result_caption": "Conv2d(1, 1, 3, stride={s}, padding={p})의 출력: {h} × {w}",
         "result_label": "커널을 적용한 사진, {h} × {w}",
-        "err_kernel_value": "커널 값은 모두 수여야 합니다 ({r}행 {c}열이 수가 아닙니다).",
+        "err_kernel_value": "커널 칸에는 숫자만 넣을 수 있습니다 ({r}행 {c}열을 확인하세요).",
         "range_note": "출력 값의 범위는 {min}부터 {max}까지이고, {how}.",
         "show_clip": "0–1로 자른 회색 단계로 보여 줍니다",
         "show_signed": "0은 회색, 양수는 밝게, 음수는 어둡게 보여 줍니다",

@@ -100,7 +100,7 @@ KERNEL_LABELS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyT
                 "identity": "항등",
                 "box_blur": "평균 흐림",
                 "gaussian_blur": "가우시안 흐림",
-                "sharpen": "선명하게",
+                "sharpen": "선명화",
                 "sobel_x": "소벨 x",
                 "sobel_y": "소벨 y",
                 "laplacian": "라플라시안",

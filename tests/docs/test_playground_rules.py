@@ -261,8 +261,10 @@ def test_strings_tables_match() -> None:
         assert en[key], key
         assert ko[key], key
     for rule in ("kernel_too_large", "pool_padding", "empty_window", "output_padding",
-                 "transpose_empty", "integer", "range"):  # fmt: skip
-        assert f"err_{rule}" in en
+                 "transpose_empty"):  # fmt: skip
+        assert "Rule:" in en[f"err_{rule}"]  # every refusal names its rule
+        assert "규칙:" in ko[f"err_{rule}"]
+    assert {"err_integer", "err_range"} <= set(en)
 
 
 @needs_node
