@@ -41,6 +41,7 @@ extensions = [
     "learning_path",
     "korean_search",
     "exercise_notebooks",
+    "conv_playground",
 ]
 
 templates_path = [str(DOCS / "_templates")]

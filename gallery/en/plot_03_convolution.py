@@ -238,6 +238,17 @@ show_pooling(x, pooled, indices, restored, lang="en")
 print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 
 # %%
+# Try it: the convolution playground
+# ----------------------------------
+# Change the input size, the kernel, the stride, the padding and the dilation, and watch the
+# output shape follow the formula above; the layer menu switches to max pooling or to the
+# transposed convolution of chapter 6. Click an output cell (or move with the arrow keys) to
+# see the input cells it reads. Below, the kernel gallery runs the classic 3 × 3 filters over
+# this chapter's photo. Everything runs in your browser, with no network.
+#
+# .. conv-playground::
+
+# %%
 # What to remember
 # ----------------
 # * One output value is the sum of the products of a patch and the kernel; the layer does

@@ -110,6 +110,18 @@ for ax, (k, c) in zip(axes, counts.items(), strict=True):
 fig.tight_layout()
 
 # %%
+# Try it: transposed convolution in the playground
+# ------------------------------------------------
+# Choose the input size, kernel, stride, padding and output padding, and see the output size
+# the formula gives: with kernel 3, stride 2, padding 1 and output padding 1, as above, 4
+# becomes 8. Click an output cell to see which input values land on it. With kernel 3 and
+# stride 2, neighbouring cells receive one, two or four of them: the checkerboard again.
+#
+# .. conv-playground::
+#    :mode: transpose
+#    :no-gallery:
+
+# %%
 # Fully connected
 # ---------------
 # The fully connected decoder flattens the 8 × 4 × 4 code into 128 numbers, maps them to a
