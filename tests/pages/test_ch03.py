@@ -46,9 +46,7 @@ def test_one_pixel_by_hand_is_the_layers_value(page, lang: str) -> None:
     layer = g["maps"][0][0, 0, r, c]
     np.testing.assert_allclose(g["by_hand"], layer, rtol=1e-6)
     assert abs(layer) == np.abs(g["maps"][0]).max()  # "the strongest response"
-    reference = F.conv2d(
-        torch.from_numpy(g["image"]), torch.from_numpy(KERNELS["sobel_x"])[None, None]
-    )
+    reference = F.conv2d(torch.from_numpy(g["image"]), torch.tensor(KERNELS["sobel_x"])[None, None])
     np.testing.assert_allclose(reference[0, 0, r, c].item(), layer, rtol=1e-5)
 
 
@@ -189,7 +187,11 @@ KOREAN_PAGE_LATIN = {
 
 def latin_words(korean_prose: str) -> set[str]:
     """Latin words of Korean prose outside code, URLs, :term: roles, titles and (English) glosses."""
-    text = re.sub(r"``.*?``|https?://\S+|:term:`[^`]*`|「[^」]*」|《[^》]*》", " ", korean_prose)
+    text = re.sub(
+        r"``.*?``|https?://\S+|:[\w:-]+:`[^`]*`|\.\. [\w-]+::|「[^」]*」|《[^》]*》",
+        " ",
+        korean_prose,
+    )
     text = re.sub(r"(?:(?<=[\uac00-\ud7a3])|\\ )\([A-Za-z][^()]*\)", " ", text)
     return set(re.findall(r"[A-Za-z][A-Za-z0-9_\-]*", text))
 

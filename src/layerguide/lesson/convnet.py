@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from torch import nn
 
 from layerguide import LayerguideError
+from layerguide.kernels import KERNELS as _KERNELS
 from layerguide.layers import Conv2d, Flatten, Linear, Sequential
 
 __all__ = [
@@ -84,21 +85,8 @@ def hd_convnet() -> Sequential:
     return Sequential(Conv2d(3, 16, kernel_size=5, stride=5), Flatten(), Linear(16 * 216 * 384, 1))
 
 
-def _k(rows: list[list[float]], scale: float = 1.0) -> NDArray[np.float32]:
-    return (np.array(rows, dtype=np.float32) / scale).astype(np.float32)
-
-
-#: Hand-set 3 × 3 kernels (as deep-learning layers apply them: not flipped).
-KERNELS: Mapping[str, NDArray[np.float32]] = {
-    "identity": _k([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
-    "box_blur": _k([[1, 1, 1], [1, 1, 1], [1, 1, 1]], 9),
-    "gaussian_blur": _k([[1, 2, 1], [2, 4, 2], [1, 2, 1]], 16),
-    "sharpen": _k([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
-    "sobel_x": _k([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
-    "sobel_y": _k([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
-    "laplacian": _k([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
-    "emboss": _k([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
-}
+#: The hand-set 3 × 3 kernels of the kernel gallery: the same mapping the playground uses.
+KERNELS = _KERNELS
 
 
 def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> NDArray:
