@@ -69,8 +69,8 @@ values = {name: float(two_step(q)[0, 0]) for name, q in lesson.QUADRILATERALS.it
 values_torch = {
     n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in lesson.QUADRILATERALS.items()
 }
-for name in values:
-    print(f"quadrilateral {name}: layerguide {values[name]:.6f}, torch {values_torch[name]:.6f}")
+for name, value in values.items():
+    print(f"quadrilateral {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
 viz.draw_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
 
 # %%

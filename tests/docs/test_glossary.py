@@ -110,7 +110,10 @@ def test_korean_aliases_learners_meet_elsewhere() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "weight", "parameter", "matrix", "entry"),
-    [("en", "weight", "parameter", "matrix", "entries"), ("ko", "가중치", "파라미터", "행렬", "원소")],
+    [
+        ("en", "weight", "parameter", "matrix", "entries"),
+        ("ko", "가중치", "파라미터", "행렬", "원소"),
+    ],
 )
 def test_weight_is_the_matrix_and_each_entry_a_parameter(lang, weight, parameter, matrix, entry):
     """The lesson's definition (E3): a weight is a matrix; each of its entries is a parameter."""

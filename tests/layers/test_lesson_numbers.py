@@ -1,4 +1,6 @@
-"""Every number chapters 2 and 3 quote, computed by the page's own code and asserted here.
+"""Every number chapter 3 quotes, computed by the page's own code and asserted here.
+
+Chapter 2's tests live in tests/pages/test_ch02.py.
 
 The gallery scripts are run as they are (the English ones; the Korean twins have the same
 code, which tests/docs/test_twins.py checks), and their variables are inspected.
@@ -39,19 +41,6 @@ def run_page():
     return run
 
 
-def test_lesson_linear_counts():
-    """2 → 3, 3 → 1 and 4 → 1 without bias: 6 + 3 + 4 = 13 (with bias: 9, 4, 5)."""
-    counts = [
-        sum(p.numel() for p in Linear(i, o, bias=False).parameters())
-        for i, o in [(2, 3), (3, 1), (4, 1)]
-    ]
-    assert counts == [6, 3, 4]
-    assert sum(counts) == 13
-    assert [
-        sum(p.numel() for p in Linear(i, o).parameters()) for i, o in [(2, 3), (3, 1), (4, 1)]
-    ] == [9, 4, 5]
-
-
 def test_lesson_conv_numbers():
     conv = Conv2d(3, 16, 5, stride=5)
     assert conv.weight.numel() == 16 * 3 * 5 * 5 == 1_200
@@ -61,36 +50,6 @@ def test_lesson_conv_numbers():
     model = Sequential(conv, Flatten(), Linear(16 * 216 * 384, 1))
     assert sum(p.numel() for p in model.parameters()) == 1_328_321
     assert 3 * 1080 * 1920 + 1 == 6_220_801
-
-
-def test_chapter_2_linear(run_page):
-    page = run_page("plot_02_linear.py")
-    assert page["x"].shape == (4, 2)
-    assert page["y"].shape == (4, 3)
-    assert page["layer"].weight.shape == (3, 2)
-    assert page["layer"].output_shape((8, 10, 2)) == (8, 10, 3)
-    assert page["counts"] == [6, 3, 4]
-    assert page["total"] == 13
-    assert [sum(p.numel() for p in lin.parameters()) for lin in page["with_bias"]] == [9, 4, 5]
-    assert page["big"] == 6_220_801
-    with_bias, without = page["fits"][True], page["fits"][False]
-    np.testing.assert_allclose(with_bias.weight.data[0, 0], 2, atol=1e-3)  # y = 2x + 1 exactly
-    np.testing.assert_allclose(with_bias.bias.data[0], 1, atol=1e-3)
-    np.testing.assert_allclose(without.weight.data[0, 0], 2, atol=1e-3)  # best line through 0
-    assert sum(p.numel() for p in page["model"].parameters()) == 1_153
-    assert len(page["x_train"]) == 12
-    assert len(page["x_held"]) == 200
-    train, held = page["train_curve"], page["held_curve"]
-    assert len(train) == len(held) == 3000
-    # Overfitting, as the page describes it: training loss keeps falling towards zero ...
-    assert train[-1] < 0.01 * train[0]
-    assert train[-1] < 0.01
-    # ... while the held-out loss went down first, then rose well above its minimum.
-    best = page["best_step"]
-    assert held[best] == min(held)
-    assert 0 < best < 1000
-    assert held[best] < 0.5 * held[0]
-    assert held[-1] > 2 * held[best]
 
 
 def test_chapter_3_convolution(run_page):
