@@ -11,7 +11,7 @@ parameters, shows what the bias is for, and trains small and large models until 
 # %%
 # A linear transformation, under several names
 # --------------------------------------------
-# ``Linear(in_features, out_features)`` turns the **last** axis of its input from
+# The :term:`layer` ``Linear(in_features, out_features)`` turns the **last** axis of its input from
 # ``in_features`` numbers into ``out_features`` numbers; every other axis passes through.
 # Inside, it is one matrix product plus a shift: ``y = x @ weight.T + bias``. The
 # :term:`weight` is an (out, in) matrix, as in PyTorch. You will meet the same layer as a

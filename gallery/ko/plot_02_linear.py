@@ -11,7 +11,8 @@ r"""
 # %%
 # 선형 변환, 그리고 여러 가지 이름
 # --------------------------------
-# ``Linear(in_features, out_features)``\ 는 입력의 **마지막** 축에 있는 값 ``in_features``\ 개를
+# :term:`층`\ (layer) ``Linear(in_features, out_features)``\ 는 입력의 **마지막** 축에 있는 값
+# ``in_features``\ 개를
 # 값 ``out_features``\ 개로 바꿉니다. 나머지 축은 그대로 둡니다. 안에서 하는 계산은 행렬 곱
 # 한 번과 덧셈 한 번, ``y = x @ weight.T + bias``\ 입니다. :term:`가중치`\ (weight)는 PyTorch와
 # 똑같이 (out, in) 형태의 행렬입니다. 다른 자료에서는 같은 층을 :term:`완전 연결 층`, Keras의
@@ -227,6 +228,6 @@ viz.keras_table(lesson.keras_pytorch_pairs(), lang=LANG)
 # 더 읽을거리
 # -----------
 # * Dive into Deep Learning 한국어판: https://ko.d2l.ai/
-# * d2l, "Generalization" (과적합, 영어): https://d2l.ai/chapter_linear-regression/generalization.html
+# * Dive into Deep Learning(영어판)의 일반화와 과적합 절: https://d2l.ai/chapter_linear-regression/generalization.html
 # * PyTorch ``nn.Linear`` 문서: https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
 # * Keras ``Dense`` 문서: https://keras.io/api/layers/core_layers/dense/

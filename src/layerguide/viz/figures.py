@@ -20,7 +20,11 @@ LANGS = ("en", "ko")
 SHAPE = {"en": "shape", "ko": "형태"}
 
 
-class FigureLanguageError(LayerguideError, ValueError):
+class FigureInputError(LayerguideError, ValueError):
+    """A figure helper got data it cannot draw (wrong shape, mismatched labels)."""
+
+
+class FigureLanguageError(FigureInputError):
     """A figure helper was asked for a language the pages do not have."""
 
 
@@ -58,9 +62,11 @@ def show_channels(
     """
     word = SHAPE[check_lang("show_channels", lang)]
     if chw.ndim != 3:
-        raise ValueError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
+        raise FigureInputError(
+            f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}"
+        )
     if len(names) != chw.shape[0]:
-        raise ValueError(
+        raise FigureInputError(
             f"show_channels: got {len(names)} names for {chw.shape[0]} channels (shape {chw.shape})"
         )
     c = chw.shape[0]
@@ -77,7 +83,7 @@ def show_channels(
 def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, title: str) -> Figure:
     """Horizontal bars of sizes in bytes on a log scale, each annotated with its value."""
     if len(labels) != len(sizes):
-        raise ValueError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
+        raise FigureInputError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
     from layerguide.shapes import format_bytes
 
     fig, ax = plt.subplots(figsize=(8, 0.7 * len(labels) + 1.5), layout="constrained")

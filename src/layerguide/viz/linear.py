@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from layerguide.viz.figures import check_lang
+from layerguide.viz.figures import FigureInputError, check_lang
 from layerguide.viz.table import Table
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def draw_quadrilaterals(
     )
     for ax, (name, pts) in zip(axes[0], quads.items(), strict=True):
         if pts.shape != (4, 2):
-            raise ValueError(
+            raise FigureInputError(
                 f"draw_quadrilaterals: {name!r} must have shape (4, 2), got {pts.shape}"
             )
         closed = np.vstack([pts, pts[:1]])
