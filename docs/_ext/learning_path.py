@@ -20,7 +20,6 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
-
 logger = logging.getLogger(__name__)
 
 #: The card text of each chapter: what a reader gets from it, in one line per language.

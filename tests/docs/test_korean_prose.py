@@ -34,7 +34,9 @@ TEMPORARY_PENDING_OTHER_BRANCHES = {
 }
 
 #: Lower-case English words a Korean page may show outside code: glosses and names.
-EXTRA_WORDS = """
+EXTRA_WORDS = re.findall(
+    r"\S+",
+    """
     layerguide matplotlib numpy torch torchvision torchinfo einops keras sphinx pytorch python
     pip nox jupyter mnist d2l github
     px kb mb gb gib tb bit bits kbit fps ms s
@@ -44,7 +46,8 @@ EXTRA_WORDS = """
     dense feed forward fully connected mlp latent
     dive into deep learning and of the a to as is
     grace hopper neural network
-""".split()
+""",
+)
 
 
 def glossary_words() -> set[str]:
@@ -77,7 +80,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'.=-]*(?:\([^)]*\))?")
 def _is_name(word: str) -> bool:
     """API names, identifiers, calls, acronyms: allowed as they are."""
     core = word.rstrip(".'-")
-    if "(" in core or re.search(r"[0-9_]|\w\.\w", core) and "=" not in core:
+    if "(" in core or (re.search(r"[0-9_]|\w\.\w", core) and "=" not in core):
         return True
     if core.isupper() or re.fullmatch(r"[A-Z]+s", core):  # MNIST, H, FLOPs, MACs
         return True

@@ -69,7 +69,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
                     plt.close("all")
         return done[key]
 
-    yield run
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -184,6 +184,8 @@ def draw_overfitting(
         1, 1 + len(fits), figsize=(4.6 * (1 + len(fits)), 4), layout="constrained"
     )
     for i, (name, (params, run)) in enumerate(fits.items()):
+        if run.best_curve is None or run.last_curve is None:
+            raise FigureInputError(f"draw_overfitting: the fit of {name!r} has no model curves")
         color = f"C{i}"
         axes[0].plot(run.train, color=color, ls="--", label=text["train_loss"].format(name=name))
         axes[0].plot(run.held, color=color, label=text["held_loss"].format(name=name))
