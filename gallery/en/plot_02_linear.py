@@ -173,7 +173,7 @@ data = lesson.noisy_sine()
 grid = np.linspace(-1, 1, 200)[:, None]
 small = Sequential(Linear(1, 3), ReLU(), Linear(3, 1)).to(np.float64)
 large = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
-models = {"small": small, "large": large}  # display names
+models = {"small model": small, "large model": large}  # display names
 sizes = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
 runs = {name: lesson.fit(m, data, grid) for name, m in models.items()}
 results = viz.Table(
@@ -196,8 +196,8 @@ results
 # The large model has 1,153 parameters for 12 points: its training loss falls almost to zero
 # because it passes through every point, noise included, and its held-out loss rises again
 # after its lowest point. That is :term:`overfitting`. The small model (10 parameters) cannot
-# bend that much: its training loss stays near the noise level and its held-out loss hardly
-# rises — it underfits a little instead. Stopping at the lowest held-out loss (early stopping),
+# bend that much: its training loss stays above the noise level and its held-out loss hardly
+# rises. It underfits instead: it is too small to follow even the sine curve. Stopping at the lowest held-out loss (early stopping),
 # more data, or a smaller model are the usual cures.
 
 viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)

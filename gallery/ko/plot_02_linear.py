@@ -175,7 +175,7 @@ data = lesson.noisy_sine()
 grid = np.linspace(-1, 1, 200)[:, None]
 small = Sequential(Linear(1, 3), ReLU(), Linear(3, 1)).to(np.float64)
 large = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
-models = {"작은": small, "큰": large}  # 표와 그림에 보일 이름
+models = {"작은 모델": small, "큰 모델": large}  # 표와 그림에 보일 이름
 sizes = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
 runs = {name: lesson.fit(m, data, grid) for name, m in models.items()}
 results = viz.Table(
@@ -198,8 +198,8 @@ results
 # 큰 모델은 점 12개를 파라미터 1,153개로 배웁니다. 잡음까지 포함해 모든 점을 지나갈 수 있으니
 # 학습 손실은 거의 0까지 떨어지고, 검증 손실은 가장 낮은 지점을 지난 뒤 다시 올라갑니다. 이것이
 # :term:`과적합`\ (overfitting)입니다. 작은 모델(파라미터 10개)은 그만큼 휘어지지 못합니다. 학습
-# 손실은 잡음 수준 근처에 머물고 검증 손실도 거의 오르지 않습니다. 대신 곡선을 조금 덜 따라가는
-# 과소적합이 나타납니다. 흔히 쓰는 해결책으로는 검증 손실이 가장 낮을 때 멈추기(조기 종료),
+# 손실은 잡음 수준보다 높게 머물고 검증 손실도 거의 오르지 않습니다. 대신 사인 곡선조차 따라가지
+# 못하는 과소적합이 나타납니다. 모델이 너무 작기 때문입니다. 흔히 쓰는 해결책으로는 검증 손실이 가장 낮을 때 멈추기(조기 종료),
 # 데이터 더 모으기, 더 작은 모델 쓰기가 있습니다.
 
 viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)

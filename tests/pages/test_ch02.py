@@ -100,10 +100,10 @@ def test_small_and_large_model(page, prose, lang: str) -> None:
     assert large.train[-1] < 0.01
     assert large.held[large.best_step] == min(large.held)
     assert large.held[-1] > 1.3 * min(large.held)
-    # The small one cannot bend that much: training loss stays near the noise level (0.25² ≈
-    # 0.06), its held-out loss hardly rises.
+    # The small one cannot bend that much: its training loss stays above the noise level
+    # (noise of standard deviation 0.25, so 0.25² is what a perfect sine would score) ...
     assert small.train[-1] > 10 * large.train[-1]
-    assert small.train[-1] > 0.03
+    assert small.train[-1] > 0.25**2
     assert small.held[-1] / min(small.held) < large.held[-1] / min(large.held)
     assert g["results"].column(g["results"].header[1]) == [n_small, n_large]
 

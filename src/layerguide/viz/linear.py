@@ -47,7 +47,7 @@ LABELS = {
         "true": "true curve sin(3x)",
         "points": "training points",
         "last": "{name}, step {step}",
-        "curve_title": "{name} model ({params:,} parameters)",
+        "curve_title": "{name} ({params:,} parameters)",
     },
     "ko": {
         "quad": "사각형 {name}: (4, 2) → 수 하나 {value:.2f}",
@@ -66,7 +66,7 @@ LABELS = {
         "true": "실제 곡선 sin(3x)",
         "points": "학습 데이터",
         "last": "{name}, {step}단계",
-        "curve_title": "{name} 모델 (파라미터 {params:,}개)",
+        "curve_title": "{name} (파라미터 {params:,}개)",
     },
 }
 
