@@ -164,7 +164,8 @@ viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=
 # ------------------------------------------------
 # Now two real (if tiny) networks: Linear layers with ReLU
 # :term:`activation functions <activation function>` between them, stacked with
-# ``Sequential``; the layers in the middle are :term:`hidden layers <hidden layer>`. Both
+# ``Sequential``; the layers in the middle are :term:`hidden layers <hidden layer>`. Its forward
+# pass runs the layers in order; its backward pass calls their ``backward`` in reverse order. Both
 # learn from the same 12 noisy points of a sine curve; 200 other points are held out to check
 # how each does on data it never trains on. ``fit`` runs the loop above for 3000 steps and
 # records both losses after every step.
