@@ -23,6 +23,7 @@ from matplotlib import cbook
 from layerguide.shapes import Video, format_bytes, hwc_to_chw, nbytes
 from layerguide.viz import show_channels, show_image, show_side_by_side, show_sizes, use_korean_font
 
+LANG = "en"
 use_korean_font()
 
 with cbook.get_sample_data("grace_hopper.jpg") as f:
@@ -31,7 +32,7 @@ with cbook.get_sample_data("grace_hopper.jpg") as f:
 print("shape:", image_hwc.shape, " dtype:", image_hwc.dtype)
 height, width, channels = image_hwc.shape
 print(f"H = {height}, W = {width}, C = {channels}")
-show_image(image_hwc, "(H, W, C): how image files and matplotlib store it")
+show_image(image_hwc, "(H, W, C): how image files and matplotlib store it", lang=LANG)
 
 # %%
 # Channels first: (C, H, W)
@@ -43,7 +44,7 @@ show_image(image_hwc, "(H, W, C): how image files and matplotlib store it")
 image_chw = hwc_to_chw(image_hwc)
 print("(H, W, C) →", image_hwc.shape, "   (C, H, W) →", image_chw.shape)
 print("same red value at row 100, column 200:", image_hwc[100, 200, 0], image_chw[0, 100, 200])
-show_channels(image_chw, ["Red channel", "Green channel", "Blue channel"])
+show_channels(image_chw, ["Red channel", "Green channel", "Blue channel"], lang=LANG)
 
 # %%
 # The same data in NumPy and in torch
@@ -61,7 +62,7 @@ print("same values:", np.allclose(tensor_chw.numpy(), image_chw / 255))
 # %%
 # A batch: (N, C, H, W)
 # ---------------------
-# Layers process many examples at once. Stacking N images adds one axis in front. Here
+# Layers process many :term:`samples <sample>` at once. Stacking N images adds one axis in front. Here
 # is a batch of four: the photo, its mirror image, its upside-down copy and its negative.
 
 batch = torch.stack([tensor_chw, tensor_chw.flip(2), tensor_chw.flip(1), 1 - tensor_chw])
@@ -71,6 +72,7 @@ print("numbers in the batch:", batch.numel(), "=", n, "×", c, "×", h, "×", w)
 show_side_by_side(
     [img.permute(1, 2, 0).numpy() for img in batch],
     ["batch[0]", "batch[1]: mirrored", "batch[2]: upside down", "batch[3]: negative"],
+    lang=LANG,
 )
 
 # %%
@@ -80,7 +82,9 @@ show_side_by_side(
 # The same 600 × 512 = 307,200 grey values, read with the axes in the wrong order
 # (``reshape`` to (W, H) instead of (H, W)), give a picture that is sheared into
 # stripes — nothing is lost, but every row now starts in the wrong place. Swapping the
-# axes properly (a transpose) keeps the picture and only turns it on its side.
+# axes properly (a transpose) keeps every pixel's neighbours: it flips the picture across its
+# main diagonal, so the top row becomes the left column. That is not a rotation — it is a
+# rotation by a quarter turn *and* a mirror, which is why the face looks mirrored.
 
 grey = image_hwc.mean(axis=2)
 wrong_order = grey.reshape(width, height)
@@ -88,7 +92,8 @@ transposed = grey.T
 print("grey:", grey.shape, " reshape(W, H):", wrong_order.shape, " transpose:", transposed.shape)
 show_side_by_side(
     [grey, wrong_order, transposed],
-    ["(H, W) as stored", "reshape to (W, H): scrambled", "transpose to (W, H): rotated"],
+    ["(H, W) as stored", "reshape to (W, H): scrambled", "transpose to (W, H): flipped"],
+    lang=LANG,
 )
 
 # %%
@@ -97,7 +102,8 @@ show_side_by_side(
 # The lesson asks us to picture a black-and-white movie: 1280 × 1024 pixels, 30 frames a
 # second, 90 minutes long. Time becomes one more axis, in front of the channels.
 #
-# The lesson wrote its shape as (162000, 1, 1280, 1024). But "1280 × 1024" is a screen
+# The lesson labelled its shape (T, C, H, W) and wrote (162000, 1, 1280, 1024): it put the
+# 1280 in the H place. But "1280 × 1024" is a screen
 # resolution, and resolutions are written **width × height** (a 1280 × 1024 monitor is
 # wider than it is tall). In (T, C, H, W) the height comes first, so the movie is
 # (162000, 1, 1024, 1280). The number of values is the same either way; what changes is
@@ -108,8 +114,8 @@ show_side_by_side(
 movie = Video(width=1280, height=1024, fps=30, minutes=90, channels=1)
 lesson_shape = (movie.frames, movie.channels, movie.width, movie.height)
 print("frames T = 30 × 60 × 90 =", movie.frames)
-print("as the lesson wrote it (T, C, W, H):", lesson_shape)
-print("in PyTorch's order    (T, C, H, W):", movie.shape("TCHW"))
+print("the lesson's tuple, labelled (T, C, H, W):", lesson_shape)
+print("with H and W in their places (T, C, H, W):", movie.shape("TCHW"))
 print(f"values: {movie.numel:,}")
 
 # %%
@@ -139,7 +145,14 @@ show_sizes(list(sizes), list(sizes.values()), xlabel="bytes (log scale)", title=
 #   the same, only the axis order differs.
 # * A batch adds N in front: (N, C, H, W). A video adds T: (T, C, H, W).
 # * The shape decides how every later layer reads the data, so H and W must be in the
-#   right order — "1280 × 1024" is width × height.
+#   right order — "1280 × 1024" is width × height, so the movie is (162000, 1, 1024, 1280).
+#   The later chapters keep this convention and write sizes as height × width.
+#
+# Further reading
+# ---------------
+# * d2l, "Data Manipulation" (tensors and shapes): https://d2l.ai/chapter_preliminaries/ndarray.html
+# * PyTorch ``Tensor.permute``: https://pytorch.org/docs/stable/generated/torch.permute.html
+# * NumPy ``moveaxis``: https://numpy.org/doc/stable/reference/generated/numpy.moveaxis.html
 # * Sizes come from shapes: count the values, multiply by the bytes per value.
 
 # %%

@@ -1,210 +1,235 @@
 r"""
-Linear layers: shapes, parameters and a tiny model
-==================================================
+Linear layers: a linear transformation, its weights and a tiny model
+====================================================================
 
-A :term:`Linear layer` (also called a :term:`fully connected layer`) connects every input
-number to every output number. This chapter watches what it does to the shape of the data,
-counts its parameters the way the lesson does, shows what the bias is for, and finally trains
-a tiny model in pure NumPy — long enough to see it overfit.
+A :term:`Linear layer` is a :term:`linear transformation`: it multiplies every point by one
+matrix and so sends it to a space of the size we choose. This chapter follows the lesson's
+own example — two quadrilaterals summed up as one number each — counts its weights and
+parameters, shows what the bias is for, and trains small and large models until one overfits.
 """
 
 # %%
-# From (N, in) to (N, out)
-# ------------------------
-# ``Linear(in_features, out_features)`` turns the **last** axis of its input from
-# ``in_features`` numbers into ``out_features`` numbers. Every other axis passes through
-# unchanged, so a batch of 4 examples with 2 features each, shape (4, 2), becomes (4, 3).
-# Inside, it is one matrix product: ``y = x @ weight.T + bias``, with a :term:`weight` of shape
-# (out, in) — the same layout as PyTorch.
+# A linear transformation, under several names
+# --------------------------------------------
+# The :term:`layer` ``Linear(in_features, out_features)`` turns the **last** axis of its input from
+# ``in_features`` numbers into ``out_features`` numbers; every other axis passes through.
+# Inside, it is one matrix product plus a shift: ``y = x @ weight.T + bias``. The
+# :term:`weight` is an (out, in) matrix, as in PyTorch. You will meet the same layer as a
+# :term:`fully connected layer`, ``Dense`` (Keras), a feed-forward layer or an MLP layer.
+#
+# The lesson's first input is a quadrilateral: four corners, each an (x, y) point, so a (4, 2)
+# matrix — four points, not a batch of four. A 2 → 3 layer turns each point into 3 numbers.
 
-import matplotlib.pyplot as plt
 import numpy as np
+import torch
 
+from layerguide import trace, viz
 from layerguide.layers import SGD, Linear, MSELoss, ReLU, Sequential, manual_seed
-from layerguide.viz import use_korean_font
+from layerguide.lesson import linear as lesson
 
-use_korean_font()
+LANG = "en"
+viz.use_korean_font()
 manual_seed(0)
 
 layer = Linear(2, 3)
-x = np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5], [3.0, -2.0]], dtype=np.float32)
+x = lesson.QUADRILATERALS["A"]
 y = layer(x)
-print("input  x:", x.shape)
-print("weight W:", layer.weight.shape, " bias b:", layer.bias.shape)
+print("input  x:", x.shape, "  weight W:", layer.weight.shape, "  bias b:", layer.bias.shape)
 print("output y:", y.shape)
-print(
-    "y[0] by hand equals the layer:",
-    np.allclose(x[0] @ layer.weight.data.T + layer.bias.data, y[0]),
-)
+by_hand = x[0] @ layer.weight.data.T + layer.bias.data
+print("y[0] by hand equals the layer:", np.allclose(by_hand, y[0]))
 
 # %%
-# Leading axes are kept: a batch of 8 sequences of 10 steps, each step 2 numbers,
-# (8, 10, 2), comes out as (8, 10, 3). ``output_shape`` does this arithmetic without
-# computing anything.
+# Leading axes are kept: 8 sequences of 10 time steps with 2 numbers each, (8, 10, 2), come
+# out as (8, 10, 3). ``output_shape`` does this arithmetic without computing anything.
 
 print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 
 # %%
-# Counting parameters
-# -------------------
-# A Linear layer from ``in`` to ``out`` numbers has one weight per connection,
-# ``in × out``, plus one :term:`bias` per output if it has a bias. The lesson counts three
-# small layers without bias: 2 → 3, 3 → 1 and 4 → 1 (in the figure, one line per weight). We
-# let the layers count themselves: ``parameters()`` lists the arrays a :term:`layer` learns,
-# its :term:`parameters <parameter>`, and ``numel()`` counts their numbers.
+# The lesson's two quadrilaterals
+# -------------------------------
+# To summarise a quadrilateral as one number, the lesson uses two weights. A (2, 1) weight
+# turns each point into one number: (4, 2) → (4, 1). A (4, 1) weight then mixes the four
+# points into one: (4, 1) → (1, 1). But a layer reads the *last* axis, and after the first
+# step the four points sit on the first one. The shapes force a transpose,
+# (4, 1) → (1, 4), before the second weight. Without it the layer refuses the input.
+# (PyTorch and layerguide store each weight as (out, in), so the lesson's (2, 1) and (4, 1)
+# weights appear below as (1, 2) and (1, 4).)
 
-lesson = [Linear(2, 3, bias=False), Linear(3, 1, bias=False), Linear(4, 1, bias=False)]
-counts = [sum(p.numel() for p in lin.parameters()) for lin in lesson]
-for lin, count in zip(lesson, counts, strict=True):
-    print(
-        f"{lin.in_features} → {lin.out_features}: {lin.in_features} × {lin.out_features} = {count}"
-    )
-total = sum(counts)
-print(" + ".join(map(str, counts)), "=", total)
-
-fig, axes = plt.subplots(1, 3, figsize=(9, 3), layout="constrained")
-for ax, lin, count in zip(axes, lesson, counts, strict=True):
-    n_in, n_out = lin.in_features, lin.out_features
-    y_in, y_out = np.linspace(0, 1, n_in + 2)[1:-1], np.linspace(0, 1, n_out + 2)[1:-1]
-    for a in y_in:
-        for b in y_out:
-            ax.plot([0, 1], [a, b], color="#4c72b0", lw=1.2)
-    ax.scatter(np.zeros(n_in), y_in, s=250, color="#dd8452", zorder=3)
-    ax.scatter(np.ones(n_out), y_out, s=250, color="#55a868", zorder=3)
-    ax.set_title(f"{n_in} → {n_out}: {count} weights")
-    ax.set_xlim(-0.3, 1.3)
-    ax.set_axis_off()
+manual_seed(0)
+two_step = lesson.two_step_network()
+try:
+    two_step.layers[2](two_step.layers[0](x))
+except ValueError as err:
+    print("without the transpose:", err)
+print(two_step)
+print("weights (out, in):", [w.shape for w in two_step.parameters()])
+two_step_torch = lesson.two_step_network_torch(two_step)
+values = {name: float(two_step(q)[0, 0]) for name, q in lesson.QUADRILATERALS.items()}
+values_torch = {
+    n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in lesson.QUADRILATERALS.items()
+}
+for name, value in values.items():
+    print(f"quadrilateral {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
+viz.draw_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
 
 # %%
-# With a bias each layer gains one number per output: 6 + 3, 3 + 1 and 4 + 1.
-# :term:`Flattening <flatten>` a 1080 × 1920 colour image into one vector and feeding it to a
-# single output is where counting becomes alarming: 3 × 1080 × 1920 = 6,220,800 weights and
-# one bias. The next chapter shows how convolution avoids this.
+# Our NumPy network and its ``torch.nn`` twin hold the same numbers and give the same two
+# values. ``trace`` lists the shape after every step. It reads either kind of model: here
+# our NumPy network, in the next section the torch twin.
 
-with_bias = [Linear(n_in, n_out) for n_in, n_out in [(2, 3), (3, 1), (4, 1)]]
-print("with bias:", [sum(p.numel() for p in lin.parameters()) for lin in with_bias])
+trace(two_step, (4, 2), lang=LANG)
+
+# %%
+# The richer network, as one model
+# --------------------------------
+# The lesson then lets each point carry three numbers before they are summed up:
+# (4, 2) → (4, 3) → (4, 1) → (1, 1). A Linear layer from ``in`` to ``out`` numbers holds one
+# weight matrix of ``in × out`` entries; every entry is one :term:`parameter`. So this network
+# has three weights holding 2×3 + 3×1 + 4×1 = 13 parameters (one line per parameter below).
+# ``parameters()`` returns the weights, ``numel()`` counts their entries.
+
+richer = lesson.richer_network()
+weights = richer.parameters()
+counts = [w.numel() for w in weights]
+total = sum(counts)
+print(len(weights), "weights:", [w.shape for w in weights])
+print(" + ".join(map(str, counts)), "=", total, "parameters")
+viz.draw_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
+trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
+
+# %%
+# With a :term:`bias` each layer adds one number per output: 6 + 3, 3 + 1 and 4 + 1.
+
+richer_bias = lesson.richer_network(bias=True)
+counts_bias = [
+    sum(p.numel() for p in lin.parameters())
+    for lin in richer_bias.layers
+    if isinstance(lin, Linear)
+]
+total_bias = sum(counts_bias)
+print("with bias:", counts_bias, "=", total_bias)
+
+# %%
+# :term:`Flattening <flatten>` a colour image of height 1080 and width 1920 into one vector
+# and feeding it to a single output is where counting becomes alarming: 3 × 1080 × 1920 =
+# 6,220,800 weights and one bias. Chapter 3 shows how convolution avoids this.
+
 image_to_one = Linear(3 * 1080 * 1920, 1)
 big = sum(p.numel() for p in image_to_one.parameters())
 print(f"Linear({image_to_one.in_features:,} → 1): {big:,} parameters")
 
 # %%
-# What the bias does
-# ------------------
-# Without a bias, a Linear layer maps 0 to 0: its output is a line (or plane) through the
-# origin. The bias shifts it. We fit the points of y = 2x + 1 with a 1 → 1 layer, with
-# and without bias, and :term:`train <training>` both with plain gradient descent (``SGD``).
-# Each step runs the :term:`forward pass`, asks the :term:`loss` for its :term:`gradient`,
-# runs ``backward`` (:term:`backpropagation`) to fill every ``param.grad``, and lets the
-# optimiser move the parameters a little against their gradients.
+# Random start, then training
+# ---------------------------
+# We only ever declare the *shapes* of the weights. Random numbers fill them
+# (``manual_seed`` makes the draw repeatable), and :term:`training` moves them. Here a 1 → 1
+# layer learns the points of y = 2x + 1 with plain gradient descent (``SGD``; it uses all 21
+# points at every step). Each step runs the :term:`forward pass`, asks the :term:`loss` for
+# its :term:`gradient`, runs ``backward`` (:term:`backpropagation`) to fill every
+# ``param.grad``, and lets the optimizer move the parameters a little against their gradients.
 
 x_line = np.linspace(-2, 2, 21, dtype=np.float32)[:, None]  # (21, 1)
 y_line = 2 * x_line + 1
-fits = {}
+fits, snapshots = {}, {}
 for use_bias in (True, False):
     model = Linear(1, 1, bias=use_bias)
     opt = SGD(model.parameters(), lr=0.1)
     loss = MSELoss()
-    for _ in range(200):
+    for step in range(201):
+        if use_bias and step in (0, 1, 3, 10, 200):
+            snapshots[step] = (float(model.weight.data[0, 0]), float(model.bias.data[0]))
         opt.zero_grad()
         loss(model(x_line), y_line)
         model.backward(loss.backward())
         opt.step()
     fits[use_bias] = model
-    b = float(model.bias.data[0]) if use_bias else 0.0
-    print(f"bias={use_bias!s:5}: w = {model.weight.data[0, 0]:.3f}, b = {b:.3f}, "
-          f"loss = {float(loss(model(x_line), y_line)):.3f}")  # fmt: skip
-
-fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
-ax.scatter(x_line[:, 0], y_line[:, 0], color="black", s=15, label="data: y = 2x + 1")
-ax.plot(x_line[:, 0], fits[True](x_line)[:, 0], label="Linear(1, 1) with bias")
-ax.plot(x_line[:, 0], fits[False](x_line)[:, 0], "--", label="Linear(1, 1, bias=False)")
-ax.axhline(0, color="grey", lw=0.5)
-ax.axvline(0, color="grey", lw=0.5)
-ax.set_xlabel("x")
-ax.set_ylabel("y")
-ax.set_title("Without a bias the line must pass through (0, 0)")
-ax.legend()
+print("w, b at steps", snapshots)
+viz.draw_training_steps(x_line, y_line, snapshots, lang=LANG)
 
 # %%
-# A tiny model, trained in NumPy
-# ------------------------------
-# Now a real (if tiny) network: Linear layers with ReLU
+# What the bias does
+# ------------------
+# Without a bias, a Linear layer maps 0 to 0: its output is a line through the origin. The
+# bias shifts it. The layer with a bias found w = 2 and b = 1; the one without can only find
+# the best line through (0, 0).
+
+w_bias, b_bias = float(fits[True].weight.data[0, 0]), float(fits[True].bias.data[0])
+w_zero = float(fits[False].weight.data[0, 0])
+print(f"with bias: w = {w_bias:.3f}, b = {b_bias:.3f};  without: w = {w_zero:.3f}")
+viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
+
+# %%
+# A small and a large model on the same noisy data
+# ------------------------------------------------
+# Now two real (if tiny) networks: Linear layers with ReLU
 # :term:`activation functions <activation function>` between them, stacked with
-# ``Sequential``. Its forward pass runs the layers in order; its backward pass runs their
-# ``backward`` in reverse order — the chain rule, one layer at a time. We give it only 12
-# noisy points of a sine curve to learn from and keep 200 other points aside (held out) to
-# check how well it does on data it never trains on.
+# ``Sequential``; the layers in the middle are :term:`hidden layers <hidden layer>`. Its forward
+# pass runs the layers in order; its backward pass calls their ``backward`` in reverse order. Both
+# learn from the same 12 noisy points of a sine curve; 200 other points are held out to check
+# how each does on data it never trains on. ``fit`` runs the loop above for 3000 steps and
+# records both losses after every step.
 
-rng = np.random.default_rng(0)
-x_train = rng.uniform(-1, 1, (12, 1))
-y_train = np.sin(3 * x_train) + 0.25 * rng.standard_normal(x_train.shape)
-x_held = rng.uniform(-1, 1, (200, 1))
-y_held = np.sin(3 * x_held) + 0.25 * rng.standard_normal(x_held.shape)
-
-model = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
-print(model)
-print("parameters:", sum(p.numel() for p in model.parameters()), "— for 12 training points")
-
-# %%
-# The training loop is five lines. We record the loss on the training points and on the
-# held-out points after every step, and keep the model's curve from the step where the
-# held-out loss was lowest.
-
+data = lesson.noisy_sine()
 grid = np.linspace(-1, 1, 200)[:, None]
-opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
-loss = MSELoss()
-train_curve, held_curve = [], []
-best_step, best_curve = 0, model(grid)
-for step in range(3000):
-    opt.zero_grad()
-    train_curve.append(float(loss(model(x_train), y_train)))
-    model.backward(loss.backward())
-    opt.step()
-    held_curve.append(float(loss(model(x_held), y_held)))
-    if held_curve[-1] <= min(held_curve):
-        best_step, best_curve = step, model(grid)
-
-print(f"lowest held-out loss {min(held_curve):.3f} at step {best_step}")
-print(f"after {len(held_curve)} steps: training loss {train_curve[-1]:.5f}, "
-      f"held-out loss {held_curve[-1]:.3f}")  # fmt: skip
+small = Sequential(Linear(1, 3), ReLU(), Linear(3, 1)).to(np.float64)
+large = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
+models = {"small model": small, "large model": large}  # display names
+sizes = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
+runs = {name: lesson.fit(m, data, grid) for name, m in models.items()}
+results = viz.Table(
+    [
+        "model",
+        "parameters",
+        "lowest held-out loss",
+        "at step",
+        "final training loss",
+        "final held-out loss",
+    ],
+    [[n, sizes[n], min(r.held), r.best_step, r.train[-1], r.held[-1]] for n, r in runs.items()],
+    caption="12 training points, 200 held-out points, 3000 steps",
+)
+results
 
 # %%
 # Overfitting
 # -----------
-# The training loss keeps falling towards zero: with 1,153 parameters the model can pass
-# through all 12 points, noise included. The held-out loss falls at first, then rises: the
-# model has started to learn the noise of its 12 points instead of the sine curve. This is
-# :term:`overfitting`. Stopping at the lowest held-out loss (early stopping), collecting more
-# data, or using a smaller model are the usual cures.
+# The large model has 1,153 parameters for 12 points: its training loss falls almost to zero
+# because it passes through every point, noise included, and its held-out loss rises again
+# after its lowest point. That is :term:`overfitting`. The small model (10 parameters) cannot
+# bend that much: its training loss stays above the noise level and its held-out loss hardly
+# rises. It underfits instead: it is too small to follow even the sine curve. Stopping at the lowest held-out loss (early stopping),
+# more data, or a smaller model are the usual cures.
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-ax1.plot(train_curve, label="training loss (12 points)")
-ax1.plot(held_curve, label="held-out loss (200 points)")
-ax1.axvline(best_step, color="grey", ls=":", label=f"lowest held-out loss (step {best_step})")
-ax1.set_yscale("log")
-ax1.set_xlabel("training step")
-ax1.set_ylabel("MSE loss")
-ax1.set_title("Training keeps improving, held-out gets worse")
-ax1.legend()
-ax2.plot(grid[:, 0], np.sin(3 * grid[:, 0]), color="black", lw=1, label="true curve sin(3x)")
-ax2.plot(grid[:, 0], best_curve[:, 0], label=f"model at step {best_step}")
-ax2.plot(grid[:, 0], model(grid)[:, 0], label=f"model at step {len(held_curve)}")
-ax2.scatter(x_train[:, 0], y_train[:, 0], color="black", zorder=3, label="training points")
-ax2.set_xlabel("x")
-ax2.set_ylabel("y")
-ax2.set_title("The final model bends to reach every point")
-ax2.legend(fontsize=8)
+viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)
+
+# %%
+# Keras and PyTorch
+# -----------------
+# Keras names the same layers differently and stores the same numbers in another axis order.
+# ``Dense(units, use_bias=True)`` is ``nn.Linear(in, out, bias=True)``: Keras works out ``in``
+# from the data, and keeps the kernel as (in, out), the transpose of PyTorch's (out, in).
+# Keras images are channels-last, (N, H, W, C) — the order image files use, as in chapter 1 —
+# while PyTorch is channels-first, (N, C, H, W).
+
+viz.keras_table(lesson.keras_pytorch_pairs(), lang=LANG)
 
 # %%
 # What to remember
 # ----------------
-# * ``Linear(in, out)`` changes only the last axis: (…, in) → (…, out).
-# * It holds ``in × out`` weights plus ``out`` biases; 2 → 3, 3 → 1 and 4 → 1 without
-#   bias hold 6 + 3 + 4 = 13.
-# * The bias lets the output move away from zero; without it every line passes through
-#   the origin.
-# * Training is forward, loss, backward, step — repeated. A model with far more
-#   parameters than examples will eventually fit the noise: watch a held-out loss.
+# * ``Linear(in, out)`` is a linear transformation of the last axis: (…, in) → (…, out).
+# * A weight is a matrix; each of its entries is a parameter. The lesson's network
+#   (4, 2) → (4, 3) → (4, 1) → (1, 1) has 3 weights and 13 parameters (18 with biases).
+# * The bias lets the output move away from zero.
+# * Shapes are declared, random numbers fill them, training moves them. A model with far
+#   more parameters than samples fits the noise: watch a held-out loss.
+#
+# Further reading
+# ---------------
+# * d2l, "Linear Neural Networks": https://d2l.ai/chapter_linear-regression/index.html
+# * d2l, "Generalization" (overfitting): https://d2l.ai/chapter_linear-regression/generalization.html
+# * PyTorch ``nn.Linear``: https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
+# * Keras ``Dense``: https://keras.io/api/layers/core_layers/dense/
 
 # %%
 # Try it yourself

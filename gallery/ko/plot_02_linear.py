@@ -1,209 +1,237 @@
 r"""
-선형 층: 형태, 파라미터, 그리고 작은 모델
-=========================================
+선형 층: 선형 변환, 가중치, 그리고 작은 모델
+============================================
 
-선형 층(Linear layer)은 입력(input)의 모든 숫자를 출력(output)의 모든 숫자와 연결합니다. 그래서
-완전 연결 층(:term:`fully connected layer <완전 연결 층>`)이라고도 부릅니다. 이 장에서는 선형 층이
-데이터의 형태(shape)를 어떻게 바꾸는지 보고, 강의에서처럼 파라미터(parameter)를 세어 보고,
-편향(bias)이 왜 필요한지 알아봅니다. 마지막으로 NumPy만으로 작은 모델을 학습(training)시키면서
-과적합(overfitting)이 일어나는 모습을 직접 확인합니다.
+:term:`선형 층`\ (Linear layer)이 하는 일은 :term:`선형 변환`\ (linear transformation)입니다.
+모든 점에 같은 행렬 하나를 곱해, 우리가 정한 크기의 공간으로 옮깁니다. 이 장에서는 강의의 예제를
+따라 사각형 두 개를 각각 수 하나로 요약해 보고, 가중치와 파라미터를 세어 보고, 편향이 왜 필요한지
+알아봅니다. 마지막으로 작은 모델과 큰 모델을 학습시켜 과적합이 어떻게 나타나는지 비교합니다.
 """
 
 # %%
-# (N, in)에서 (N, out)으로
-# ------------------------
-# :term:`선형 층` ``Linear(in_features, out_features)``\ 는 입력의 **마지막** :term:`축`\ (axis)에
-# 있는 ``in_features``\ 개의 숫자를 ``out_features``\ 개의 숫자로 바꿉니다. 나머지 축은 그대로
-# 지나갑니다. 그래서 특성(feature)이 2개인 예제 4개, 곧 (4, 2) 형태의 :term:`배치`\ (batch)는
-# (4, 3)이 됩니다. 안에서 하는 일은 행렬 곱 한 번, ``y = x @ weight.T + bias``\ 입니다.
-# :term:`가중치`\ (weight)의 형태는 PyTorch와 똑같이 (out, in)입니다.
+# 선형 변환, 그리고 여러 가지 이름
+# --------------------------------
+# :term:`층`\ (layer) ``Linear(in_features, out_features)``\ 는 입력의 **마지막** 축에 있는 값
+# ``in_features``\ 개를
+# 값 ``out_features``\ 개로 바꿉니다. 나머지 축은 그대로 둡니다. 안에서 하는 계산은 행렬 곱
+# 한 번과 덧셈 한 번, ``y = x @ weight.T + bias``\ 입니다. :term:`가중치`\ (weight)는 PyTorch와
+# 똑같이 (out, in) 형태의 행렬입니다. 다른 자료에서는 같은 층을 :term:`완전 연결 층`, Keras의
+# ``Dense``, 피드포워드 층, MLP 층이라고도 부릅니다.
+#
+# 강의의 첫 입력은 사각형 하나입니다. 꼭짓점 네 개가 저마다 (x, y) 좌표를 가지므로 (4, 2) 행렬이
+# 됩니다. 배치가 아니라 점 네 개입니다. 2 → 3 층을 지나면 점마다 값이 3개가 됩니다.
 
-import matplotlib.pyplot as plt
 import numpy as np
+import torch
 
+from layerguide import trace, viz
 from layerguide.layers import SGD, Linear, MSELoss, ReLU, Sequential, manual_seed
-from layerguide.viz import use_korean_font
+from layerguide.lesson import linear as lesson
 
-use_korean_font()
+LANG = "ko"
+viz.use_korean_font()
 manual_seed(0)
 
 layer = Linear(2, 3)
-x = np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5], [3.0, -2.0]], dtype=np.float32)
+x = lesson.QUADRILATERALS["A"]
 y = layer(x)
-print("입력   x:", x.shape)
-print("가중치 W:", layer.weight.shape, " 편향 b:", layer.bias.shape)
-print("출력   y:", y.shape)
-print(
-    "손으로 계산한 y[0]과 층의 결과가 같은가:",
-    np.allclose(x[0] @ layer.weight.data.T + layer.bias.data, y[0]),
-)
+print("입력 x:", x.shape, "  가중치 W:", layer.weight.shape, "  편향 b:", layer.bias.shape)
+print("출력 y:", y.shape)
+by_hand = x[0] @ layer.weight.data.T + layer.bias.data
+print("손으로 계산한 y[0]과 층의 결과가 같은가:", np.allclose(by_hand, y[0]))
 
 # %%
-# 앞쪽 축은 그대로 남습니다. 한 단계에 숫자 2개씩, 10단계짜리 시퀀스 8개인 (8, 10, 2)는
-# (8, 10, 3)이 되어 나옵니다. ``output_shape``\ 는 값은 계산하지 않고 이 형태 계산만 합니다.
+# 앞쪽 축은 그대로 남습니다. 시점마다 값이 2개인 길이 10짜리 시퀀스 8개, 곧 (8, 10, 2)는
+# (8, 10, 3)이 됩니다. ``output_shape``\ 는 값은 계산하지 않고 형태만 계산합니다.
 
 print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 
 # %%
-# 파라미터 세기
-# -------------
-# 입력 ``in``\ 개를 출력 ``out``\ 개로 잇는 선형 층에는 연결마다 가중치가 하나씩, 모두
-# ``in × out``\ 개가 있습니다. :term:`편향`\ 을 쓰면 출력마다 하나씩 더 붙습니다. 강의에서는
-# 편향 없는 작은 층 세 개, 2 → 3, 3 → 1, 4 → 1을 셉니다(그림에서 선 하나가 가중치 하나입니다).
-# 여기서는 층이 직접 세게 합니다. ``parameters()``\ 는 :term:`층`\ 이 학습하는 배열, 곧
-# :term:`파라미터`\ 를 모두 돌려주고, ``numel()``\ 은 그 안의 숫자 개수를 셉니다.
+# 강의의 사각형 두 개
+# -------------------
+# 강의에서는 사각형 하나를 수 하나로 요약하려고 가중치 두 개를 씁니다. 먼저 (2, 1) 가중치가 점
+# 하나를 수 하나로 바꿉니다. (4, 2) → (4, 1)입니다. 다음으로 (4, 1) 가중치가 네 점의 값을 섞어
+# 하나로 만듭니다. (4, 1) → (1, 1)입니다. 그런데 층은 *마지막* 축을 읽고, 첫 단계가 끝나면 네
+# 점은 첫 번째 축에 놓여 있습니다. 그래서 두 번째 가중치 앞에서 (4, 1) → (1, 4)로 전치해야
+# 합니다. 형태가 전치를 요구하는 셈입니다. 전치하지 않으면 층이 입력을 받지 않습니다.
+# (PyTorch와 layerguide는 가중치를 (out, in) 순서로 저장하므로, 강의의 (2, 1) 가중치와 (4, 1)
+# 가중치는 아래에서 (1, 2)와 (1, 4)로 보입니다.)
 
-lesson = [Linear(2, 3, bias=False), Linear(3, 1, bias=False), Linear(4, 1, bias=False)]
-counts = [sum(p.numel() for p in lin.parameters()) for lin in lesson]
-for lin, count in zip(lesson, counts, strict=True):
-    print(
-        f"{lin.in_features} → {lin.out_features}: {lin.in_features} × {lin.out_features} = {count}"
-    )
-total = sum(counts)
-print(" + ".join(map(str, counts)), "=", total)
-
-fig, axes = plt.subplots(1, 3, figsize=(9, 3), layout="constrained")
-for ax, lin, count in zip(axes, lesson, counts, strict=True):
-    n_in, n_out = lin.in_features, lin.out_features
-    y_in, y_out = np.linspace(0, 1, n_in + 2)[1:-1], np.linspace(0, 1, n_out + 2)[1:-1]
-    for a in y_in:
-        for b in y_out:
-            ax.plot([0, 1], [a, b], color="#4c72b0", lw=1.2)
-    ax.scatter(np.zeros(n_in), y_in, s=250, color="#dd8452", zorder=3)
-    ax.scatter(np.ones(n_out), y_out, s=250, color="#55a868", zorder=3)
-    ax.set_title(f"{n_in} → {n_out}: 가중치 {count}개")
-    ax.set_xlim(-0.3, 1.3)
-    ax.set_axis_off()
+manual_seed(0)
+two_step = lesson.two_step_network()
+try:
+    two_step.layers[2](two_step.layers[0](x))
+except ValueError as err:
+    print("전치하지 않으면:", err)
+print(two_step)
+print("가중치 (out, in):", [w.shape for w in two_step.parameters()])
+two_step_torch = lesson.two_step_network_torch(two_step)
+values = {name: float(two_step(q)[0, 0]) for name, q in lesson.QUADRILATERALS.items()}
+values_torch = {
+    n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in lesson.QUADRILATERALS.items()
+}
+for name, value in values.items():
+    print(f"사각형 {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
+viz.draw_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
 
 # %%
-# 편향을 쓰면 층마다 출력 개수만큼 숫자가 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
-# 1080 × 1920 컬러 이미지를 :term:`평탄화`\ (flatten)해 벡터 하나로 만들고 출력 하나에 연결하면
-# 숫자가 무섭게 커집니다. 가중치가 3 × 1080 × 1920 = 6,220,800개, 편향이 1개입니다. 다음
-# 장에서는 합성곱(convolution)이 이 문제를 어떻게 피하는지 봅니다.
+# NumPy로 만든 신경망과 ``torch.nn``\ 으로 만든 쌍둥이는 같은 가중치를 가지고, 두 사각형에 대해
+# 같은 값을 냅니다. ``trace``\ 는 단계마다 형태를 표로 보여 줍니다. 두 종류의 모델을 모두 읽을
+# 수 있어서, 여기서는 NumPy 신경망을, 다음 절에서는 torch 신경망을 읽습니다.
 
-with_bias = [Linear(n_in, n_out) for n_in, n_out in [(2, 3), (3, 1), (4, 1)]]
-print("편향 포함:", [sum(p.numel() for p in lin.parameters()) for lin in with_bias])
+trace(two_step, (4, 2), lang=LANG)
+
+# %%
+# 조금 더 큰 신경망을 모델 하나로
+# --------------------------------
+# 이어서 강의는 점마다 값을 3개로 늘린 뒤에 요약합니다. (4, 2) → (4, 3) → (4, 1) → (1, 1)입니다.
+# 값 ``in``\ 개를 ``out``\ 개로 바꾸는 선형 층에는 원소가 ``in × out``\ 개인 가중치 행렬이 하나
+# 있고, 그 원소 하나하나가 :term:`파라미터`\ (parameter)입니다. 따라서 이 신경망에는 가중치가 3개,
+# 파라미터가 2×3 + 3×1 + 4×1 = 13개 있습니다(아래 그림에서 선 하나가 파라미터 하나입니다).
+# ``parameters()``\ 는 가중치들을 돌려주고, ``numel()``\ 은 그 원소 수를 셉니다.
+
+richer = lesson.richer_network()
+weights = richer.parameters()
+counts = [w.numel() for w in weights]
+total = sum(counts)
+print(len(weights), "가중치 개수:", [w.shape for w in weights])
+print(" + ".join(map(str, counts)), "=", total, "(파라미터 개수)")
+viz.draw_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
+trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
+
+# %%
+# :term:`편향`\ (bias)을 쓰면 층마다 출력 하나에 수가 하나씩 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
+
+richer_bias = lesson.richer_network(bias=True)
+counts_bias = [
+    sum(p.numel() for p in lin.parameters())
+    for lin in richer_bias.layers
+    if isinstance(lin, Linear)
+]
+total_bias = sum(counts_bias)
+print("편향 포함:", counts_bias, "=", total_bias)
+
+# %%
+# 높이 1080, 너비 1920인 컬러 이미지를 :term:`평탄화`\ (flatten)해 벡터 하나로 만들고 출력 하나에
+# 연결하면 개수가 걷잡을 수 없이 커집니다. 가중치 3 × 1080 × 1920 = 6,220,800개에 편향 1개입니다.
+# 3장에서는 합성곱이 이 문제를 어떻게 피하는지 봅니다.
+
 image_to_one = Linear(3 * 1080 * 1920, 1)
 big = sum(p.numel() for p in image_to_one.parameters())
 print(f"Linear({image_to_one.in_features:,} → 1): 파라미터 {big:,}개")
 
 # %%
-# 편향이 하는 일
-# --------------
-# 편향이 없으면 선형 층은 0을 언제나 0으로 보냅니다. 출력이 원점을 지나는 직선(또는 평면)일
-# 수밖에 없습니다. 편향은 이 직선을 위아래로 옮겨 줍니다. y = 2x + 1 위의 점들을 1 → 1 층으로
-# 맞춰 보겠습니다. 편향이 있는 층과 없는 층을 기본적인 경사 하강법(``SGD``)으로
-# :term:`학습`\ 시킵니다. 한 단계마다 :term:`순전파`\ (forward pass)를 하고,
-# :term:`손실`\ (loss)의 :term:`기울기`\ (gradient)를 구하고, :term:`역전파`\ (backpropagation)로
-# 모든 ``param.grad``\ 를 채웁니다. 그러면 옵티마이저(optimiser)가 파라미터를 기울기의 반대
-# 방향으로 조금 옮깁니다.
+# 무작위로 시작해 학습으로 다듬기
+# -------------------------------
+# 우리가 정하는 것은 가중치의 *형태*\ 뿐입니다. 처음 값은 무작위 수로 채워지고(``manual_seed``\ 는
+# 매번 같은 무작위 수가 나오게 합니다), :term:`학습`\ (training)이 그 값을 조금씩 옮깁니다. 여기서는
+# 1 → 1 층이 y = 2x + 1 위의 점들을 경사 하강법으로 배웁니다. 클래스 이름은 ``SGD``\ 이지만 단계마다
+# 점 21개를 모두 쓰므로 확률적이지는 않습니다. 한 단계에서는 :term:`순전파`\ (forward pass)를 하고,
+# :term:`손실`\ (loss)의 :term:`기울기`\ (gradient)를 구하고, ``backward``\ 로
+# :term:`역전파`\ (backpropagation)를 해서 모든 ``param.grad``\ 를 채웁니다. 그러면
+# 옵티마이저(optimizer)가 파라미터를 기울기의 반대 방향으로 조금 옮깁니다.
 
 x_line = np.linspace(-2, 2, 21, dtype=np.float32)[:, None]  # (21, 1)
 y_line = 2 * x_line + 1
-fits = {}
+fits, snapshots = {}, {}
 for use_bias in (True, False):
     model = Linear(1, 1, bias=use_bias)
     opt = SGD(model.parameters(), lr=0.1)
     loss = MSELoss()
-    for _ in range(200):
+    for step in range(201):
+        if use_bias and step in (0, 1, 3, 10, 200):
+            snapshots[step] = (float(model.weight.data[0, 0]), float(model.bias.data[0]))
         opt.zero_grad()
         loss(model(x_line), y_line)
         model.backward(loss.backward())
         opt.step()
     fits[use_bias] = model
-    b = float(model.bias.data[0]) if use_bias else 0.0
-    print(f"편향={use_bias!s:5}: w = {model.weight.data[0, 0]:.3f}, b = {b:.3f}, "
-          f"손실 = {float(loss(model(x_line), y_line)):.3f}")  # fmt: skip
-
-fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
-ax.scatter(x_line[:, 0], y_line[:, 0], color="black", s=15, label="데이터: y = 2x + 1")
-ax.plot(x_line[:, 0], fits[True](x_line)[:, 0], label="편향 있는 Linear(1, 1)")
-ax.plot(x_line[:, 0], fits[False](x_line)[:, 0], "--", label="Linear(1, 1, bias=False)")
-ax.axhline(0, color="grey", lw=0.5)
-ax.axvline(0, color="grey", lw=0.5)
-ax.set_xlabel("x")
-ax.set_ylabel("y")
-ax.set_title("편향이 없으면 직선은 (0, 0)을 지나야 합니다")
-ax.legend()
+print("단계별 w, b:", snapshots)
+viz.draw_training_steps(x_line, y_line, snapshots, lang=LANG)
 
 # %%
-# NumPy로 학습하는 작은 모델
-# --------------------------
-# 이제 작지만 진짜 신경망을 만듭니다. 선형 층 사이에 :term:`활성화 함수`\ (activation function)
-# ReLU를 넣고 ``Sequential``\ 로 쌓습니다. 순전파는 층을 차례대로 지나고, 역전파는 각 층의
-# ``backward``\ 를 거꾸로 부릅니다. 연쇄 법칙(chain rule)을 한 층씩 적용하는 셈입니다.
-# 학습용으로는 잡음이 섞인 사인 곡선의 점 12개만 주고, 다른 점 200개는 따로 떼어
-# 둡니다(held out). 모델이 한 번도 학습하지 않은 데이터에서 얼마나 잘하는지 확인하기
-# 위해서입니다.
+# 편향이 하는 일
+# --------------
+# 편향이 없으면 선형 층은 0을 언제나 0으로 보냅니다. 출력은 원점을 지나는 직선일 수밖에 없습니다.
+# 편향은 이 직선을 위아래로 옮겨 줍니다. 편향이 있는 층은 w = 2, b = 1을 찾았고, 편향이 없는 층은
+# (0, 0)을 지나는 직선 가운데 가장 나은 것만 찾을 수 있습니다.
 
-rng = np.random.default_rng(0)
-x_train = rng.uniform(-1, 1, (12, 1))
-y_train = np.sin(3 * x_train) + 0.25 * rng.standard_normal(x_train.shape)
-x_held = rng.uniform(-1, 1, (200, 1))
-y_held = np.sin(3 * x_held) + 0.25 * rng.standard_normal(x_held.shape)
-
-model = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
-print(model)
-print("파라미터 수:", sum(p.numel() for p in model.parameters()), "— 학습 데이터는 점 12개")
+w_bias, b_bias = float(fits[True].weight.data[0, 0]), float(fits[True].bias.data[0])
+w_zero = float(fits[False].weight.data[0, 0])
+print(f"편향 있음: w = {w_bias:.3f}, b = {b_bias:.3f};  편향 없음: w = {w_zero:.3f}")
+viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
 
 # %%
-# 학습 반복문은 다섯 줄입니다. 단계마다 학습 데이터의 손실과 떼어 둔 데이터의 손실을
-# 기록하고, 떼어 둔 데이터의 손실이 가장 낮았던 단계의 모델 곡선을 저장해 둡니다.
+# 같은 잡음 데이터로 학습한 작은 모델과 큰 모델
+# ----------------------------------------------
+# 이제 작지만 진짜 신경망 두 개를 만듭니다. 선형 층 사이에 :term:`활성화 함수`\ (activation
+# function) ReLU를 넣고 ``Sequential``\ 로 쌓습니다. 가운데 있는 층이 :term:`은닉 층`\ (hidden
+# layer)입니다. 순전파는 층을 차례대로 지나고, 역전파는 각 층의 ``backward``\ 를 역순으로 호출합니다.
+# 두 모델 모두 잡음이 섞인 사인 곡선의 점 12개로 학습하고, 학습에 쓰지 않는 점
+# 200개는 따로 떼어 둡니다. 이렇게 떼어 둔 데이터를 검증 데이터라고 하며, 모델이 처음 보는 데이터에서
+# 얼마나 잘하는지 확인하는 데 씁니다. ``fit``\ 은 위의 학습 반복문을 3000단계 돌리면서 단계마다 두
+# 손실을 기록합니다.
 
+data = lesson.noisy_sine()
 grid = np.linspace(-1, 1, 200)[:, None]
-opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
-loss = MSELoss()
-train_curve, held_curve = [], []
-best_step, best_curve = 0, model(grid)
-for step in range(3000):
-    opt.zero_grad()
-    train_curve.append(float(loss(model(x_train), y_train)))
-    model.backward(loss.backward())
-    opt.step()
-    held_curve.append(float(loss(model(x_held), y_held)))
-    if held_curve[-1] <= min(held_curve):
-        best_step, best_curve = step, model(grid)
-
-print(f"떼어 둔 데이터의 가장 낮은 손실: {min(held_curve):.3f} ({best_step}단계)")
-print(f"{len(held_curve)}단계 뒤: 학습 손실 {train_curve[-1]:.5f}, "
-      f"떼어 둔 데이터의 손실 {held_curve[-1]:.3f}")  # fmt: skip
+small = Sequential(Linear(1, 3), ReLU(), Linear(3, 1)).to(np.float64)
+large = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1)).to(np.float64)
+models = {"작은 모델": small, "큰 모델": large}  # 표와 그림에 보일 이름
+sizes = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
+runs = {name: lesson.fit(m, data, grid) for name, m in models.items()}
+results = viz.Table(
+    [
+        "모델",
+        "파라미터 수",
+        "가장 낮은 검증 손실",
+        "그때의 단계",
+        "마지막 학습 손실",
+        "마지막 검증 손실",
+    ],
+    [[n, sizes[n], min(r.held), r.best_step, r.train[-1], r.held[-1]] for n, r in runs.items()],
+    caption="학습 데이터 12개, 검증 데이터 200개, 3000단계",
+)
+results
 
 # %%
 # 과적합
 # ------
-# 학습 손실은 0을 향해 계속 떨어집니다. 파라미터가 1,153개나 되니 모델은 잡음까지 포함해
-# 12개 점을 모두 지나갈 수 있습니다. 떼어 둔 데이터의 손실은 처음에는 떨어지다가 다시
-# 올라갑니다. 모델이 사인 곡선 대신 12개 점의 잡음을 외우기 시작한 것입니다. 이것이
-# :term:`과적합`\ 입니다. 떼어 둔 데이터의 손실이 가장 낮을 때 멈추기(조기 종료), 데이터를
-# 더 모으기, 더 작은 모델 쓰기가 흔히 쓰는 처방입니다.
+# 큰 모델은 점 12개를 파라미터 1,153개로 배웁니다. 잡음까지 포함해 모든 점을 지나갈 수 있으니
+# 학습 손실은 거의 0까지 떨어지고, 검증 손실은 가장 낮은 지점을 지난 뒤 다시 올라갑니다. 이것이
+# :term:`과적합`\ (overfitting)입니다. 작은 모델(파라미터 10개)은 그만큼 휘어지지 못합니다. 학습
+# 손실은 잡음 수준보다 높게 머물고 검증 손실도 거의 오르지 않습니다. 대신 사인 곡선조차 따라가지
+# 못하는 과소적합이 나타납니다. 모델이 너무 작기 때문입니다. 흔히 쓰는 해결책으로는 검증 손실이 가장 낮을 때 멈추기(조기 종료),
+# 데이터 더 모으기, 더 작은 모델 쓰기가 있습니다.
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-ax1.plot(train_curve, label="학습 손실 (점 12개)")
-ax1.plot(held_curve, label="떼어 둔 데이터의 손실 (점 200개)")
-ax1.axvline(best_step, color="grey", ls=":", label=f"떼어 둔 데이터 손실 최저 ({best_step}단계)")
-ax1.set_yscale("log")
-ax1.set_xlabel("학습 단계")
-ax1.set_ylabel("MSE 손실")
-ax1.set_title("학습 손실은 계속 줄지만, 떼어 둔 데이터 손실은 커집니다")
-ax1.legend()
-ax2.plot(grid[:, 0], np.sin(3 * grid[:, 0]), color="black", lw=1, label="실제 곡선 sin(3x)")
-ax2.plot(grid[:, 0], best_curve[:, 0], label=f"{best_step}단계의 모델")
-ax2.plot(grid[:, 0], model(grid)[:, 0], label=f"{len(held_curve)}단계의 모델")
-ax2.scatter(x_train[:, 0], y_train[:, 0], color="black", zorder=3, label="학습 데이터")
-ax2.set_xlabel("x")
-ax2.set_ylabel("y")
-ax2.set_title("마지막 모델은 모든 점을 지나려고 휘어집니다")
-ax2.legend(fontsize=8)
+viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)
+
+# %%
+# Keras와 PyTorch
+# ---------------
+# Keras는 같은 층을 다른 이름으로 부르고, 같은 값을 다른 축 순서로 저장합니다.
+# ``Dense(units, use_bias=True)``\ 는 ``nn.Linear(in, out, bias=True)``\ 와 같은 층입니다. Keras는
+# ``in``\ 을 데이터에서 알아내고, 가중치(Keras에서는 kernel)를 (in, out) 형태, 곧 PyTorch의
+# (out, in)을 전치한 형태로 저장합니다. Keras의 이미지는 채널이 맨 뒤에 오는 (N, H, W, C)로, 1장에서
+# 본 이미지 파일의 순서와 같습니다. PyTorch는 채널이 앞에 오는 (N, C, H, W)를 씁니다.
+
+viz.keras_table(lesson.keras_pytorch_pairs(), lang=LANG)
 
 # %%
 # 기억할 것
 # ---------
-# * ``Linear(in, out)``\ 은 마지막 축만 바꿉니다. (…, in) → (…, out)입니다.
-# * 선형 층에는 가중치 ``in × out``\ 개와 편향 ``out``\ 개가 있습니다. 편향 없는 2 → 3, 3 → 1,
-#   4 → 1은 6 + 3 + 4 = 13개입니다.
-# * 편향이 있어야 출력이 0에서 벗어날 수 있습니다. 편향이 없으면 모든 직선이 원점을 지납니다.
-# * 학습은 순전파, 손실 계산, 역전파, 파라미터 갱신을 되풀이하는 것입니다. 예제보다 파라미터가
-#   훨씬 많은 모델은 결국 잡음까지 맞춥니다. 떼어 둔 데이터의 손실을 지켜보세요.
+# * ``Linear(in, out)``\ 은 마지막 축에 대한 선형 변환입니다. (…, in) → (…, out)입니다.
+# * 가중치는 행렬이고, 그 원소 하나하나가 파라미터입니다. 강의의 신경망
+#   (4, 2) → (4, 3) → (4, 1) → (1, 1)에는 가중치 3개, 파라미터 13개가 있습니다(편향까지 18개).
+# * 편향이 있어야 출력이 0에서 벗어날 수 있습니다.
+# * 형태는 우리가 정하고, 처음 값은 무작위 수가 채우고, 학습이 그 값을 옮깁니다. 샘플보다
+#   파라미터가 훨씬 많은 모델은 잡음까지 맞추므로 검증 손실을 지켜봐야 합니다.
+#
+# 더 읽을거리
+# -----------
+# * Dive into Deep Learning 한국어판: https://ko.d2l.ai/
+# * Dive into Deep Learning(영어판)의 일반화와 과적합 절: https://d2l.ai/chapter_linear-regression/generalization.html
+# * PyTorch ``nn.Linear`` 문서: https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
+# * Keras ``Dense`` 문서: https://keras.io/api/layers/core_layers/dense/
 
 # %%
 # 직접 해 보기

@@ -9,6 +9,7 @@ from torch import nn
 from layerguide import trace
 from layerguide.layers import Conv2d, Flatten, Linear, ReLU, Sequential
 from layerguide.lesson.convnet import MOVIE_SHAPE, movie_convnet
+from layerguide.lesson.linear import richer_network, richer_network_torch
 
 MODELS = {
     "lesson_conv": (
@@ -17,7 +18,8 @@ MODELS = {
         ),
         (1, 3, 1080, 1920),
     ),
-    "lesson_linear": (lambda: nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1)), (4, 2)),
+    # The lesson's network (E13): (4, 2) → (4, 3) → (4, 1) → (1, 4) → (1, 1), 6 + 3 + 4 weights.
+    "lesson_linear": (lambda: richer_network_torch(richer_network()), (4, 2)),
     "functional": (Functional, (1, 2, 16, 16)),
     "bottleneck": (lambda: Bottleneck(64, 16, 2, stride_in_1x1=True), (1, 64, 56, 56)),
     "movie": (movie_convnet, MOVIE_SHAPE),

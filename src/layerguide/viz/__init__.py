@@ -14,8 +14,22 @@ from layerguide.viz.conv import (
     show_pooling,
     show_window_counts,
 )
-from layerguide.viz.figures import show_channels, show_image, show_side_by_side, show_sizes
+from layerguide.viz.figures import (
+    check_lang,
+    show_channels,
+    show_image,
+    show_side_by_side,
+    show_sizes,
+)
 from layerguide.viz.fonts import korean_font_path, use_korean_font
+from layerguide.viz.linear import (
+    draw_bias_fit,
+    draw_connections,
+    draw_overfitting,
+    draw_quadrilaterals,
+    draw_training_steps,
+    keras_table,
+)
 from layerguide.viz.receptive import (
     field_table,
     show_digit_fields,
@@ -27,8 +41,15 @@ from layerguide.viz.table import Table
 
 __all__ = [
     "Table",
+    "check_lang",
     "conv_formula_table",
+    "draw_bias_fit",
+    "draw_connections",
+    "draw_overfitting",
+    "draw_quadrilaterals",
+    "draw_training_steps",
     "field_table",
+    "keras_table",
     "kernel_names",
     "korean_font_path",
     "show_channels",

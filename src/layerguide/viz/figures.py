@@ -1,7 +1,8 @@
-"""Figure helpers the pages draw with. Each returns the matplotlib Figure it made.
+"""Chapter 1's figure helpers. Each returns the matplotlib Figure it made.
 
-Labels are passed in by the caller, so the same helper serves the Korean and the
-English page.
+Titles are passed in by the caller (already in the page's language); the words a helper
+adds itself, such as "shape = …" under a title, follow ``lang`` ("en" or "ko"), so the same
+helper serves the Korean and the English page.
 """
 
 from __future__ import annotations
@@ -13,18 +14,45 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from layerguide import LayerguideError
 
-def show_image(image: NDArray, title: str, *, figsize: tuple[float, float] = (4, 4.5)) -> Figure:
+LANGS = ("en", "ko")
+SHAPE = {"en": "shape", "ko": "형태"}
+
+
+class FigureInputError(LayerguideError, ValueError):
+    """A figure helper got data it cannot draw (wrong shape, mismatched labels)."""
+
+
+class FigureLanguageError(FigureInputError):
+    """A figure helper was asked for a language the pages do not have."""
+
+
+def check_lang(name: str, lang: str) -> str:
+    """``lang`` if it is one of the pages' languages, else a clear error naming ``name``."""
+    if lang not in LANGS:
+        raise FigureLanguageError(f"{name}: lang must be one of {LANGS}, got {lang!r}")
+    return lang
+
+
+def show_image(
+    image: NDArray, title: str, *, lang: str = "en", figsize: tuple[float, float] = (4, 4.5)
+) -> Figure:
     """Show one (H, W, C) or (H, W) image with its shape in the title."""
+    word = SHAPE[check_lang("show_image", lang)]
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
-    ax.set_title(f"{title}\nshape = {tuple(image.shape)}")
+    ax.set_title(f"{title}\n{word} = {tuple(image.shape)}")
     ax.set_axis_off()
     return fig
 
 
 def show_channels(
-    chw: NDArray, names: Sequence[str], *, cmaps: Sequence[str] = ("Reds", "Greens", "Blues")
+    chw: NDArray,
+    names: Sequence[str],
+    *,
+    lang: str = "en",
+    cmaps: Sequence[str] = ("Reds", "Greens", "Blues"),
 ) -> Figure:
     """Draw each channel of a (C, H, W) array as its own panel.
 
@@ -32,10 +60,13 @@ def show_channels(
     >>> len(fig.axes)
     3
     """
+    word = SHAPE[check_lang("show_channels", lang)]
     if chw.ndim != 3:
-        raise ValueError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
+        raise FigureInputError(
+            f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}"
+        )
     if len(names) != chw.shape[0]:
-        raise ValueError(
+        raise FigureInputError(
             f"show_channels: got {len(names)} names for {chw.shape[0]} channels (shape {chw.shape})"
         )
     c = chw.shape[0]
@@ -44,7 +75,7 @@ def show_channels(
         ax.imshow(
             chw[i], cmap=cmaps[i % len(cmaps)], vmin=0, vmax=255 if chw.dtype == np.uint8 else 1
         )
-        ax.set_title(f"{names[i]}\nchw[{i}].shape = {tuple(chw[i].shape)}")
+        ax.set_title(f"{names[i]}\n{word} = {tuple(chw[i].shape)}")
         ax.set_axis_off()
     return fig
 
@@ -52,7 +83,7 @@ def show_channels(
 def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, title: str) -> Figure:
     """Horizontal bars of sizes in bytes on a log scale, each annotated with its value."""
     if len(labels) != len(sizes):
-        raise ValueError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
+        raise FigureInputError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
     from layerguide.shapes import format_bytes
 
     fig, ax = plt.subplots(figsize=(8, 0.7 * len(labels) + 1.5), layout="constrained")
@@ -69,12 +100,15 @@ def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, titl
     return fig
 
 
-def show_side_by_side(images: Sequence[NDArray], titles: Sequence[str]) -> Figure:
+def show_side_by_side(
+    images: Sequence[NDArray], titles: Sequence[str], *, lang: str = "en"
+) -> Figure:
     """Several images in one row, each titled with its shape."""
+    word = SHAPE[check_lang("show_side_by_side", lang)]
     n = len(images)
     fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 4), layout="constrained", squeeze=False)
     for ax, image, title in zip(axes[0], images, titles, strict=True):
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
-        ax.set_title(f"{title}\nshape = {tuple(image.shape)}")
+        ax.set_title(f"{title}\n{word} = {tuple(image.shape)}")
         ax.set_axis_off()
     return fig

@@ -1,0 +1,232 @@
+"""The lesson's Linear examples: two quadrilaterals, the 13-weight network, noisy curves.
+
+The lesson summarises a quadrilateral — four (x, y) points, a (4, 2) matrix — as one
+number in two steps: a (2, 1) weight turns each point into one number, (4, 2) → (4, 1),
+and a (4, 1) weight then mixes the four points, (4, 1) → (1, 1). A layer acts on the
+*last* axis, so the four points must first be moved onto that axis: the transpose
+(4, 1) → (1, 4) is forced by the shapes. Its richer version widens the first step to three
+numbers per point: (4, 2) → (4, 3) → (4, 1) → (1, 1), with 2×3 + 3×1 + 4×1 = 13 weights.
+
+>>> model = richer_network()
+>>> model.output_shape((4, 2))
+(1, 1)
+>>> sum(p.numel() for p in model.parameters())
+13
+>>> sum(p.numel() for p in richer_network(bias=True).parameters())
+18
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from layerguide.layers import SGD, Linear, MSELoss, Sequential
+from layerguide.layers._base import Cache, LayerValueError, Module, Shape, check_array
+
+if TYPE_CHECKING:
+    from torch import nn
+
+__all__ = [
+    "QUADRILATERALS",
+    "Fit",
+    "Transpose",
+    "fit",
+    "keras_pytorch_pairs",
+    "noisy_sine",
+    "richer_network",
+    "richer_network_torch",
+    "two_step_network",
+    "two_step_network_torch",
+]
+
+#: The lesson's two quadrilaterals, each four (x, y) corners in drawing order: a (4, 2) matrix.
+QUADRILATERALS: dict[str, NDArray[np.float32]] = {
+    "A": np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]], dtype=np.float32),
+    "B": np.array([[0.0, 0.0], [3.0, 0.5], [2.0, 2.5], [0.5, 1.5]], dtype=np.float32),
+}
+
+
+class Transpose(Module):
+    """Swap the last two axes, like ``x.transpose(-2, -1)`` (``x.T`` for a matrix).
+
+    No parameters. The lesson's network needs it between its (4, 1) and the (4, 1) weight:
+    a Linear layer reads the last axis, so the four points must move there first.
+
+    Shape
+    -----
+    - Input: (…, a, b), at least 2 axes.
+    - Output: (…, b, a).
+
+    Examples
+    --------
+    >>> Transpose().output_shape((4, 1))
+    (1, 4)
+    """
+
+    def __init__(self) -> None:
+        self._cache = Cache("Transpose")
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        shape = tuple(int(d) for d in input_shape)
+        if len(shape) < 2:
+            raise LayerValueError(
+                f"Transpose: input needs at least 2 axes to swap the last two, got shape {shape}"
+            )
+        return (*shape[:-2], shape[-1], shape[-2])
+
+    def forward(self, x: Any) -> NDArray[np.floating]:
+        x = check_array("Transpose", x)
+        out = np.swapaxes(x, -1, -2)
+        self.output_shape(x.shape)
+        self._cache.save(out_shape=out.shape)
+        return out
+
+    def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
+        self._cache.load(grad_out)
+        return np.swapaxes(grad_out, -1, -2)
+
+
+def two_step_network(*, bias: bool = False) -> Sequential:
+    """(4, 2) → (4, 1) → (1, 4) → (1, 1): the lesson's (2, 1) weight, then its (4, 1) weight."""
+    return Sequential(Linear(2, 1, bias=bias), Transpose(), Linear(4, 1, bias=bias))
+
+
+def richer_network(*, bias: bool = False) -> Sequential:
+    """(4, 2) → (4, 3) → (4, 1) → (1, 4) → (1, 1): 6 + 3 + 4 = 13 weights without bias."""
+    return Sequential(
+        Linear(2, 3, bias=bias), Linear(3, 1, bias=bias), Transpose(), Linear(4, 1, bias=bias)
+    )
+
+
+def _torch_copy(model: Sequential) -> nn.Sequential:
+    """The same network in torch, holding the same numbers as ``model``."""
+    import torch
+    from torch import nn
+
+    class Transpose(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x.transpose(-2, -1)
+
+    layers: list[nn.Module] = []
+    for layer in model.layers:
+        if isinstance(layer, Linear):
+            lin = nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(layer.weight.data))
+                if layer.bias is not None:
+                    lin.bias.copy_(torch.from_numpy(layer.bias.data))
+            layers.append(lin)
+        else:
+            layers.append(Transpose())
+    return nn.Sequential(*layers)
+
+
+def two_step_network_torch(numpy_model: Sequential) -> nn.Sequential:
+    """``torch.nn`` twin of :func:`two_step_network` with the same weights."""
+    return _torch_copy(numpy_model)
+
+
+def richer_network_torch(numpy_model: Sequential) -> nn.Sequential:
+    """``torch.nn`` twin of :func:`richer_network` with the same weights."""
+    return _torch_copy(numpy_model)
+
+
+def noisy_sine(
+    n_train: int = 12, n_held: int = 200, *, noise: float = 0.25, seed: int = 0
+) -> tuple[NDArray[np.float64], ...]:
+    """Points of sin(3x) on [-1, 1] plus Gaussian noise: (x_train, y_train, x_held, y_held)."""
+    if n_train < 1 or n_held < 1:
+        raise LayerValueError(
+            f"noisy_sine: n_train and n_held must be >= 1, got {n_train}, {n_held}"
+        )
+    rng = np.random.default_rng(seed)
+    x_train = rng.uniform(-1, 1, (n_train, 1))
+    y_train = np.sin(3 * x_train) + noise * rng.standard_normal(x_train.shape)
+    x_held = rng.uniform(-1, 1, (n_held, 1))
+    y_held = np.sin(3 * x_held) + noise * rng.standard_normal(x_held.shape)
+    return x_train, y_train, x_held, y_held
+
+
+@dataclass
+class Fit:
+    """Loss curves of one training run and the model's curve at its best and last step."""
+
+    train: list[float] = field(default_factory=list)  # training loss before each step
+    held: list[float] = field(default_factory=list)  # held-out loss after each step
+    best_step: int = 0  # step with the lowest held-out loss
+    best_curve: NDArray[np.floating] | None = None  # model(grid) at best_step
+    last_curve: NDArray[np.floating] | None = None  # model(grid) after the last step
+
+
+def fit(
+    model: Module,
+    data: tuple[NDArray[np.float64], ...],
+    grid: NDArray[np.float64],
+    *,
+    steps: int = 3000,
+    lr: float = 0.1,
+    momentum: float = 0.9,
+) -> Fit:
+    """Train ``model`` with MSE and SGD; record both losses at every step (see ch. 2)."""
+    if steps < 1:
+        raise LayerValueError(f"fit: steps must be >= 1, got {steps}")
+    x_train, y_train, x_held, y_held = data
+    opt = SGD(model.parameters(), lr=lr, momentum=momentum)
+    loss = MSELoss()
+    result = Fit(best_curve=model(grid))
+    for step in range(steps):
+        opt.zero_grad()
+        result.train.append(float(loss(model(x_train), y_train)))
+        model.backward(loss.backward())
+        opt.step()
+        result.held.append(float(loss(model(x_held), y_held)))
+        if result.held[-1] <= min(result.held):
+            result.best_step, result.best_curve = step, model(grid)
+    result.last_curve = model(grid)
+    return result
+
+
+def keras_pytorch_pairs() -> list[tuple[str, str, tuple[int, ...], tuple[int, ...]]]:
+    """Keras call, PyTorch call, and the shape each stores (a weight, or ch. 1's batch).
+
+    The PyTorch shapes come from real ``torch.nn`` layers (on the meta device); Keras keeps
+    the same numbers with the axes in its own documented order: a ``Dense`` kernel is
+    (in, out), a ``Conv2D`` kernel (kH, kW, C_in, C_out), images channels-last (N, H, W, C).
+    """
+    import torch
+    from torch import nn
+
+    linear = nn.Linear(2, 3, bias=True, device="meta")
+    conv = nn.Conv2d(3, 16, 5, stride=5, device="meta")
+    same = nn.Conv2d(3, 16, 3, padding="same", device="meta")
+    batch = torch.empty(4, 600, 512, 3, device="meta")  # ch. 1's batch of photos, channels-last
+    return [
+        (
+            "Dense(3, use_bias=True)",
+            "nn.Linear(2, 3, bias=True)",
+            tuple(linear.weight.T.shape),
+            tuple(linear.weight.shape),
+        ),
+        (
+            "Conv2D(16, 5, strides=5)",
+            "nn.Conv2d(3, 16, 5, stride=5)",
+            tuple(conv.weight.permute(2, 3, 1, 0).shape),
+            tuple(conv.weight.shape),
+        ),
+        (
+            'Conv2D(16, 3, padding="same")',
+            'nn.Conv2d(3, 16, 3, padding="same")',
+            tuple(same.weight.permute(2, 3, 1, 0).shape),
+            tuple(same.weight.shape),
+        ),
+        (
+            "(N, H, W, C)",
+            "(N, C, H, W)",
+            tuple(batch.shape),
+            tuple(batch.permute(0, 3, 1, 2).shape),
+        ),
+    ]

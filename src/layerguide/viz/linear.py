@@ -1,0 +1,230 @@
+"""Chapter 2's figures: quadrilaterals, connection diagrams, fits and overfitting.
+
+Every function takes ``lang`` ("en" or "ko") and draws all its labels in that language,
+so both twins of the page make the same figure with one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+from layerguide.viz.figures import FigureInputError, check_lang
+from layerguide.viz.table import Table
+
+if TYPE_CHECKING:
+    from layerguide.lesson.linear import Fit
+
+__all__ = [
+    "draw_bias_fit",
+    "draw_connections",
+    "draw_overfitting",
+    "draw_quadrilaterals",
+    "draw_training_steps",
+    "keras_table",
+]
+
+LABELS = {
+    "en": {
+        "quad": "quadrilateral {name}: (4, 2) → one number {value:.2f}",
+        "point": "point",
+        "weights": "{n_in} → {n_out}: {count} weights",
+        "data_line": "data: y = 2x + 1",
+        "with_bias": "Linear(1, 1) with bias",
+        "no_bias_title": "Without a bias the line must pass through (0, 0)",
+        "step": "step {step}: w = {w:.2f}, b = {b:.2f}",
+        "steps_title": "Random start, then training: the line after each step count",
+        "train_loss": "training loss ({name})",
+        "held_loss": "held-out loss ({name})",
+        "loss_axis": "MSE loss",
+        "step_axis": "training step",
+        "loss_title": "Losses of the small and the large model",
+        "true": "true curve sin(3x)",
+        "points": "training points",
+        "last": "{name}, step {step}",
+        "curve_title": "{name} ({params:,} parameters)",
+    },
+    "ko": {
+        "quad": "사각형 {name}: (4, 2) → 수 하나 {value:.2f}",
+        "point": "점",
+        "weights": "{n_in} → {n_out}: 가중치 {count}개",
+        "data_line": "데이터: y = 2x + 1",
+        "with_bias": "편향 있는 Linear(1, 1)",
+        "no_bias_title": "편향이 없으면 직선은 (0, 0)을 지나야 합니다",
+        "step": "{step}단계: w = {w:.2f}, b = {b:.2f}",
+        "steps_title": "무작위로 시작해 학습하는 동안 직선이 움직이는 모습",
+        "train_loss": "학습 손실 ({name})",
+        "held_loss": "검증 손실 ({name})",
+        "loss_axis": "MSE 손실",
+        "step_axis": "학습 단계",
+        "loss_title": "작은 모델과 큰 모델의 손실",
+        "true": "실제 곡선 sin(3x)",
+        "points": "학습 데이터",
+        "last": "{name}, {step}단계",
+        "curve_title": "{name} (파라미터 {params:,}개)",
+    },
+}
+
+
+def draw_quadrilaterals(
+    quads: Mapping[str, NDArray[np.floating]], values: Mapping[str, float], *, lang: str = "en"
+) -> Figure:
+    """Each (4, 2) quadrilateral as its four numbered points, titled with the number it became."""
+    text = LABELS[check_lang("draw_quadrilaterals", lang)]
+    fig, axes = plt.subplots(
+        1, len(quads), figsize=(4 * len(quads), 4), layout="constrained", squeeze=False
+    )
+    for ax, (name, pts) in zip(axes[0], quads.items(), strict=True):
+        if pts.shape != (4, 2):
+            raise FigureInputError(
+                f"draw_quadrilaterals: {name!r} must have shape (4, 2), got {pts.shape}"
+            )
+        closed = np.vstack([pts, pts[:1]])
+        ax.fill(closed[:, 0], closed[:, 1], alpha=0.2, color="#4c72b0")
+        ax.plot(closed[:, 0], closed[:, 1], color="#4c72b0")
+        for i, (x, y) in enumerate(pts):
+            ax.annotate(f"{text['point']} {i}: ({x:g}, {y:g})", (x, y), textcoords="offset points",
+                        xytext=(4, 6), fontsize=9)  # fmt: skip
+        ax.scatter(pts[:, 0], pts[:, 1], color="#dd8452", zorder=3)
+        ax.set_title(text["quad"].format(name=name, value=values[name]))
+        ax.set_xlim(-0.5, 4)
+        ax.set_ylim(-0.5, 3.2)
+        ax.set_aspect("equal")
+    return fig
+
+
+def draw_connections(layers: Sequence[tuple[int, int]], *, lang: str = "en") -> Figure:
+    """One panel per (in, out) Linear layer without bias: one line per weight."""
+    text = LABELS[check_lang("draw_connections", lang)]
+    fig, axes = plt.subplots(
+        1, len(layers), figsize=(3 * len(layers), 3), layout="constrained", squeeze=False
+    )
+    for ax, (n_in, n_out) in zip(axes[0], layers, strict=True):
+        y_in, y_out = np.linspace(0, 1, n_in + 2)[1:-1], np.linspace(0, 1, n_out + 2)[1:-1]
+        for a in y_in:
+            for b in y_out:
+                ax.plot([0, 1], [a, b], color="#4c72b0", lw=1.2)
+        ax.scatter(np.zeros(n_in), y_in, s=250, color="#dd8452", zorder=3)
+        ax.scatter(np.ones(n_out), y_out, s=250, color="#55a868", zorder=3)
+        ax.set_title(text["weights"].format(n_in=n_in, n_out=n_out, count=n_in * n_out))
+        ax.set_xlim(-0.3, 1.3)
+        ax.set_axis_off()
+    return fig
+
+
+def draw_bias_fit(
+    x: NDArray[np.floating],
+    y: NDArray[np.floating],
+    with_bias: NDArray[np.floating],
+    without_bias: NDArray[np.floating],
+    *,
+    lang: str = "en",
+) -> Figure:
+    """The points of y = 2x + 1 and the lines fitted with and without a bias."""
+    text = LABELS[check_lang("draw_bias_fit", lang)]
+    x, y = np.ravel(x), np.ravel(y)
+    fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
+    ax.scatter(x, y, color="black", s=15, label=text["data_line"])
+    ax.plot(x, np.ravel(with_bias), label=text["with_bias"])
+    ax.plot(x, np.ravel(without_bias), "--", label="Linear(1, 1, bias=False)")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(text["no_bias_title"])
+    ax.legend()
+    return fig
+
+
+def draw_training_steps(
+    x: NDArray[np.floating],
+    y: NDArray[np.floating],
+    snapshots: Mapping[int, tuple[float, float]],
+    *,
+    lang: str = "en",
+) -> Figure:
+    """Small multiples: the fitted line y = w·x + b at each recorded step."""
+    text = LABELS[check_lang("draw_training_steps", lang)]
+    x, y = np.ravel(x), np.ravel(y)
+    n = len(snapshots)
+    fig, axes = plt.subplots(
+        1, n, figsize=(2.6 * n, 2.8), layout="constrained", sharey=True, squeeze=False
+    )
+    for ax, (step, (w, b)) in zip(axes[0], snapshots.items(), strict=True):
+        ax.scatter(x, y, color="black", s=6)
+        ax.plot(x, w * x + b, color="#c44e52")
+        ax.set_title(text["step"].format(step=step, w=w, b=b), fontsize=9)
+        ax.set_xlabel("x")
+    axes[0][0].set_ylabel("y")
+    fig.suptitle(text["steps_title"])
+    return fig
+
+
+def draw_overfitting(
+    grid: NDArray[np.floating],
+    x_train: NDArray[np.floating],
+    y_train: NDArray[np.floating],
+    fits: Mapping[str, tuple[int, Fit]],
+    *,
+    lang: str = "en",
+) -> Figure:
+    """Loss curves of several models (left) and each model's final curve (one panel each).
+
+    ``fits`` maps a model's display name to ``(parameter count, Fit)``, where the ``Fit``
+    comes from :func:`layerguide.lesson.linear.fit`.
+    """
+    text = LABELS[check_lang("draw_overfitting", lang)]
+    g = np.ravel(grid)
+    fig, axes = plt.subplots(
+        1, 1 + len(fits), figsize=(4.6 * (1 + len(fits)), 4), layout="constrained"
+    )
+    for i, (name, (params, run)) in enumerate(fits.items()):
+        if run.best_curve is None or run.last_curve is None:
+            raise FigureInputError(f"draw_overfitting: the fit of {name!r} has no model curves")
+        color = f"C{i}"
+        axes[0].plot(run.train, color=color, ls="--", label=text["train_loss"].format(name=name))
+        axes[0].plot(run.held, color=color, label=text["held_loss"].format(name=name))
+        ax = axes[1 + i]
+        ax.plot(g, np.sin(3 * g), color="black", lw=1, label=text["true"])
+        ax.plot(g, np.ravel(run.best_curve), color=color, ls=":",
+                label=text["last"].format(name=name, step=run.best_step))  # fmt: skip
+        ax.plot(g, np.ravel(run.last_curve), color=color,
+                label=text["last"].format(name=name, step=len(run.held)))  # fmt: skip
+        ax.scatter(np.ravel(x_train), np.ravel(y_train), color="black", zorder=3,
+                   label=text["points"])  # fmt: skip
+        ax.set_ylim(-2, 2)
+        ax.set_xlabel("x")
+        ax.set_title(text["curve_title"].format(name=name, params=params))
+        ax.legend(fontsize=8)
+    axes[0].set_yscale("log")
+    axes[0].set_xlabel(text["step_axis"])
+    axes[0].set_ylabel(text["loss_axis"])
+    axes[0].set_title(text["loss_title"])
+    axes[0].legend(fontsize=8)
+    return fig
+
+
+KERAS = {
+    "en": (
+        ["Keras", "PyTorch", "shape in Keras", "shape in PyTorch"],
+        "The same layers in Keras and PyTorch: weights and ch. 1's batch of 4 photos",
+    ),
+    "ko": (
+        ["Keras", "PyTorch", "Keras의 형태", "PyTorch의 형태"],
+        "Keras와 PyTorch의 같은 층: 가중치와 1장의 사진 4장짜리 배치",
+    ),
+}
+
+
+def keras_table(
+    pairs: Sequence[tuple[str, str, tuple[int, ...], tuple[int, ...]]], *, lang: str = "en"
+) -> Table:
+    """The Keras ↔ PyTorch pairs of :func:`layerguide.lesson.linear.keras_pytorch_pairs`."""
+    header, caption = KERAS[check_lang("keras_table", lang)]
+    rows = [[keras, torch, str(k), str(t)] for keras, torch, k, t in pairs]
+    return Table(header, rows, caption=caption)

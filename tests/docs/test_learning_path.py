@@ -1,0 +1,44 @@
+"""The home page's chapter cards (14.11): a written one-line summary per chapter and language."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SUMMARIES = _load("learning_path", ROOT / "docs" / "_ext" / "learning_path.py").SUMMARIES
+stray_english = _load(
+    "korean_prose", ROOT / "tests" / "docs" / "test_korean_prose.py"
+).stray_english
+CHAPTERS = sorted(p.stem for p in (ROOT / "gallery" / "en").glob("plot_*.py"))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_has_a_card_in_both_languages(chapter: str) -> None:
+    assert set(SUMMARIES[chapter]) == {"en", "ko"}
+    en, ko = SUMMARIES[chapter]["en"], SUMMARIES[chapter]["ko"]
+    assert not HANGUL.search(en)
+    assert HANGUL.search(ko)
+    assert stray_english(ko) == []
+    assert len(en) < 200
+    assert len(ko) < 130
+
+
+def test_the_decoder_card_mentions_the_decoder() -> None:
+    """The review's example: ch. 6's Korean card said only that the encoder shrank the image."""
+    assert "디코더" in SUMMARIES["plot_06_decoders"]["ko"]

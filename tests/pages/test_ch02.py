@@ -1,0 +1,140 @@
+"""Chapter 2 (Linear): every number its prose quotes is what its code computed, in both languages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from layerguide import trace
+from layerguide.layers import Linear
+from layerguide.lesson import linear as lesson
+
+NAME = "plot_02_linear.py"
+LANGS = ["en", "ko"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shapes_of_the_first_layer(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    assert g["x"].shape == (4, 2)  # one quadrilateral: four (x, y) points, not a batch (E7)
+    assert g["y"].shape == (4, 3)
+    assert g["layer"].weight.shape == (3, 2)  # (out, in), PyTorch's order
+    np.testing.assert_allclose(g["by_hand"], g["y"][0], rtol=1e-6)
+    assert g["layer"].output_shape((8, 10, 2)) == (8, 10, 3)
+    assert "(8, 10, 2)" in text
+    assert "(8, 10, 3)" in text
+    assert "batch of 4 examples" not in text
+    assert "예제 4개" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_two_quadrilaterals_in_numpy_and_torch(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    assert set(g["values"]) == set(lesson.QUADRILATERALS) == {"A", "B"}
+    for name, value in g["values"].items():
+        assert value == pytest.approx(g["values_torch"][name], abs=1e-6)
+    assert g["values"]["A"] != pytest.approx(g["values"]["B"])
+    shapes = [row.output_shape for row in trace(g["two_step"], (4, 2)).rows]
+    assert shapes == [(4, 1), (1, 4), (1, 1)]
+    assert [w.shape for w in g["two_step"].parameters()] == [(1, 2), (1, 4)]
+    for quoted in ["(4, 2) → (4, 1)", "(4, 1) → (1, 1)", "(4, 1) → (1, 4)", "(1, 2)", "(1, 4)"]:
+        assert quoted in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_richer_network_has_13_parameters_18_with_bias(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    assert g["counts"] == [6, 3, 4]
+    assert g["total"] == 13
+    assert len(g["weights"]) == 3  # three weights (matrices) holding 13 parameters (entries)
+    assert g["counts_bias"] == [9, 4, 5]
+    assert g["total_bias"] == 18
+    rows = trace(g["richer"], (4, 2)).rows
+    assert [r.output_shape for r in rows] == [(4, 3), (4, 1), (1, 4), (1, 1)]
+    torch_rows = trace(lesson.richer_network_torch(g["richer"]), (4, 2)).rows
+    assert [r.output_shape for r in torch_rows] == [r.output_shape for r in rows]
+    assert sum(r.params for r in torch_rows) == g["total"]
+    assert "2×3 + 3×1 + 4×1 = 13" in text
+    assert "6 + 3, 3 + 1" in text
+    assert "4 + 1" in text
+    assert (
+        "13 parameters (18 with biases)"
+        if lang == "en"
+        else "파라미터 13개가 있습니다(편향까지 18개)"
+    ) in text
+    assert g["big"] == 6_220_801 == 3 * 1080 * 1920 + 1
+    assert "6,220,800" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_random_start_then_training(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    snaps = g["snapshots"]
+    assert list(snaps) == [0, 1, 3, 10, 200]
+    w0, b0 = snaps[0]
+    assert abs(w0 - 2) > 0.5
+    assert abs(b0 - 1) > 0.5
+    errors = [abs(w - 2) + abs(b - 1) for w, b in snaps.values()]
+    assert errors == sorted(errors, reverse=True)  # training moves it closer at every snapshot
+    assert g["w_bias"] == pytest.approx(2, abs=1e-3)  # "found w = 2 and b = 1"
+    assert g["b_bias"] == pytest.approx(1, abs=1e-3)
+    assert g["w_zero"] == pytest.approx(2, abs=1e-3)  # best line through the origin
+    assert "w = 2" in text
+    assert "b = 1" in text
+    assert "21" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_small_and_large_model(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    (small, n_small), (large, n_large) = ((g["runs"][k], g["sizes"][k]) for k in g["models"])
+    assert (n_small, n_large) == (10, 1_153)
+    assert "1,153" in text
+    assert ("10 parameters" if lang == "en" else "파라미터 10개") in text
+    x_train, _, x_held, _ = g["data"]
+    assert (len(x_train), len(x_held)) == (12, 200)
+    assert len(large.train) == len(large.held) == 3000
+    # The large model overfits: training loss almost zero, held-out loss rises after its low.
+    assert large.train[-1] < 0.01 * large.train[0]
+    assert large.train[-1] < 0.01
+    assert large.held[large.best_step] == min(large.held)
+    assert large.held[-1] > 1.3 * min(large.held)
+    # The small one cannot bend that much: its training loss stays above the noise level
+    # (noise of standard deviation 0.25, so 0.25² is what a perfect sine would score) ...
+    assert small.train[-1] > 10 * large.train[-1]
+    assert small.train[-1] > 0.25**2
+    assert small.held[-1] / min(small.held) < large.held[-1] / min(large.held)
+    assert g["results"].column(g["results"].header[1]) == [n_small, n_large]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_keras_table_ties_back_to_chapter_1(page, lang: str) -> None:
+    rows = {r[0]: r[2:] for r in lesson.keras_pytorch_pairs()}
+    assert rows["Dense(3, use_bias=True)"] == ((2, 3), (3, 2))
+    assert rows["(N, H, W, C)"] == ((4, 600, 512, 3), (4, 3, 600, 512))
+    ch1 = page("plot_01_data_shapes.py", lang)
+    assert tuple(ch1["batch"].shape) == rows["(N, H, W, C)"][1]
+
+
+def test_transpose_layer_round_trip() -> None:
+    t = lesson.Transpose()
+    x = np.arange(8.0).reshape(4, 2)
+    np.testing.assert_array_equal(t(x), x.T)
+    np.testing.assert_array_equal(t.backward(np.ones((2, 4))), np.ones((4, 2)))
+    with pytest.raises(ValueError, match="at least 2 axes"):
+        t.output_shape((4,))
+
+
+def test_lesson_network_matches_torch_with_gradients() -> None:
+    net = lesson.richer_network(bias=True).to(np.float64)
+    twin = lesson.richer_network_torch(net).double()
+    q = lesson.QUADRILATERALS["B"].astype(np.float64)
+    out = net(q)
+    q_t = torch.from_numpy(q).requires_grad_(True)
+    out_t = twin(q_t)
+    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-12)
+    grad_in = net.backward(np.ones_like(out))
+    (grad_t,) = torch.autograd.grad(out_t.sum(), q_t)
+    np.testing.assert_allclose(grad_in, grad_t.numpy(), rtol=1e-12)
+    assert isinstance(net.layers[0], Linear)
