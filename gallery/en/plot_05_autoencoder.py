@@ -3,7 +3,7 @@ The autoencoder: squeeze a digit into 128 numbers, then restore it
 ==================================================================
 
 An :term:`autoencoder` is trained to reproduce its own input after squeezing it through a
-narrow bottleneck. The :term:`encoder` turns a 28 × 28 MNIST digit (784 pixels) into a
+narrow :term:`bottleneck`. The :term:`encoder` turns a 28 × 28 MNIST digit (784 pixels) into a
 :term:`code` of only 128 numbers; the :term:`decoder` has to rebuild all 784 pixels from that
 code alone. This chapter follows the :term:`shape` of the data through the whole network,
 trains it briefly, watches the loss fall, and looks at what comes back.
