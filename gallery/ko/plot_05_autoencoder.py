@@ -80,7 +80,9 @@ print(f"픽셀 784개 / 값 {config.code_size}개 = {784 / config.code_size:.2f}
 model, info = pretrained(config, PAGE_BUDGET)
 images_seen = PAGE_BUDGET.steps * PAGE_BUDGET.batch_size
 floor = bce_floor(test.images)
-print(f"{PAGE_BUDGET.steps}단계, 단계마다 이미지 {PAGE_BUDGET.batch_size}장 = 모두 {images_seen:,}장")
+print(
+    f"{PAGE_BUDGET.steps}단계, 단계마다 이미지 {PAGE_BUDGET.batch_size}장 = 모두 {images_seen:,}장"
+)
 print(f"테스트 BCE {info['test_bce']:.4f}  (바닥값 {floor:.4f})")
 print(f"테스트 MSE {info['test_mse']:.5f}")
 print(f"파라미터 수: {info['params']:,}")

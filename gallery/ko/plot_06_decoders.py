@@ -30,15 +30,28 @@ import torch
 from matplotlib import cbook
 from torch import nn
 
-from layerguide.autoencoder import DECODER_FAMILIES, DECODERS, AutoencoderConfig
-from layerguide.autoencoder import load_mnist, pretrained
+from layerguide.autoencoder import (
+    DECODER_FAMILIES,
+    DECODERS,
+    AutoencoderConfig,
+    load_mnist,
+    pretrained,
+)
 from layerguide.autoencoder.models import bed_of_nails, max_unpool, nearest
 from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
 from layerguide.layers import ConvTranspose2d
 from layerguide.lesson import decoders as lesson
-from layerguide.viz import decoder_table, fits_table, show_checkerboard, show_conv_matrix
-from layerguide.viz import show_overlaps, show_reconstructions, show_upsampling, size_table
-from layerguide.viz import use_korean_font
+from layerguide.viz import (
+    decoder_table,
+    fits_table,
+    show_checkerboard,
+    show_conv_matrix,
+    show_overlaps,
+    show_reconstructions,
+    show_upsampling,
+    size_table,
+    use_korean_font,
+)
 
 use_korean_font()
 

@@ -43,8 +43,8 @@ __all__ = [
     "kernel_fits",
     "measured_size",
     "phase_ratio",
-    "transposed_conv",
     "training_curve",
+    "transposed_conv",
     "transposed_size",
     "unpool_side_information",
 ]
@@ -90,7 +90,9 @@ class Fit(NamedTuple):
     size: int  #: the output size ConvTranspose2d returned
 
 
-def kernel_fits(n_in: int, n_out: int, stride: int, kernels: Iterable[int] = range(1, 6)) -> list[Fit]:
+def kernel_fits(
+    n_in: int, n_out: int, stride: int, kernels: Iterable[int] = range(1, 6)
+) -> list[Fit]:
     """For each kernel size, the smallest padding (then output_padding) that gives ``n_out``.
 
     ``output_padding`` must be smaller than the stride; each fit is checked by running
@@ -190,10 +192,14 @@ def unpool_side_information(config: AutoencoderConfig | None = None) -> SideInfo
     model = build_autoencoder(cfg).eval()
     with torch.no_grad():
         code = model.encode(torch.zeros(1, 1, 28, 28))
-    shapes, bits, size = [], 0.0, 28
+    shapes: list[tuple[int, int, int]] = []
+    bits, size = 0.0, 28
     for stage, idx in zip(model.encoder.stages, code.indices, strict=True):
-        k, s = stage.pool.kernel_size, stage.pool.stride
-        c, h, w = idx.shape[1:]
+        pool = stage.pool
+        if not isinstance(pool, torch.nn.MaxPool2d):
+            raise LessonValueError(f"unpool_side_information: {pool!r} is not a MaxPool2d")
+        k, s = (v if isinstance(v, int) else v[0] for v in (pool.kernel_size, pool.stride))
+        c, h, w = (int(v) for v in idx.shape[1:])
         per_axis = [min(k, size - s * i) for i in range(h)]  # candidates per window, one axis
         bits += c * sum(math.log2(a * b) for a in per_axis for b in per_axis)
         shapes.append((c, h, w))

@@ -210,7 +210,13 @@ def show_training_curve(
     ax.plot(steps, y, color="#9ecae1", lw=0.8, label=words["per_step"])
     if len(y) >= window:
         smooth = np.convolve(y, np.ones(window) / window, mode="valid")
-        ax.plot(steps[window - 1 :], smooth, color="#08519c", lw=2, label=words["smooth"].format(n=window))
+        ax.plot(
+            steps[window - 1 :],
+            smooth,
+            color="#08519c",
+            lw=2,
+            label=words["smooth"].format(n=window),
+        )
     ax.axhline(test_bce, color="#d95f02", ls="--", label=words["test"].format(v=test_bce))
     ax.axhline(floor, color="black", ls=":", label=words["floor"].format(v=floor))
     ax.set_yscale("log")
