@@ -72,12 +72,12 @@ show_upsampling(panels, lang="ko")
 # %%
 # 인코더 전체로 모으면 이 정보는 꽤 많습니다. 풀링 세 번이 모두 인덱스를 넘기므로
 # 16·14·14 + 64·7·7 + 96·4·4 = 7,808개입니다. 7 → 4에서 가장자리에 걸친 창은 후보 자리가 2개나
-# 1개뿐이라, 모두 합하면 약 14.8 kbit가 됩니다. 코드의 float32 값 128개가 담는 4,096비트의
+# 1개뿐이라, 모두 합하면 약 14.8킬로비트가 됩니다. 코드의 float32 값 128개가 담는 4,096비트의
 # 3.6배입니다. 강의에서 다루는 방법이라 그대로 두되, 아래 표에 이 유리한 점을 밝혀 둡니다.
 
 side = lesson.unpool_side_information(AutoencoderConfig())
 print("풀링마다 인덱스 (C, H, W):", side.shapes, "=", f"인덱스 {side.indices:,}개")
-print(f"인덱스 {side.bits / 1000:.1f} kbit, 코드 {side.code_bits:,}비트")
+print(f"인덱스 {side.bits / 1000:.1f}킬로비트, 코드 {side.code_bits:,}비트")
 print(f"비율 {side.bits / side.code_bits:.1f}")
 
 # %%

@@ -47,7 +47,8 @@ def test_max_unpool_side_information_as_quoted(page, prose, lang: str) -> None:
     # candidates: per channel 9 full windows, 6 edge windows (1 bit), 1 corner (0 bits)
     (c1, h1, w1), (c2, h2, w2), (c3, _, _) = side.shapes
     assert side.bits == 2 * (c1 * h1 * w1 + c2 * h2 * w2) + c3 * (9 * 2 + 6 * 1)
-    assert f"{side.bits / 1000:.1f} kbit" in text  # 14.8
+    kbit = f"{side.bits / 1000:.1f}"  # 14.8
+    assert (f"{kbit} kbit" if lang == "en" else f"{kbit}킬로비트") in text
     assert side.code_bits == 32 * g["AutoencoderConfig"]().code_size
     assert f"{side.code_bits:,}" in text  # 4,096
     assert f"{side.bits / side.code_bits:.1f}" in text  # 3.6

@@ -229,28 +229,30 @@ def show_training_curve(
 
 def show_upsampling(panels: Mapping[str, ArrayLike], *, lang: str) -> Figure:
     """Small maps side by side with their values; keys ``input`` or decoder names."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 3), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(2.6 * len(panels), 3), squeeze=False, layout="constrained"
+    )
     for ax, (name, t) in zip(axes[0], panels.items(), strict=True):
         values = np.asarray(t).reshape(np.shape(t)[-2:])
         ax.imshow(values, cmap="Blues", vmin=0, vmax=4.5)
         _annotate(ax, values)
         ax.set_title(f"{decoder_name(name, lang)} {values.shape}", fontsize=10)
         _bare(ax)
-    fig.tight_layout()
     return fig
 
 
 def show_overlaps(counts: Mapping[int, ArrayLike], *, lang: str) -> Figure:
     """Heat maps of how many kernel copies land on each pixel, one per kernel size."""
     words = _words(lang)
-    fig, axes = plt.subplots(1, len(counts), figsize=(3.6 * len(counts), 3.5), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(counts), figsize=(3.6 * len(counts), 3.6), squeeze=False, layout="constrained"
+    )
     for ax, (k, c) in zip(axes[0], counts.items(), strict=True):
         values = np.asarray(c)
         ax.imshow(values, cmap="magma", vmin=0, vmax=4)
         _annotate(ax, values, dark_above=3)
         ax.set_title(words["overlap_title"].format(k=k), fontsize=10)
         _bare(ax)
-    fig.tight_layout()
     return fig
 
 
@@ -273,7 +275,9 @@ def show_checkerboard(
 ) -> Figure:
     """The halved input and its three upsamplings, each titled with its phase ratio."""
     words = _words(lang)
-    fig, axes = plt.subplots(1, len(images), figsize=(3.2 * len(images), 3.6), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(images), figsize=(3.2 * len(images), 3.8), squeeze=False, layout="constrained"
+    )
     for ax, (key, image) in zip(axes[0], images.items(), strict=True):
         array = np.asarray(image)
         ax.imshow(array, cmap="gray", vmin=0, vmax=1.2)
@@ -282,7 +286,6 @@ def show_checkerboard(
             title += "\n" + words["ratio"].format(r=ratios[key])
         ax.set_title(title, fontsize=9)
         _bare(ax)
-    fig.tight_layout()
     return fig
 
 
