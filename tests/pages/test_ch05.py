@@ -111,3 +111,18 @@ def test_korean_wording_from_the_review() -> None:
     ):
         assert phrase not in text, phrase
     assert "코드(값 128개)" in text
+
+
+def test_recording_the_curve_does_not_change_training() -> None:
+    from layerguide.autoencoder import AutoencoderConfig
+    from layerguide.autoencoder.train import TrainConfig, train
+
+    images = np.random.default_rng(0).random((48, 1, 28, 28), dtype=np.float32)
+    budget = TrainConfig(steps=3, batch_size=16)
+    seen: list[tuple[int, float]] = []
+    watched = train(AutoencoderConfig(), budget, images, on_step=lambda s, x: seen.append((s, x)))
+    plain = train(AutoencoderConfig(), budget, images)
+    assert [s for s, _ in seen] == [1, 2, 3]
+    assert seen[-1][1] == watched.final_loss == plain.final_loss
+    a, b = watched.model.state_dict(), plain.model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)

@@ -196,3 +196,22 @@ def test_korean_wording_from_the_review() -> None:
     ):
         assert phrase not in text, phrase
     assert "인코더가 작게 줄인 숫자 이미지를 이제 디코더가 다시 키워야 합니다." in text
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda lesson: lesson.kernel_fits(0, 7, stride=2), "kernel_fits"),
+        (lambda lesson: lesson.conv_matrix(np.ones((2, 3)), 4), "conv_matrix"),
+        (lambda lesson: lesson.conv_matrix(np.ones((5, 5)), 4), "conv_matrix"),
+        (lambda lesson: lesson.checkerboard(np.ones((5, 6))), "checkerboard"),
+        (lambda lesson: lesson.unpool_side_information("default"), "unpool_side_information"),
+    ],
+)
+def test_lesson_helpers_reject_bad_input(call, message: str) -> None:
+    from layerguide import LayerguideError
+    from layerguide.lesson import decoders
+
+    with pytest.raises(LayerguideError, match=message) as info:
+        call(decoders)
+    assert isinstance(info.value, ValueError)
