@@ -2,7 +2,7 @@ r"""
 The autoencoder: squeeze a digit into 128 numbers, then restore it
 ==================================================================
 
-An :term:`autoencoder` is trained to reproduce its own input after squeezing it through a
+An autoencoder is trained to reproduce its own input after squeezing it through a
 narrow :term:`bottleneck`. The :term:`encoder` turns a 28 × 28 MNIST digit (784 pixels) into a
 :term:`code` of only 128 numbers; the :term:`decoder` has to rebuild all 784 pixels from that
 code alone. This chapter follows the :term:`shape` of the data through the whole network,
@@ -39,7 +39,8 @@ print("pixel range:", test.images.min(), "to", test.images.max())
 # Three times, a 3 × 3 convolution (same size, more channels) is followed by 2 × 2 max
 # pooling that halves height and width: 28 → 14 → 7 → 4 (7 is odd, so the last pooling
 # rounds up). A 1 × 1 convolution then mixes the 96 channels down to 8, so the code is
-# 8 × 4 × 4 = 128 numbers, the same size as in the Keras blog's convolutional autoencoder.
+# 8 × 4 × 4 = 128 numbers, the same size as in the Keras blog's convolutional
+# :term:`autoencoder`.
 #
 # Two layers in the table below are new. ``BatchNorm2d`` (:term:`batch normalization`)
 # rescales every channel to mean 0 and variance 1 over the batch, then applies a learned

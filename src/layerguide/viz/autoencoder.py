@@ -160,10 +160,12 @@ def _bare(ax: Axes) -> None:
     ax.set_yticks([])
 
 
-def _annotate(ax: Axes, values: NDArray[Any], *, dark_above: float | None = None) -> None:
+def _annotate(
+    ax: Axes, values: NDArray[Any], *, dark_above: float | None = None, fontsize: float = 8
+) -> None:
     for (r, c), v in np.ndenumerate(values):
         color = "black" if dark_above is None or v >= dark_above else "white"
-        ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color=color)
+        ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=fontsize, color=color)
 
 
 def show_reconstructions(rows: Mapping[str, ArrayLike], *, lang: str, n: int = 8) -> Figure:
@@ -235,7 +237,7 @@ def show_upsampling(panels: Mapping[str, ArrayLike], *, lang: str) -> Figure:
     for ax, (name, t) in zip(axes[0], panels.items(), strict=True):
         values = np.asarray(t).reshape(np.shape(t)[-2:])
         ax.imshow(values, cmap="Blues", vmin=0, vmax=4.5)
-        _annotate(ax, values)
+        _annotate(ax, values, fontsize=11)
         ax.set_title(f"{decoder_name(name, lang)} {values.shape}", fontsize=10)
         _bare(ax)
     return fig
