@@ -7,8 +7,8 @@ three families of decoders. **Upsampling** first enlarges the feature map by a f
 rule, then lets a convolution fill in the detail. A **transposed convolution** enlarges
 and filters in one learned step. A **fully connected** decoder ignores the grid altogether
 and computes every pixel from all code values at once. This chapter shows what each
-operation does to a tiny example, then trains all five decoders on the same code and
-compares them.
+operation does to a tiny example, works out the transposed convolution's arithmetic, then
+trains all five decoders with codes of the same size and compares them.
 """
 
 # %%
@@ -16,17 +16,19 @@ compares them.
 # -------------------------------
 # Take a 2 × 2 feature map with the values 1, 2, 3, 4.
 #
-# * **Nearest neighbour** (:term:`upsampling` by copying) copies each value into its whole 2 × 2 block.
+# * **Nearest neighbor** (:term:`upsampling` by copying) copies each value into its whole
+#   2 × 2 block.
 # * **Bed of nails** puts each value in the top-left corner of its block and zeros
 #   elsewhere.
 # * **Max unpooling** puts each value back where the encoder's max pooling found its
 #   maximum. It needs the pooling indices from the encoder, so it receives more than the
-#   code: for every pooled value, which of the 4 positions won (2 bits of extra
-#   information each). We keep it because the lesson names it, and say so in the table.
+#   code: for every pooled value, which of the (at most) 4 positions of its window held
+#   the maximum, up to 2 bits each.
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import cbook
 from torch import nn
 
 from layerguide.autoencoder import (
@@ -38,7 +40,19 @@ from layerguide.autoencoder import (
 )
 from layerguide.autoencoder.models import bed_of_nails, max_unpool, nearest
 from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
-from layerguide.viz import use_korean_font
+from layerguide.layers import ConvTranspose2d
+from layerguide.lesson import decoders as lesson
+from layerguide.viz import (
+    decoder_table,
+    fits_table,
+    show_checkerboard,
+    show_conv_matrix,
+    show_overlaps,
+    show_reconstructions,
+    show_upsampling,
+    size_table,
+    use_korean_font,
+)
 
 use_korean_font()
 
@@ -48,66 +62,112 @@ before_pooling = torch.tensor(
 )
 pooled, indices = nn.MaxPool2d(2, return_indices=True)(before_pooling)  # (1, 1, 2, 2)
 print("pooled values:", pooled[0, 0].tolist(), " indices:", indices[0, 0].tolist())
+panels = {
+    "input": small,
+    "nearest": nearest(small, 4),
+    "bed_of_nails": bed_of_nails(small, 4),
+    "max_unpool": max_unpool(pooled, indices, 4),
+}
+show_upsampling(panels, lang="en")
 
-panels = [
-    ("input (2, 2)", small),
-    ("nearest (4, 4)", nearest(small, 4)),
-    ("bed of nails (4, 4)", bed_of_nails(small, 4)),
-    ("max unpooling (4, 4)", max_unpool(pooled, indices, 4)),
-]
-fig, axes = plt.subplots(1, 4, figsize=(10, 2.9))
-for ax, (title, t) in zip(axes, panels, strict=True):
-    values = t[0, 0].numpy()
-    ax.imshow(values, cmap="Blues", vmin=0, vmax=4.5)
-    for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=11)
-    ax.set_title(title, fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
-fig.tight_layout()
+# %%
+# Added up over the whole encoder, that is a lot. All three poolings pass their indices
+# on: 16·14·14 + 64·7·7 + 96·4·4 = 7,808 indices. A window that hangs over the edge at
+# 7 → 4 has only 2 or 1 candidates, so together they carry about 14.8 kbit, against the
+# 4,096 bits of the code's 128 float32 values: 3.6 times as much. The lesson names max
+# unpooling, so we keep it, and the table below marks its head start.
+
+side = lesson.unpool_side_information(AutoencoderConfig())
+print("indices per pooling (C, H, W):", side.shapes, "=", f"{side.indices:,} indices")
+print(f"{side.bits / 1000:.1f} kbit of indices vs {side.code_bits:,} bits of code")
+print(f"ratio {side.bits / side.code_bits:.1f}")
 
 # %%
 # Transposed convolution and the checkerboard
 # -------------------------------------------
-# A transposed convolution with stride 2 places a whole k × k kernel, scaled by each input
-# value, at every second output position, and adds where the copies overlap. With all
-# weights equal to 1 and all inputs equal to 1, the output simply counts how many copies
-# land on each pixel. With kernel 3 and stride 2 the count alternates between 1, 2 and 4:
-# the kernel size is not divisible by the stride, so the overlap is uneven and a
-# checkerboard pattern appears (Odena, Dumoulin and Olah, *Deconvolution and Checkerboard
-# Artifacts*, Distill 2016). With kernel 4 every interior pixel gets the same count.
-# Our ``transpose`` decoder uses kernel 4 for its last two layers and kernel 3 only for the
-# first one (4 → 7), where no other size fits. It is also wider than the encoder (128 and
-# 32 channels at 7 × 7 and 14 × 14, not 64 and 16): a transposed convolution does its work
-# at the smaller size of each step, so extra channels cost less time there than in a
-# convolution that runs after upsampling. The table below shows the price in parameters.
+# A :term:`transposed convolution` with stride 2 multiplies a whole k × k kernel by each
+# input value, places the result at every second output position, and adds where the
+# copies overlap. With all weights and all inputs equal to 1, the output simply counts
+# how many copies land on each pixel. With kernel size 3 and stride 2 the count
+# alternates between 1, 2 and 4: the kernel size is not divisible by the stride, so the
+# overlap is uneven and a :term:`checkerboard artifact` appears (Odena, Dumoulin and Olah,
+# Distill 2016). With kernel size 4 every interior pixel gets the same count.
 
-ones = torch.ones(1, 1, 4, 4)
 counts = {}
 for k in (3, 4):
-    up = nn.ConvTranspose2d(1, 1, k, stride=2, padding=1, output_padding=k % 2, bias=False)
-    nn.init.ones_(up.weight)
-    with torch.no_grad():
-        counts[k] = up(ones)[0, 0].numpy()  # (8, 8)
-    print(f"kernel {k}, stride 2: {tuple(ones.shape[2:])} → {counts[k].shape}")
+    up = ConvTranspose2d(1, 1, k, stride=2, padding=1, output_padding=k % 2, bias=False)
+    up.weight.data[...] = 1
+    counts[k] = up(np.ones((1, 1, 4, 4), dtype=np.float32))[0, 0]  # (8, 8)
+    print(f"kernel size {k}, stride 2: (4, 4) → {counts[k].shape}")
+show_overlaps(counts, lang="en")
 
-fig, axes = plt.subplots(1, 2, figsize=(7, 3.4))
-for ax, (k, c) in zip(axes, counts.items(), strict=True):
-    ax.imshow(c, cmap="magma", vmin=0, vmax=4)
-    for (r, col), v in np.ndenumerate(c):
-        ax.text(
-            col,
-            r,
-            f"{v:g}",
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="black" if v >= 3 else "white",
-        )
-    ax.set_title(f"kernel {k}, stride 2: overlaps per pixel", fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
-fig.tight_layout()
+# %%
+# How big is the output?
+# ----------------------
+# For a transposed convolution, each side of the output is
+# (n − 1)·s − 2·p + d·(k − 1) + output_padding + 1, with n the input size, s the stride,
+# p the padding, d the dilation and k the kernel size. It runs the convolution's formula
+# backwards: ``padding`` now crops, and ``output_padding`` adds a row and a column back at
+# the bottom and right. The first three rows are the ``transpose`` decoder's layers; the
+# column "ConvTranspose2d" is the size the layer really returned.
+
+settings = [(4, 3, 2, 1, 0, 1), (7, 4, 2, 1, 0, 1), (14, 4, 2, 1, 0, 1), (7, 2, 2, 0, 0, 1)]
+settings += [(7, 3, 2, 1, 1, 1), (4, 3, 1, 0, 0, 2)]
+sizes = [(*a, lesson.transposed_size(*a), lesson.measured_size(*a)) for a in settings]
+size_table(sizes, lang="en")
+
+# %%
+# Which kernel sizes grow 4 to 7? Search kernel sizes 1 to 5 for the smallest padding
+# (and output_padding below the stride) that gives 7 at stride 2:
+
+fits = lesson.kernel_fits(4, 7, stride=2)
+fits_table(fits, lang="en")
+
+# %%
+# Five kernel sizes fit. A 1 × 1 kernel leaves three of every four output pixels empty,
+# and a 2 × 2 kernel never overlaps its neighbors, so each output pixel comes from a single
+# input value. Kernel sizes 4 and 5 work too; 4 needs an ``output_padding`` of 1 and 5 has
+# more weights. The ``transpose`` decoder takes kernel size 3 for this first layer: the
+# smallest kernel whose copies overlap, with the same padding of 1 on every side and no
+# ``output_padding``. Its uneven overlap is the price; the next two layers use kernel size
+# 4. They are also wider than the encoder after pooling (128 and 32 channels at 7 × 7 and
+# 14 × 14, not 64 and 16): a transposed convolution works at the smaller size of each step,
+# so extra channels cost less time there than in a convolution after upsampling.
+
+# %%
+# Why "transposed"?
+# -----------------
+# A convolution is a linear map, so it is a matrix. Take a 3 × 3 kernel on a 4 × 4 input
+# (no padding): the output is 2 × 2, and the convolution is a 4 × 16 matrix C whose rows
+# hold the kernel's 9 numbers at the places each window covers. Its transpose Cᵀ is
+# 16 × 4: it maps 4 values back to 16. That is exactly the transposed convolution with the
+# same kernel, which is why it has its name.
+
+kernel = np.arange(1.0, 10.0).reshape(3, 3)
+matrix = lesson.conv_matrix(kernel, 4)  # (4, 16)
+y = np.array([[1.0, 2.0], [3.0, 4.0]])
+by_matrix = (matrix.T @ y.ravel()).reshape(4, 4)
+by_layer = lesson.transposed_conv(kernel, y)
+print("Cᵀ y:\n", by_matrix, "\nConvTranspose2d(y):\n", by_layer)
+print("largest difference:", np.abs(by_matrix - by_layer).max())
+show_conv_matrix(matrix, lang="en")
+
+# %%
+# The checkerboard on a photo
+# ---------------------------
+# Uneven overlap is not only a pattern of counts. Halve a photo to 60 × 60 and double it
+# back three ways, every kernel uniform so that the overlap is the only difference. With
+# kernel size 3 the pixels that get four copies come out four times as bright as those
+# that get one; with kernel size 4, or resizing first and convolving afterwards, the four
+# phases of the 2 × 2 grid stay even.
+
+with cbook.get_sample_data("grace_hopper.jpg") as f:
+    photo = plt.imread(f)  # (600, 512, 3) uint8
+grey = photo[:480, 16:496].mean(axis=2).reshape(120, 4, 120, 4).mean(axis=(1, 3)) / 255
+upsampled = lesson.checkerboard(grey)  # 120 × 120 → 60 × 60 → 120 × 120
+ratios = {key: lesson.phase_ratio(image) for key, image in upsampled.items() if key != "input"}
+print({key: round(r, 2) for key, r in ratios.items()})
+show_checkerboard(upsampled, ratios, lang="en")
 
 # %%
 # Try it: transposed convolution in the playground
@@ -126,46 +186,36 @@ fig.tight_layout()
 # ---------------
 # The fully connected decoder flattens the 8 × 4 × 4 code into 128 numbers, maps them to a
 # hidden layer and then to 784 outputs, and reshapes those into (1, 28, 28). Every output
-# pixel has its own weight for every hidden value: nothing tells it which pixels are
-# neighbours, so it has many parameters and no notion of the grid.
+# pixel has its own weight for every hidden value. Nothing in the structure says which
+# pixels are neighbors, so it has many parameters and cannot use the image's grid.
 
 fc = AutoencoderConfig(decoder="fc")
-print(
-    f"code {fc.code_size} → Linear({fc.code_size}, {fc.fc_hidden}) → "
-    f"Linear({fc.fc_hidden}, 784) → reshape (1, 28, 28)"
-)
+print(f"code {fc.code_size} → Linear({fc.code_size}, {fc.fc_hidden}) → ", end="")
+print(f"Linear({fc.fc_hidden}, 784) → reshape (1, 28, 28)")
 
 # %%
 # Five decoders, one code size, one budget
 # ----------------------------------------
-# Each decoder is trained with the same encoder, the same 128-number code and the same
-# short budget as the previous chapter (trained once, then read from the cache). Losses
-# are measured on the 10,000 test digits. At this budget the numbers show which decoders
-# learn *fast*; the 60-second benchmark in ``bench/autoencoder.py`` ranks them after
-# longer training.
-#
-# Keep ``max_unpool``'s advantage in mind when you read the table: besides the 128 code
-# values it gets the pooling indices, which tell it where the bright pixels were.
+# Each decoder is trained with an encoder of the same architecture, a code of the same
+# size (128 numbers) and the same short training as the previous chapter. Each pair is
+# trained separately, so the encoders' weights and codes differ. (They are trained once,
+# then read from the cache.) Losses are measured on the 10,000 test digits. After such a
+# short training the table only shows which decoders learn *fast*; the 60-second
+# benchmark in ``bench/autoencoder.py`` ranks them after longer training.
 
-family_names = {
-    "upsampling": "upsampling",
-    "transposed convolution": "transposed convolution",
-    "fully connected": "fully connected",
-}
 test = load_mnist("test")
 models, infos = {}, {}
 for name in DECODERS:
     models[name], infos[name] = pretrained(AutoencoderConfig(decoder=name), PAGE_BUDGET)
-
-print(f"budget: {PAGE_BUDGET.budget} of {PAGE_BUDGET.batch_size} images per decoder")
-print("decoder       family                    params  test BCE  test MSE")
-for name, info in infos.items():
-    note = " (+ pooling indices)" if name == "max_unpool" else ""
-    print(
-        f"{name:<13} {family_names[DECODER_FAMILIES[name]]:<23} {info['params']:>8,} "
-        f"{info['test_bce']:>9.4f} {info['test_mse']:>9.5f}{note}"
-    )
 print(f"BCE floor (entropy of the test pixels): {bce_floor(test.images):.4f}")
+decoder_table(
+    infos,
+    DECODER_FAMILIES,
+    steps=PAGE_BUDGET.steps,
+    batch_size=PAGE_BUDGET.batch_size,
+    n_test=len(test.images),
+    lang="en",
+)
 
 # %%
 # Reconstructions side by side
@@ -175,21 +225,24 @@ print(f"BCE floor (entropy of the test pixels): {bce_floor(test.images):.4f}")
 # pattern in the transposed-convolution row.
 
 digits = torch.from_numpy(test.images[:8])
-rows = [("input", digits)]
 with torch.no_grad():
-    for name, m in models.items():
-        rows.append((name, torch.sigmoid(m(digits))))
+    rows = {"input": digits} | {n: torch.sigmoid(m(digits)) for n, m in models.items()}
+show_reconstructions(rows, lang="en")
 
-fig, axes = plt.subplots(len(rows), 8, figsize=(8, 1.1 * len(rows)))
-for r, (name, images) in enumerate(rows):
-    for i in range(8):
-        axes[r, i].imshow(images[i, 0], cmap="gray", vmin=0, vmax=1)
-        axes[r, i].set_xticks([])
-        axes[r, i].set_yticks([])
-    axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-fig.suptitle("Reconstructions by decoder")
-fig.tight_layout()
-plt.show()
+# %%
+# Further reading
+# ---------------
+# * Augustus Odena, Vincent Dumoulin and Chris Olah, "Deconvolution and Checkerboard
+#   Artifacts", Distill (2016): https://distill.pub/2016/deconv-checkerboard/
+# * Vincent Dumoulin and Francesco Visin, "A guide to convolution arithmetic for deep
+#   learning" (2016): https://arxiv.org/abs/1603.07285
+# * Francois Chollet, "Building Autoencoders in Keras", the Keras blog (2016):
+#   https://blog.keras.io/building-autoencoders-in-keras.html
+# * PyTorch documentation:
+#   https://pytorch.org/docs/stable/generated/torch.nn.ConvTranspose2d.html,
+#   https://pytorch.org/docs/stable/generated/torch.nn.Upsample.html,
+#   https://pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html,
+#   https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
 
 # %%
 # Try it yourself

@@ -350,9 +350,12 @@ class UpsamplingDecoder(nn.Module):
 class TransposedConvDecoder(nn.Module):
     """1×1 conv, then three stride-2 transposed convolutions (4 → 7 → 14 → 28).
 
-    The first uses a 3×3 kernel (4 → 7 needs it); the others 4×4, a kernel size divisible
-    by the stride, so every output pixel gets the same number of contributions (no
-    checkerboard pattern from uneven overlap; Odena et al., Distill 2016).
+    The first uses a 3×3 kernel: of the sizes that turn 4 into 7 at stride 2 (2 with
+    padding 1 and output_padding 1, 3 with padding 1, 4 with padding 2 and output_padding 1,
+    5 with padding 2), it is the smallest whose copies overlap, and it needs neither
+    output_padding nor uneven padding. The others are 4×4, a kernel size divisible by the
+    stride, so every output pixel gets the same number of contributions (no checkerboard
+    pattern from uneven overlap; Odena et al., Distill 2016).
 
     Shape
     -----

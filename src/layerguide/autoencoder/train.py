@@ -21,7 +21,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -258,6 +258,7 @@ def train(
     *,
     device: str = "cpu",
     progress: bool = False,
+    on_step: Callable[[int, float], object] | None = None,
 ) -> TrainResult:
     """Train a fresh autoencoder on ``images`` within ``budget``.
 
@@ -270,6 +271,8 @@ def train(
     device : {"cpu", "cuda", "auto"}
     progress : bool
         Show a tqdm bar on stderr (loss, images per second).
+    on_step : callable, optional
+        Called after every step with (step, batch loss); it only observes the training.
 
     Returns
     -------
@@ -340,6 +343,8 @@ def train(
                 opt.step()
                 copies.sync()
                 step += 1
+                if on_step is not None:
+                    on_step(step, float(loss))
                 if progress:
                     now = time.perf_counter() - start
                     bar.set_postfix(

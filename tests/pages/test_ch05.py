@@ -1,0 +1,128 @@
+"""Chapter 5 (the autoencoder), both languages: the numbers its prose quotes are the ones it
+computed.
+
+The page trains (320 steps, a few seconds per model) unless the training cache has the
+model: without ``LAYERGUIDE_CACHE`` set, the tests use the docs build's cache
+(``docs/_build/cache``, what ``nox -s docs`` uses), so tests and docs train only once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import layerguide
+
+PAGE = "plot_05_autoencoder.py"
+LANGS = ("en", "ko")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def training_cache() -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    if not os.environ.get("LAYERGUIDE_CACHE"):
+        patch.setenv("LAYERGUIDE_CACHE", str(ROOT / "docs" / "_build" / "cache"))
+    yield
+    patch.undo()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_code_is_8_by_4_by_4_as_the_prose_says(page, prose, lang: str) -> None:
+    g, text = page(PAGE, lang), prose(PAGE, lang)
+    config = g["config"]
+    c, h, w = g["code"].shape[1:]
+    assert (c, h, w) == (config.code_channels, 4, 4)
+    assert g["code"][0].numel() == config.code_size == c * h * w
+    assert f"{c} × {h} × {w} = {c * h * w}" in text
+    assert f"{784 / config.code_size:.2f}" == "6.12"  # the printed ratio: 784 pixels / 128
+    assert f"{784}" in text
+    assert f"{config.code_size}" in text
+    c3 = config.channels[-1]
+    quoted = f"mixes the {c3} channels down to {c}" if lang == "en" else f"채널 {c3}개를 {c}개로"
+    assert quoted in text
+    assert config.decoder == "transpose"  # the page describes the default decoder
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_encoder_sizes_are_the_ones_quoted(page, prose, lang: str) -> None:
+    g = page(PAGE, lang)
+    sizes = [28] + [idx.shape[-1] for idx in g["model"].encode(torch.zeros(1, 1, 28, 28)).indices]
+    assert " → ".join(map(str, sizes)) in prose(PAGE, lang)  # 28 → 14 → 7 → 4
+    assert " → ".join(map(str, sizes[::-1])) in prose(PAGE, lang)  # the decoder's way back
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_training_budget_as_quoted(page, prose, lang: str) -> None:
+    g, text = page(PAGE, lang), prose(PAGE, lang)
+    budget = g["PAGE_BUDGET"]
+    steps, batch = budget.steps, budget.batch_size
+    assert g["images_seen"] == steps * batch
+    quoted = (
+        f"{steps} steps of {batch} images, {steps * batch:,} images in all"
+        if lang == "en"
+        else f"이미지 {batch}장씩 {steps}단계, 모두 {steps * batch:,}장"
+    )
+    assert quoted in text
+    assert budget.max_seconds is None  # step-based: both languages share one cached model
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_training_curve_is_the_cached_run(page, lang: str) -> None:
+    g = page(PAGE, lang)
+    curve, info = g["curve"], g["info"]
+    assert len(curve.losses) == info["steps"] == g["PAGE_BUDGET"].steps
+    assert np.isfinite(curve.losses).all()
+    assert g["last"] < g["first"]  # the prose: the loss falls
+    assert info["test_bce"] > g["floor"]  # the prose: still above the floor
+    assert g["floor"] > 0
+
+
+def test_both_languages_show_the_same_run(page) -> None:
+    en, ko = page(PAGE, "en"), page(PAGE, "ko")
+    assert en["info"]["test_bce"] == ko["info"]["test_bce"]
+    np.testing.assert_array_equal(en["curve"].losses, ko["curve"].losses)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_batchnorm_and_gelu_are_explained_where_the_trace_shows_them(page, prose, lang) -> None:
+    g, text = page(PAGE, lang), prose(PAGE, lang)
+    html = layerguide.trace(g["model"], (1, 1, 28, 28), lang=lang)._repr_html_()
+    for layer in ("BatchNorm2d", "GELU"):
+        assert layer in html
+        assert f"``{layer}``" in text
+    assert ("batch normalization" if lang == "en" else "배치 정규화") in text
+
+
+def test_korean_wording_from_the_review() -> None:
+    text = (ROOT / "gallery" / "ko" / PAGE).read_text(encoding="utf-8")
+    for phrase in (
+        "넘을 수 없는",
+        "코드 128개",
+        "네트워크",
+        "배치 그대로",
+        "가운데 통로",
+        "steps=",
+    ):
+        assert phrase not in text, phrase
+    assert "코드(값 128개)" in text
+
+
+def test_recording_the_curve_does_not_change_training() -> None:
+    from layerguide.autoencoder import AutoencoderConfig
+    from layerguide.autoencoder.train import TrainConfig, train
+
+    images = np.random.default_rng(0).random((48, 1, 28, 28), dtype=np.float32)
+    budget = TrainConfig(steps=3, batch_size=16)
+    seen: list[tuple[int, float]] = []
+    watched = train(AutoencoderConfig(), budget, images, on_step=lambda s, x: seen.append((s, x)))
+    plain = train(AutoencoderConfig(), budget, images)
+    assert [s for s, _ in seen] == [1, 2, 3]
+    assert seen[-1][1] == watched.final_loss == plain.final_loss
+    a, b = watched.model.state_dict(), plain.model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
