@@ -195,7 +195,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kernel_cell": "커널 {r}행 {c}열",
         "gallery_stride": "스트라이드",
         "gallery_padding": "패딩",
-        "photo_caption": "입력: 회색 사진, {h} × {w}",
+        "photo_caption": "입력: 흑백 사진, {h} × {w}",
         "result_caption": "Conv2d(1, 1, 3, stride={s}, padding={p})의 출력: {h} × {w}",
         "result_label": "커널을 적용한 사진, {h} × {w}",
         "err_kernel_value": "커널 칸에는 숫자만 넣을 수 있습니다 ({r}행 {c}열을 확인하세요).",
