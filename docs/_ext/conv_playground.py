@@ -155,7 +155,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "shape_value": "{h} × {w}",
         "no_shape": "없음",
         "formula": "공식 (PyTorch)",
-        "input_conv": "패딩(회색)을 두른 입력. 파란 칸은 고른 출력 칸의 창입니다",
+        "input_conv": "패딩(회색)을 두른 입력. 파란 칸은 고른 출력 칸이 읽는 창입니다",
         "input_transpose": "입력. 파란 칸은 고른 출력 칸에 값을 보내는 입력 칸입니다",
         "output_caption": "출력. 주황 칸이 고른 칸입니다 (칸을 누르거나 화살표 키로 움직이세요)",
         "input_label": "입력 격자, {h} × {w}",
@@ -164,11 +164,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "next": "한 칸 앞으로",
         "play": "재생",
         "pause": "멈춤",
-        "reduced_motion": "시스템에서 움직임 줄이기를 켜 두어 재생은 쓸 수 없습니다. "
-        "'한 칸 앞으로'를 누르세요.",
+        "reduced_motion": "시스템 설정에서 동작 줄이기가 켜져 있어 재생할 수 없습니다. "
+        "대신 '한 칸 앞으로'를 누르세요.",
         "position_conv": "출력 {r}행 {c}열이 읽는 입력 — 행: {rows}; 열: {cols}.",
         "position_transpose": "출력 {r}행 {c}열에 값을 보내는 입력 — 행: {rows}; 열: {cols}.",
-        "position_empty": "출력 {r}행 {c}열에는 어떤 입력 값도 오지 않습니다 (편향만 더해집니다).",
+        "position_empty": "출력 {r}행 {c}열에는 어떤 입력 값도 오지 않습니다 (편향만 남습니다).",
         "with_padding": "{cells}, 패딩 {pad}칸",
         "only_padding": "패딩뿐({pad}칸)",
         "axis_H": "높이",
@@ -178,9 +178,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_kernel_too_large": "출력이 없습니다. {axis} 방향으로 커널이 {span}칸을 차지하는데"
         "(팽창 {d} × (커널 {k} − 1) + 1), 패딩을 더한 입력은 {padded}칸뿐입니다"
         "({n} + 2 × 패딩 {p}). 규칙: 커널이 차지하는 칸이 패딩을 더한 입력 안에 들어가야 합니다.",
-        "err_pool_padding": "최대 풀링은 커널 크기 {k}에서 패딩을 {half}까지만 받습니다"
+        "err_pool_padding": "최대 풀링은 커널 크기가 {k}이면 패딩을 {half}까지만 쓸 수 있습니다"
         "(지금 {p}). 규칙: 패딩은 커널 크기의 절반(커널 // 2 = {half}) 이하여야 합니다.",
-        "err_empty_window": "최대 풀링은 이 설정을 받지 않습니다. {axis} 방향의 {window}번 창이 "
+        "err_empty_window": "최대 풀링에서는 이 설정을 쓸 수 없습니다. {axis} 방향의 {window}번 창이 "
         "통째로 패딩 위에 있어서({d}칸 간격으로 읽는 {k}칸이 모두 입력 밖입니다) 최댓값을 고를 "
         "값이 없습니다. 규칙: 모든 창이 입력에 닿아야 합니다.",
         "err_output_padding": "출력 패딩으로 {op}은(는) 쓸 수 없습니다. 규칙: 출력 패딩은 "
@@ -195,7 +195,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kernel_cell": "커널 {r}행 {c}열",
         "gallery_stride": "스트라이드",
         "gallery_padding": "패딩",
-        "photo_caption": "입력: 회색 사진, {h} × {w}",
+        "photo_caption": "입력: 흑백 사진, {h} × {w}",
         "result_caption": "Conv2d(1, 1, 3, stride={s}, padding={p})의 출력: {h} × {w}",
         "result_label": "커널을 적용한 사진, {h} × {w}",
         "err_kernel_value": "커널 칸에는 숫자만 넣을 수 있습니다 ({r}행 {c}열을 확인하세요).",
@@ -205,7 +205,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "about": "이 놀이터에 대하여",
         "about_text": "입력 크기 1–64, 커널 크기 1–11, 스트라이드 1–5, 패딩 0–5, "
         "팽창 1–4, 출력 패딩 0–4를 다룹니다 (커널, 스트라이드, 패딩은 가로세로가 같습니다). "
-        "형태 규칙은 layerguide의 Conv2d, MaxPool2d, ConvTranspose2d와 같고, 이 층들이 "
+        "형태 규칙은 layerguide의 Conv2d, MaxPool2d, ConvTranspose2d와 같고, 이 층이 "
         "거부하는 설정도 똑같이 거부합니다. 테스트가 수천 가지 설정에서 둘을 비교하고, "
         "필터를 적용한 사진도 Conv2d의 결과와 맞춰 봅니다.",
     },
@@ -374,4 +374,4 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("conv-playground", ConvPlayground)
     app.connect("html-page-context", add_assets)
     # Bump env_version when the markup changes: Sphinx then re-reads the pages that use it.
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -101,10 +101,10 @@ KERNEL_LABELS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyT
                 "box_blur": "평균 흐림",
                 "gaussian_blur": "가우시안 흐림",
                 "sharpen": "선명화",
-                "sobel_x": "소벨 x",
-                "sobel_y": "소벨 y",
+                "sobel_x": "x 방향 소벨",
+                "sobel_y": "y 방향 소벨",
                 "laplacian": "라플라시안",
-                "emboss": "엠보싱",
+                "emboss": "엠보스",
             }
         ),
     }

@@ -56,7 +56,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "field": "수용 영역",
         "stride": "유효 스트라이드",
         "pixels": "입력 픽셀",
-        "faster": "풀링 뒤의 층은 더 빨리 넓게 봅니다",
+        "faster": "풀링 뒤에는 수용 영역이 더 빨리 커집니다",
         "layer": "층",
         "kind": "종류",
         "field_hw": "수용 영역 (H, W)",
@@ -67,7 +67,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "pooled": "2 × 2 최대 풀링 뒤",
         "orig": "원래 입력에서",
         "moved": "오른쪽으로 1픽셀 옮긴 입력에서",
-        "diff": "차이의 절댓값: 맵의 {change:.0%}",
+        "diff": "차이의 절댓값: 맵 전체의 {change:.0%}",
     },
 }
 
