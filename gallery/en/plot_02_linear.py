@@ -126,6 +126,17 @@ ax.set_title("Without a bias the line must pass through (0, 0)")
 ax.legend()
 
 # %%
+# The same layer, seen as a map of the plane: ``Linear(2, 2)`` takes the four corners of
+# a quadrilateral, a (4, 2) input, and returns four new points. Step through the
+# animation: the weight turns and stretches the shape while the origin stays put; only the
+# bias moves the origin. Every frame is the output of a ``Linear`` layer.
+
+from layerguide.viz import animate_linear_map
+
+linear_map = animate_linear_map(lang="en")
+linear_map
+
+# %%
 # A tiny model, trained in NumPy
 # ------------------------------
 # Now a real (if tiny) network: Linear layers with ReLU
@@ -205,3 +216,8 @@ ax2.legend(fontsize=8)
 #   the origin.
 # * Training is forward, loss, backward, step — repeated. A model with far more
 #   parameters than examples will eventually fit the noise: watch a held-out loss.
+
+# %%
+# Run as a script, this file opens every figure; the animation plays in its window.
+
+plt.show()

@@ -52,6 +52,18 @@ for ax in axes:
     ax.set_axis_off()
 
 # %%
+# The same arithmetic, one output value at a time, on a 4 × 4 input with a 3 × 3 kernel.
+# Grey cells are the zero padding. Each frame multiplies the window by the kernel and adds
+# the products; the sum is the output value being filled. The four sweeps use the settings
+# (kernel, stride, padding) = (3, 1, 0), (3, 1, 1), (3, 2, 1), and a dilated kernel whose
+# taps are 2 pixels apart.
+
+from layerguide.viz import animate_convolution
+
+conv_steps = animate_convolution(lang="en")
+conv_steps
+
+# %%
 # Why those sizes?
 # ----------------
 # (The dark line at the right border of the padded maps is the padding itself: to the
@@ -156,6 +168,15 @@ for (row, col), index in np.ndenumerate(indices[0, 0]):
     axes[1].text(col, row + 0.3, f"index {index}", ha="center", va="center", fontsize=8)
 
 # %%
+# Step by step: each 2 × 2 window in turn, its largest value (green), and the flat index
+# ``row × W + column`` that pooling records for it.
+
+from layerguide.viz import animate_max_pooling
+
+pool_steps = animate_max_pooling(lang="en")
+pool_steps
+
+# %%
 # Pooling the edge map from the top of the page halves it again, from (60, 60) to
 # (30, 30).
 
@@ -172,3 +193,8 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # * At stride 5, a 1080 × 1920 image becomes 16 × 216 × 384.
 # * Max pooling keeps the largest value per window; its indices let max unpooling put it
 #   back in place.
+
+# %%
+# Run as a script, this file opens every figure; the animations play in their windows.
+
+plt.show()

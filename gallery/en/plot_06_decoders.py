@@ -67,6 +67,16 @@ for ax, (title, t) in zip(axes, panels, strict=True):
 fig.tight_layout()
 
 # %%
+# The same three rules in motion, starting from the 2 × 2 result of chapter 3's max
+# pooling animation: each value travels to its place in the 4 × 4 map, and max unpooling
+# uses that pooling's indices.
+
+from layerguide.viz import animate_upsampling
+
+upsampling_steps = animate_upsampling(lang="en")
+upsampling_steps
+
+# %%
 # Transposed convolution and the checkerboard
 # -------------------------------------------
 # A transposed convolution with stride 2 places a whole k × k kernel, scaled by each input
@@ -108,6 +118,16 @@ for ax, (k, c) in zip(axes, counts.items(), strict=True):
     ax.set_xticks([])
     ax.set_yticks([])
 fig.tight_layout()
+
+# %%
+# Stamp by stamp: each input value scales the kernel (here all 1s) and adds it into the
+# output, two pixels further on each time. The right-hand panels count the stamps that
+# cover each pixel: the checkerboard builds up for kernel 3, not for kernel 4.
+
+from layerguide.viz import animate_transposed_convolution
+
+transposed_steps = animate_transposed_convolution(lang="en")
+transposed_steps
 
 # %%
 # Fully connected

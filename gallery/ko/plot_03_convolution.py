@@ -52,6 +52,17 @@ for ax in axes:
     ax.set_axis_off()
 
 # %%
+# 같은 계산을 출력 값 하나씩 따라가 봅시다. 입력은 4 × 4, 커널은 3 × 3입니다. 회색 칸이
+# 0으로 채운 패딩입니다. 프레임마다 창과 커널을 칸끼리 곱하고 그 곱을 모두 더합니다. 그 합이
+# 지금 채워지는 출력 값입니다. 네 번의 훑기는 (커널, 스트라이드, 패딩) = (3, 1, 0), (3, 1, 1),
+# (3, 2, 1)과, 커널의 칸 사이를 2픽셀씩 띄운 팽창(dilation) 커널입니다.
+
+from layerguide.viz import animate_convolution
+
+conv_steps = animate_convolution(lang="ko")
+conv_steps
+
+# %%
 # 왜 이런 크기가 나올까요?
 # ------------------------
 # (패딩한 특징 맵의 오른쪽 가장자리에 보이는 진한 선은 패딩 때문에 생긴 것입니다. 밝은 픽셀
@@ -155,6 +166,15 @@ for (row, col), index in np.ndenumerate(indices[0, 0]):
     axes[1].text(col, row + 0.3, f"인덱스 {index}", ha="center", va="center", fontsize=8)
 
 # %%
+# 한 단계씩 보면 이렇습니다. 2 × 2 창을 차례로 보며 가장 큰 값(초록색)을 고르고, 풀링이 그
+# 값에 기록하는 평탄화 인덱스 ``행 × W + 열``\ 을 적습니다.
+
+from layerguide.viz import animate_max_pooling
+
+pool_steps = animate_max_pooling(lang="ko")
+pool_steps
+
+# %%
 # 맨 위에서 만든 경계 특징 맵을 풀링하면 크기가 다시 절반으로 줄어, (60, 60)이 (30, 30)이
 # 됩니다.
 
@@ -170,3 +190,8 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # * 스트라이드 5에서 1080 × 1920 이미지는 16 × 216 × 384가 됩니다.
 # * 최대 풀링은 창마다 가장 큰 값을 남기고, 그 인덱스 덕분에 최대 언풀링이 값을 제자리에
 #   돌려놓을 수 있습니다.
+
+# %%
+# 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열리고, 애니메이션은 창 안에서 재생됩니다.
+
+plt.show()

@@ -66,6 +66,15 @@ for ax, (title, t) in zip(axes, panels, strict=True):
 fig.tight_layout()
 
 # %%
+# 세 규칙이 움직이는 모습입니다. 3장의 최대 풀링 애니메이션이 만든 2 × 2 결과에서 시작해,
+# 값 하나하나가 4 × 4 맵의 제자리로 갑니다. 최대 언풀링은 그 풀링의 인덱스를 씁니다.
+
+from layerguide.viz import animate_upsampling
+
+upsampling_steps = animate_upsampling(lang="ko")
+upsampling_steps
+
+# %%
 # 전치 합성곱과 체커보드 무늬
 # ---------------------------
 # 스트라이드(stride)가 2인 전치 합성곱은 입력 값 하나마다 k × k 커널(kernel) 전체를 그 값만큼
@@ -105,6 +114,16 @@ for ax, (k, c) in zip(axes, counts.items(), strict=True):
     ax.set_xticks([])
     ax.set_yticks([])
 fig.tight_layout()
+
+# %%
+# 한 번에 하나씩 찍어 봅시다. 입력 값마다 커널(여기서는 모두 1)에 그 값을 곱해 출력에
+# 더하고, 다음 값은 두 칸 옆에 찍습니다. 오른쪽 칸은 픽셀마다 겹친 횟수를 셉니다. 커널 3에서는
+# 체커보드 무늬가 쌓이고, 커널 4에서는 쌓이지 않습니다.
+
+from layerguide.viz import animate_transposed_convolution
+
+transposed_steps = animate_transposed_convolution(lang="ko")
+transposed_steps
 
 # %%
 # 완전 연결
