@@ -14,6 +14,7 @@ symbols), button labels and the frame image's ``alt`` text in the page's languag
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -87,6 +88,7 @@ def localise_player(html: str, lang: str, alt: str) -> str:
             html = html.replace(
                 f'title="{en}" aria-label="{en}"', f'title="{ko}" aria-label="{ko}"'
             )
+    alt = html_lib.escape(alt, quote=True)
     html = re.sub(r'<img id="(_anim_img\w+)">', rf'<img id="\1" alt="{alt}">', html)
     return html.replace('class="anim-slider"', f'class="anim-slider" aria-label="{_SLIDER[lang]}"')
 
