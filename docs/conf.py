@@ -115,9 +115,12 @@ GALLERY_BASE = {
     # The computation-times page loads jQuery/DataTables from CDNs: the site is offline.
     "write_computation_times": False,
     "capture_repr": ("_repr_html_", "__repr__"),
-    # Figures are shown as images; their repr ("<Figure size ...>") is noise.
-    "ignore_repr_types": r"matplotlib\.",
-    "matplotlib_animations": False,
+    # Figures are shown as images; their repr ("<Figure size ...>") is noise. The
+    # animations' own HTML repr (for notebooks) would embed each player a second time.
+    "ignore_repr_types": r"matplotlib\.|layerguide\.viz\.animate\.",
+    # Animations (layerguide.viz.animate) become matplotlib's offline HTML player: frames
+    # as base64 PNGs with play/pause/step buttons; no ffmpeg, no network.
+    "matplotlib_animations": (True, "jshtml"),
     "image_scrapers": ("matplotlib",),
     "reset_modules": ("matplotlib",),
     "min_reported_time": 0,

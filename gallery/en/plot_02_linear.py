@@ -160,6 +160,17 @@ print(f"with bias: w = {w_bias:.3f}, b = {b_bias:.3f};  without: w = {w_zero:.3f
 viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
 
 # %%
+# The same layer, seen as a map of the plane: ``Linear(2, 2)`` takes the four corners of
+# a quadrilateral, a (4, 2) input, and returns four new points. Step through the
+# animation: the weight turns and stretches the shape while the origin stays put; only the
+# bias moves the origin. Every frame is the output of a ``Linear`` layer.
+
+from layerguide.viz import animate_linear_map
+
+linear_map = animate_linear_map(lang="en")
+linear_map
+
+# %%
 # A small and a large model on the same noisy data
 # ------------------------------------------------
 # Now two real (if tiny) networks: Linear layers with ReLU
@@ -213,6 +224,13 @@ viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.
 # while PyTorch is channels-first, (N, C, H, W).
 
 viz.keras_table(lesson.keras_pytorch_pairs(), lang=LANG)
+
+# %%
+# Run as a script, this file opens every figure; the animation plays in its window.
+
+import matplotlib.pyplot as plt
+
+plt.show()
 
 # %%
 # What to remember

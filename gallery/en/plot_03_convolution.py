@@ -77,6 +77,18 @@ print(f"output ({r}, {c}): by hand {by_hand:.4f}, layer {maps[0][0, 0, r, c]:.4f
 show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="en")
 
 # %%
+# The same arithmetic, one output value at a time, on a 4 × 4 input with a 3 × 3 kernel.
+# Grey cells are the zero padding. Each frame multiplies the window by the kernel and adds
+# the products; the sum is the output value being filled. The four sweeps use the settings
+# (kernel, stride, padding) = (3, 1, 0), (3, 1, 1), (3, 2, 1), and a dilated kernel whose
+# taps are 2 pixels apart.
+
+from layerguide.viz import animate_convolution
+
+conv_steps = animate_convolution(lang="en")
+conv_steps
+
+# %%
 # Why those sizes?
 # ----------------
 # Along one axis of n pixels, a kernel of size k fits n − k + 1 times.
@@ -232,6 +244,15 @@ print("pooled:", pooled.shape, " indices:", indices.shape, " unpooled:", restore
 show_pooling(x, pooled, indices, restored, lang="en")
 
 # %%
+# Step by step: each 2 × 2 window in turn, its largest value (green), and the flat index
+# ``row × W + column`` that pooling records for it.
+
+from layerguide.viz import animate_max_pooling
+
+pool_steps = animate_max_pooling(lang="en")
+pool_steps
+
+# %%
 # Pooling the edge map from the top of the page halves it again, from (60, 60) to
 # (30, 30).
 
@@ -247,6 +268,11 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # this chapter's photo. Everything runs in your browser, with no network.
 #
 # .. conv-playground::
+
+# %%
+# Run as a script, this file opens every figure; the animations play in their windows.
+
+plt.show()
 
 # %%
 # What to remember

@@ -83,6 +83,16 @@ print(f"{side.bits / 1000:.1f} kbit of indices vs {side.code_bits:,} bits of cod
 print(f"ratio {side.bits / side.code_bits:.1f}")
 
 # %%
+# The same three rules in motion, starting from the 2 × 2 result of chapter 3's max
+# pooling animation: each value travels to its place in the 4 × 4 map, and max unpooling
+# uses that pooling's indices.
+
+from layerguide.viz import animate_upsampling
+
+upsampling_steps = animate_upsampling(lang="en")
+upsampling_steps
+
+# %%
 # Transposed convolution and the checkerboard
 # -------------------------------------------
 # A :term:`transposed convolution` with stride 2 multiplies a whole k × k kernel by each
@@ -182,6 +192,16 @@ show_checkerboard(upsampled, ratios, lang="en")
 #    :no-gallery:
 
 # %%
+# Stamp by stamp: each input value scales the kernel (here all 1s) and adds it into the
+# output, two pixels further on each time. The right-hand panels count the stamps that
+# cover each pixel: the checkerboard builds up for kernel 3, not for kernel 4.
+
+from layerguide.viz import animate_transposed_convolution
+
+transposed_steps = animate_transposed_convolution(lang="en")
+transposed_steps
+
+# %%
 # Fully connected
 # ---------------
 # The fully connected decoder flattens the 8 × 4 × 4 code into 128 numbers, maps them to a
@@ -228,6 +248,11 @@ digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     rows = {"input": digits} | {n: torch.sigmoid(m(digits)) for n, m in models.items()}
 show_reconstructions(rows, lang="en")
+
+# %%
+# Run as a script, this file opens every figure; the animations play in their windows.
+
+plt.show()
 
 # %%
 # Further reading

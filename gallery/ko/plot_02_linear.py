@@ -162,6 +162,17 @@ print(f"편향 있음: w = {w_bias:.3f}, b = {b_bias:.3f};  편향 없음: w = {
 viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
 
 # %%
+# 같은 층을 평면 위의 변환으로 볼 수도 있습니다. ``Linear(2, 2)``\ 는 사각형의 네 꼭짓점,
+# 곧 (4, 2) 입력을 받아 새로운 점 네 개를 내놓습니다. 애니메이션을 한 프레임씩 넘겨 보세요.
+# 가중치는 원점을 그대로 둔 채 도형을 돌리고 늘립니다. 원점을 옮기는 것은 편향뿐입니다.
+# 모든 프레임의 점은 ``Linear`` 층이 계산한 출력입니다.
+
+from layerguide.viz import animate_linear_map
+
+linear_map = animate_linear_map(lang="ko")
+linear_map
+
+# %%
 # 같은 잡음 데이터로 학습한 작은 모델과 큰 모델
 # ----------------------------------------------
 # 이제 작지만 진짜 신경망 두 개를 만듭니다. 선형 층 사이에 :term:`활성화 함수`\ (activation
@@ -215,6 +226,13 @@ viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.
 # 본 이미지 파일의 순서와 같습니다. PyTorch는 채널이 앞에 오는 (N, C, H, W)를 씁니다.
 
 viz.keras_table(lesson.keras_pytorch_pairs(), lang=LANG)
+
+# %%
+# 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열리고, 애니메이션은 창 안에서 재생됩니다.
+
+import matplotlib.pyplot as plt
+
+plt.show()
 
 # %%
 # 기억할 것

@@ -76,6 +76,17 @@ print(f"출력 ({r}, {c}): 손으로 계산 {by_hand:.4f}, 층 {maps[0][0, 0, r,
 show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="ko")
 
 # %%
+# 같은 계산을 출력 값 하나씩 따라가 봅시다. 입력은 4 × 4, 커널은 3 × 3입니다. 회색 칸이
+# 0으로 채운 패딩입니다. 프레임마다 창과 커널을 칸끼리 곱하고 그 곱을 모두 더합니다. 그 합이
+# 지금 채워지는 출력 값입니다. 네 번의 훑기는 (커널, 스트라이드, 패딩) = (3, 1, 0), (3, 1, 1),
+# (3, 2, 1)과, 커널의 칸 사이를 2픽셀씩 띄운 팽창(dilation) 커널입니다.
+
+from layerguide.viz import animate_convolution
+
+conv_steps = animate_convolution(lang="ko")
+conv_steps
+
+# %%
 # 왜 이런 크기가 나올까요?
 # ------------------------
 # 픽셀이 n개인 축 하나에 크기 k인 커널은 n − k + 1번 들어갑니다. :term:`패딩`\ 은 가장자리에
@@ -227,6 +238,15 @@ print("풀링 결과:", pooled.shape, " 인덱스:", indices.shape, " 언풀링 
 show_pooling(x, pooled, indices, restored, lang="ko")
 
 # %%
+# 한 단계씩 보면 이렇습니다. 2 × 2 창을 차례로 보며 가장 큰 값(초록색)을 고르고, 풀링이 그
+# 값에 기록하는 평탄화 인덱스 ``행 × W + 열``\ 을 적습니다.
+
+from layerguide.viz import animate_max_pooling
+
+pool_steps = animate_max_pooling(lang="ko")
+pool_steps
+
+# %%
 # 맨 위에서 만든 경계 특징 맵도 풀링하면 크기가 절반으로 줄어, (60, 60)이 (30, 30)이
 # 됩니다.
 
@@ -242,6 +262,11 @@ print(maps[1].shape, "→", MaxPool2d(2).output_shape(maps[1].shape))
 # 브라우저 안에서 하므로 인터넷 연결이 없어도 됩니다.
 #
 # .. conv-playground::
+
+# %%
+# 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열리고, 애니메이션은 창 안에서 재생됩니다.
+
+plt.show()
 
 # %%
 # 기억할 것

@@ -81,6 +81,15 @@ print(f"인덱스 {side.bits / 1000:.1f}킬로비트, 코드 {side.code_bits:,}�
 print(f"비율 {side.bits / side.code_bits:.1f}")
 
 # %%
+# 세 규칙이 움직이는 모습입니다. 3장의 최대 풀링 애니메이션이 만든 2 × 2 결과에서 시작해,
+# 값 하나하나가 4 × 4 맵의 제자리로 갑니다. 최대 언풀링은 그 풀링의 인덱스를 씁니다.
+
+from layerguide.viz import animate_upsampling
+
+upsampling_steps = animate_upsampling(lang="ko")
+upsampling_steps
+
+# %%
 # 전치 합성곱과 체커보드 무늬
 # ---------------------------
 # 스트라이드가 2인 :term:`전치 합성곱`\ 은 입력 값 하나하나에 k × k 커널 전체를 곱해, 그 결과를
@@ -175,6 +184,16 @@ show_checkerboard(upsampled, ratios, lang="ko")
 #    :no-gallery:
 
 # %%
+# 한 번에 하나씩 찍어 봅시다. 입력 값마다 커널(여기서는 모두 1)에 그 값을 곱해 출력에
+# 더하고, 다음 값은 두 칸 옆에 찍습니다. 오른쪽 칸은 픽셀마다 겹친 횟수를 셉니다. 커널 3에서는
+# 체커보드 무늬가 쌓이고, 커널 4에서는 쌓이지 않습니다.
+
+from layerguide.viz import animate_transposed_convolution
+
+transposed_steps = animate_transposed_convolution(lang="ko")
+transposed_steps
+
+# %%
 # 완전 연결
 # ---------
 # 완전 연결 디코더는 8 × 4 × 4 코드를 값 128개로 평탄화하고, 은닉 층을 거쳐 출력 784개를 만든 뒤
@@ -219,6 +238,11 @@ digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     rows = {"input": digits} | {n: torch.sigmoid(m(digits)) for n, m in models.items()}
 show_reconstructions(rows, lang="ko")
+
+# %%
+# 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열리고, 애니메이션은 창 안에서 재생됩니다.
+
+plt.show()
 
 # %%
 # 더 읽을거리

@@ -4,6 +4,13 @@ Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matpl
 before each example, so fonts set in ``conf.py`` would not survive).
 """
 
+from layerguide.viz.animate import (
+    animate_convolution,
+    animate_linear_map,
+    animate_max_pooling,
+    animate_transposed_convolution,
+    animate_upsampling,
+)
 from layerguide.viz.autoencoder import (
     decoder_name,
     decoder_table,
@@ -54,6 +61,11 @@ from layerguide.viz.table import Table
 
 __all__ = [
     "Table",
+    "animate_convolution",
+    "animate_linear_map",
+    "animate_max_pooling",
+    "animate_transposed_convolution",
+    "animate_upsampling",
     "check_lang",
     "conv_formula_table",
     "decoder_name",

@@ -1,0 +1,259 @@
+"""Max pooling (window, winner, index) and the three ways back up to 4×4."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.patches import ConnectionPatch
+from numpy.typing import ArrayLike, NDArray
+
+from layerguide import LayerguideError
+from layerguide.layers import MaxPool2d, MaxUnpool2d, Upsample
+from layerguide.viz.animate._player import (
+    FILLED,
+    WINDOW,
+    WINNER,
+    AnimationValueError,
+    Player,
+    check_lang,
+    frame_axes,
+    grid,
+    new_figure,
+    outline,
+    reset,
+)
+
+# The 4×4 feature map of chapter 3's pooling example.
+POOL_INPUT = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float64)
+
+_TEXT = {
+    "en": {
+        "input": "input 4×4 (small: flat index)",
+        "pooled": "max pooled 2×2",
+        "indices": "indices",
+        "step": "window {n} of 4: max {value:g} at index {index}",
+        "done": "2×2 window, stride 2: (4, 4) → (2, 2), and 4 indices",
+        "alt": "Animation: a 2×2 max pooling window moves over a 4×4 input with stride 2; in "
+        "each window the largest value is highlighted, copied to the output and its index "
+        "recorded.",
+        "up_input": "input 2×2",
+        "up_pooled": "pooled values, indices",
+        "nearest": "nearest neighbour",
+        "bed_of_nails": "bed of nails",
+        "unpool": "max unpooling",
+        "moving": "value {value:g} travels to its place",
+        "landed": "value {value:g} is in place",
+        "zeros": "every other cell is 0",
+        "start": "2×2 → 4×4 three ways",
+        "up_alt": "Animation: the four values of a 2×2 map travel to their places in three "
+        "4×4 maps: nearest neighbour copies each into its 2×2 block, bed of nails puts it in "
+        "the top-left corner, max unpooling puts it where max pooling found it.",
+    },
+    "ko": {
+        "input": "입력 4×4 (작은 수: 평탄화 인덱스)",
+        "pooled": "최대 풀링 결과 2×2",
+        "indices": "인덱스",
+        "step": "창 {n}/4: 최댓값 {value:g}, 인덱스 {index}",
+        "done": "2×2 창, 스트라이드 2: (4, 4) → (2, 2), 인덱스 4개",
+        "alt": "애니메이션: 2×2 최대 풀링 창이 4×4 입력 위를 스트라이드 2로 움직입니다. 창마다 "
+        "가장 큰 값을 표시하고, 출력에 옮기고, 그 인덱스를 기록합니다.",
+        "up_input": "입력 2×2",
+        "up_pooled": "풀링한 값, 인덱스",
+        "nearest": "최근접 이웃",
+        "bed_of_nails": "베드 오브 네일즈",
+        "unpool": "최대 언풀링",
+        "moving": "값 {value:g}, 제자리로 이동 중",
+        "landed": "값 {value:g}, 제자리에 도착",
+        "zeros": "나머지 칸은 모두 0",
+        "start": "2×2 → 4×4, 세 가지 방법",
+        "up_alt": "애니메이션: 2×2 특징 맵의 값 네 개가 세 가지 4×4 맵의 제자리로 갑니다. 최근접 "
+        "이웃은 2×2 블록 전체에 복사하고, 베드 오브 네일즈는 왼쪽 위 칸에만 놓고, 최대 "
+        "언풀링은 최대 풀링이 찾은 자리에 놓습니다.",
+    },
+}
+
+
+def _input(x: ArrayLike | None, func: str) -> NDArray[np.float64]:
+    arr = POOL_INPUT if x is None else np.asarray(x, dtype=np.float64)
+    if arr.shape != (4, 4):
+        raise AnimationValueError(f"{func}: x must be a 4×4 array, got shape {arr.shape}")
+    return arr
+
+
+def pooling_records(x: NDArray[np.float64]) -> list[dict[str, Any]]:
+    """One record per pooling window (then a closing one), all from ``MaxPool2d``."""
+    pool = MaxPool2d(2, stride=2, return_indices=True)
+    pooled, indices = pool(x[None, None])
+    pooled, indices = pooled[0, 0], indices[0, 0]
+    width = x.shape[1]
+    records = []
+    out = np.full(pooled.shape, np.nan)
+    idx = np.full(pooled.shape, np.nan)
+    for n, ((i, j), value) in enumerate(np.ndenumerate(pooled), start=1):
+        index = int(indices[i, j])
+        winner = divmod(index, width)
+        if x[winner] != value:
+            raise LayerguideError(f"MaxPool2d's index {index} does not hold its value {value}")
+        out[i, j], idx[i, j] = value, index
+        records.append(
+            {"n": n, "window": (i * pool.stride[0], j * pool.stride[1]), "winner": winner,
+             "value": float(value), "index": index, "pooled": out.copy(), "indices": idx.copy()}
+        )  # fmt: skip
+    records.append({**records[-1], "n": 0, "window": None, "winner": None})
+    return records
+
+
+def animate_max_pooling(x: ArrayLike | None = None, *, lang: str = "en") -> Player:
+    """Animate 2×2 max pooling with stride 2: each window, its winner and its index.
+
+    Parameters
+    ----------
+    x : (4, 4) array, optional
+        Default: chapter 3's feature map.
+    lang : {"en", "ko"}
+    """
+    check_lang("animate_max_pooling", lang)
+    x = _input(x, "animate_max_pooling")
+    text = _TEXT[lang]
+    records = pooling_records(x)
+    fig, axes = new_figure((7.6, 3.3), 3)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.8, bottom=0.03, wspace=0.2)
+    ax_in, ax_out, ax_idx = axes[0]
+
+    def draw(rec: dict[str, Any]) -> None:
+        reset(fig)
+        faces = np.full(x.shape, "#ffffff", dtype=object)
+        if rec["window"] is not None:
+            r0, c0 = rec["window"]
+            faces[r0 : r0 + 2, c0 : c0 + 2] = WINDOW
+            faces[rec["winner"]] = WINNER
+        grid(ax_in, x, name="input", faces=faces, fontsize=14)
+        for (r, c), _ in np.ndenumerate(x):
+            ax_in.text(c + 0.92, r + 0.9, f"{r * x.shape[1] + c}", ha="right", va="bottom",
+                       fontsize=7, color="#666")  # fmt: skip
+        if rec["window"] is not None:
+            outline(ax_in, rec["window"][0], rec["window"][1], 2, 2)
+        frame_axes(ax_in, 4, 4, text["input"])
+        done = ~np.isnan(rec["pooled"])
+        grid(ax_out, rec["pooled"], name="pooled", fontsize=14,
+             faces=np.where(done, FILLED, "#ffffff").astype(object))  # fmt: skip
+        grid(ax_idx, rec["indices"], name="index", fmt=lambda v: f"{v:.0f}", fontsize=14,
+             faces=np.where(done, FILLED, "#ffffff").astype(object))  # fmt: skip
+        if rec["window"] is not None:
+            cell = (rec["window"][0] // 2, rec["window"][1] // 2)
+            outline(ax_out, *cell, 1, 1)
+            outline(ax_idx, *cell, 1, 1)
+        for ax, title in ((ax_out, text["pooled"]), (ax_idx, text["indices"])):
+            frame_axes(ax, 2, 2, title)
+            ax.set_xlim(-1.1, 3.1)
+            ax.set_ylim(3.1, -1.1)
+        line = text["step"].format(**rec) if rec["window"] is not None else text["done"]
+        fig.text(0.5, 0.92, line, ha="center", fontsize=12, gid="caption")
+
+    return Player(fig, draw, records, lang=lang, alt=text["alt"])
+
+
+def upsampling_records(x: NDArray[np.float64]) -> list[dict[str, Any]]:
+    """Frames of 2×2 → 4×4 by nearest neighbour, bed of nails and max unpooling.
+
+    The 2×2 input is ``MaxPool2d``'s output on ``x`` and max unpooling uses its indices.
+    Where each value goes is read from the layers themselves: each layer is run on an
+    input that is 1 at that value and 0 elsewhere.
+    """
+    pooled, indices = MaxPool2d(2, return_indices=True)(x[None, None])
+    layers = {
+        "nearest": lambda v: Upsample(2, mode="nearest")(v),
+        "bed_of_nails": lambda v: Upsample(2, mode="bed_of_nails")(v),
+        "unpool": lambda v: MaxUnpool2d(2)(v, indices),
+    }
+    outputs = {name: f(pooled)[0, 0] for name, f in layers.items()}
+    shown = {name: np.full(out.shape, np.nan) for name, out in outputs.items()}
+    base = {"input": pooled[0, 0], "indices": indices[0, 0], "outputs": outputs}
+    records = [{**base, "stage": "start", "value": None, "source": None, "targets": None,
+                "shown": {k: v.copy() for k, v in shown.items()}}]  # fmt: skip
+    for source, value in np.ndenumerate(pooled[0, 0]):
+        one = np.zeros_like(pooled)
+        one[(0, 0, *source)] = 1.0
+        targets = {name: list(zip(*np.nonzero(f(one)[0, 0]), strict=True))
+                   for name, f in layers.items()}  # fmt: skip
+        common = {**base, "value": float(value), "source": source, "targets": targets}
+        records.append({**common, "stage": "moving",
+                        "shown": {k: v.copy() for k, v in shown.items()}})  # fmt: skip
+        for name, cells in targets.items():
+            for cell in cells:
+                shown[name][cell] = outputs[name][cell]
+        records.append({**common, "stage": "landed",
+                        "shown": {k: v.copy() for k, v in shown.items()}})  # fmt: skip
+    records.append({**base, "stage": "zeros", "value": None, "source": None, "targets": None,
+                    "shown": {k: v.copy() for k, v in outputs.items()}})  # fmt: skip
+    return records
+
+
+def animate_upsampling(x: ArrayLike | None = None, *, lang: str = "en") -> Player:
+    """Animate 2×2 → 4×4 upsampling three ways, each value travelling to its place.
+
+    The 2×2 input is the result of :func:`animate_max_pooling` on the same ``x``, and max
+    unpooling uses that pooling's indices.
+
+    Parameters
+    ----------
+    x : (4, 4) array, optional
+        The map before pooling; default chapter 3's feature map.
+    lang : {"en", "ko"}
+    """
+    check_lang("animate_upsampling", lang)
+    x = _input(x, "animate_upsampling")
+    text = _TEXT[lang]
+    records = upsampling_records(x)
+    names = ("nearest", "bed_of_nails", "unpool")
+    fig, axes = new_figure((7.6, 4.6), 3, nrows=2)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.02, hspace=0.25, wspace=0.2)
+
+    def draw(rec: dict[str, Any]) -> None:
+        reset(fig)
+        src = rec["source"]
+        for col, name in enumerate(names):
+            ax_in, ax_out = axes[0, col], axes[1, col]
+            faces = np.full((2, 2), FILLED, dtype=object)
+            if src is not None:
+                faces[src] = WINDOW
+            grid(ax_in, rec["input"], name=f"{name}_in", faces=faces, fontsize=13,
+                 origin=(1, 0))  # fmt: skip
+            if name == "unpool":
+                for (r, c), index in np.ndenumerate(rec["indices"]):
+                    ax_in.text(c + 1.92, r + 0.9, f"{index}", ha="right", va="bottom",
+                               fontsize=8, color="#8a4b08")  # fmt: skip
+            title = text["up_pooled"] if name == "unpool" else text["up_input"]
+            frame_axes(ax_in, 4, 2, title)
+            shown = rec["shown"][name]
+            grid(ax_out, shown, name=name, fontsize=13,
+                 faces=np.where(np.isnan(shown), "#ffffff", FILLED).astype(object))  # fmt: skip
+            frame_axes(ax_out, 4, 4, text[name])
+            if src is None:
+                continue
+            for r, c in rec["targets"][name]:
+                outline(ax_out, r, c, 1, 1)
+                if rec["stage"] == "moving":
+                    arrow = ConnectionPatch(
+                        (src[1] + 1.5, src[0] + 0.5), (c + 0.5, r + 0.5), "data", "data",
+                        axesA=ax_in, axesB=ax_out, arrowstyle="->", color="#f28e2b", lw=1.5,
+                    )  # fmt: skip
+                    fig.add_artist(arrow)
+            if rec["stage"] == "moving":  # the value, on its way to its first target
+                r, c = rec["targets"][name][0]
+                start = ax_in.transData.transform((src[1] + 1.5, src[0] + 0.5))
+                end = ax_out.transData.transform((c + 0.5, r + 0.5))
+                mid = fig.transFigure.inverted().transform(0.65 * start + 0.35 * end)
+                fig.text(mid[0], mid[1], f"{rec['value']:g}", ha="center", va="center", fontsize=13,
+                         color="#8a4b08", gid=f"{name}_moving",
+                         bbox={"boxstyle": "round", "fc": WINDOW, "ec": "#f28e2b"})  # fmt: skip
+        if rec["stage"] == "start":
+            caption = text["start"]
+        elif rec["stage"] == "zeros":
+            caption = text["zeros"]
+        else:
+            caption = text[rec["stage"]].format(value=rec["value"])
+        fig.text(0.5, 0.94, caption, ha="center", fontsize=12, gid="caption")
+
+    return Player(fig, draw, records, lang=lang, alt=text["up_alt"])
