@@ -59,7 +59,7 @@ def transposed_records(x: NDArray[np.float64], kernel_sizes: Sequence[int]) -> l
     """
     layers = {}
     for k in kernel_sizes:
-        layer = ConvTranspose2d(1, 1, k, stride=2, bias=False, dtype=np.float64)
+        layer = ConvTranspose2d(1, 1, k, stride=2, bias=False, dtype=np.float64, rng=0)
         layer.weight.data[...] = 1.0
         layers[k] = layer
     flat = list(np.ndindex(x.shape))

@@ -55,10 +55,15 @@ def _fmt(v: float) -> str:
 
 
 def _linear(weight: NDArray[np.float64], bias: NDArray[np.float64]) -> Linear:
-    """A ``Linear(2, 2)`` with the given weight and bias."""
-    layer = Linear(2, 2, dtype=np.float64)
+    """A ``Linear(2, 2)`` with the given weight and bias.
+
+    Its own generator for the (overwritten) initial values: drawing a figure must not move
+    the global seed a page set with ``manual_seed`` for the models that follow.
+    """
+    layer = Linear(2, 2, dtype=np.float64, rng=0)
     layer.weight.data[...] = weight
-    assert layer.bias is not None  # Linear has a bias by default
+    if layer.bias is None:  # Linear has a bias by default
+        raise RuntimeError("Linear(2, 2) was built without a bias")
     layer.bias.data[...] = bias
     return layer
 
