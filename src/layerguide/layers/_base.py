@@ -129,16 +129,35 @@ class Module:
     """Base class of the NumPy layers.
 
     Subclasses implement :meth:`forward`, :meth:`backward` and :meth:`output_shape`.
+    Calling a layer, ``layer(x)``, first checks that ``x`` is a floating-point ndarray (an
+    error names the layer), then runs ``forward(x)``. ``forward`` keeps what ``backward``
+    needs with :meth:`save_for_backward`; ``backward`` gets it back, with its ``grad_out``
+    checked against the output's shape, from :meth:`saved_for_backward`.
     Parameters are found by walking the attributes (a :class:`Parameter`, a
     :class:`Module`, or a list of modules), in the order they were set.
     """
 
+    #: Whether ``layer(x)`` checks ``x`` (a container leaves it to its first layer).
+    checks_input = True
+
     def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.checks_input:
+            x = check_array(type(self).__name__, x)
         return self.forward(x, *args, **kwargs)
 
     def forward(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the output; keep what :meth:`backward` needs."""
         raise NotImplementedError
+
+    def save_for_backward(self, out_shape: Shape, **values: Any) -> None:
+        """Keep ``values`` (and the output's shape) for the next :meth:`backward`."""
+        self._saved = Saved(type(self).__name__)
+        self._saved.save(out_shape=tuple(out_shape), **values)
+
+    def saved_for_backward(self, grad_out: Any) -> dict[str, Any]:
+        """What the last ``forward`` saved; ``grad_out`` must match its output's shape."""
+        saved: Saved = getattr(self, "_saved", None) or Saved(type(self).__name__)
+        return saved.load(grad_out)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         """Return the gradient w.r.t. the input; add parameter gradients into ``.grad``."""
@@ -260,8 +279,21 @@ def conv_out_size(
     return (n + 2 * p - span) // s + 1
 
 
-class Cache:
-    """What ``forward`` keeps for ``backward``; raises if ``backward`` comes first."""
+def window_out_hw(
+    name: str, hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair
+) -> Pair:
+    """:func:`conv_out_size` along H and W: the output height and width of a sliding window."""
+    h = conv_out_size(name, "H", hw[0], kernel[0], stride[0], padding[0], dilation[0])
+    w = conv_out_size(name, "W", hw[1], kernel[1], stride[1], padding[1], dilation[1])
+    return (h, w)
+
+
+class Saved:
+    """What ``forward`` keeps for ``backward`` (torch's ``ctx.save_for_backward``).
+
+    Raises if ``backward`` comes before ``forward``, or if ``grad_out`` does not have the
+    shape of the last output (saved as ``out_shape``).
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -270,13 +302,13 @@ class Cache:
     def save(self, **values: Any) -> None:
         self.values = values
 
-    def load(self, grad_out: Any, out_shape_key: str = "out_shape") -> dict[str, Any]:
+    def load(self, grad_out: Any) -> dict[str, Any]:
         if self.values is None:
             raise LayerStateError(
                 f"{self.name}: backward called before forward; call the layer on an input first"
             )
         check_array(f"{self.name}.backward", grad_out, "grad_out")
-        expected = self.values[out_shape_key]
+        expected = self.values["out_shape"]
         if tuple(grad_out.shape) != tuple(expected):
             raise LayerValueError(
                 f"{self.name}.backward: grad_out has shape {tuple(grad_out.shape)} but the last "

@@ -8,18 +8,12 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 from layerguide.layers._base import (
-    Cache,
-    LayerValueError,
-    Module,
     Shape,
-    check_array,
     check_channels,
-    check_int,
     check_rank,
-    conv_out_size,
-    pair,
-    uniform_init,
+    window_out_hw,
 )
+from layerguide.layers._conv_base import ConvBase
 from layerguide.layers._im2col import (
     Workspace,
     col2im,
@@ -32,7 +26,7 @@ from layerguide.layers._im2col import (
 __all__ = ["Conv2d"]
 
 
-class Conv2d(Module):
+class Conv2d(ConvBase):
     """2-D convolution over a batch of images, like ``torch.nn.Conv2d``.
 
     Every output channel has one filter of shape (C_in, kH, kW) and one bias. The filter
@@ -104,53 +98,21 @@ class Conv2d(Module):
         dtype: DTypeLike = np.float32,
         rng: np.random.Generator | int | None = None,
     ) -> None:
-        name = type(self).__name__
-        self.in_channels = check_int(name, "in_channels", in_channels, 1)
-        self.out_channels = check_int(name, "out_channels", out_channels, 1)
-        self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
-        self.stride = pair(name, "stride", stride, 1)
-        self.padding = pair(name, "padding", padding, 0)
-        self.dilation = pair(name, "dilation", dilation, 1)
-        if check_int(name, "groups", groups, 1) != 1:
-            raise LayerValueError(f"{name}: only groups=1 is supported, got groups={groups}")
-        kh, kw = self.kernel_size
-        fan_in = self.in_channels * kh * kw
-        self.weight = uniform_init(
-            (self.out_channels, self.in_channels, kh, kw), fan_in, dtype, rng
-        )
-        self.bias = uniform_init((self.out_channels,), fan_in, dtype, rng) if bias else None
-        self._cache = Cache(name)
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, dilation, groups)
+        c_in, (kh, kw) = self.in_channels, self.kernel_size
+        self._init_parameters((self.out_channels, c_in), c_in * kh * kw, bias, dtype, rng)
         self._work = Workspace()
-
-    def extra_repr(self) -> str:
-        s = (
-            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}"
-        )
-        if self.padding != (0, 0):
-            s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            s += f", dilation={self.dilation}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
 
     def output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__
         n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
         check_channels(name, (n, c, h, w), self.in_channels, "in_channels")
-        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
+        ho, wo = window_out_hw(
+            name, (h, w), self.kernel_size, self.stride, self.padding, self.dilation
         )
-        ho = conv_out_size(name, "H", h, kh, sh, ph, dh)
-        wo = conv_out_size(name, "W", w, kw, sw, pw, dw)
         return (n, self.out_channels, ho, wo)
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array(type(self).__name__, x)
         _, c_out, ho, wo = self.output_shape(x.shape)
         w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, K)
         if self.stride == (1, 1):
@@ -172,9 +134,7 @@ class Conv2d(Module):
         out = np.matmul(w2, cols2)  # (N, C_out, L)
         if self.bias is not None:
             out += self.bias.data.astype(x.dtype, copy=False)[:, None]
-        self._cache.save(
-            cols=cols2, in_shape=x.shape, padded_hw=xp.shape[2:], out_shape=(n, c_out, ho, wo)
-        )
+        self.save_for_backward((n, c_out, ho, wo), cols=cols2, in_shape=x.shape, padded_hw=xp.shape[2:])
         return out.reshape(n, c_out, ho, wo)
 
     def _forward_stride1(
@@ -204,17 +164,13 @@ class Conv2d(Module):
             np.add(kept, self.bias.data.astype(x.dtype, copy=False)[:, None, None], out=out)
         else:
             out[...] = kept
-        self._cache.save(
-            cols=cols2,
-            in_shape=x.shape,
-            offsets=offsets,
-            flat_len=xflat.shape[2],
-            out_shape=(n, c_out, ho, wo),
+        self.save_for_backward(
+            (n, c_out, ho, wo), cols=cols2, in_shape=x.shape, offsets=offsets, flat_len=xflat.shape[2]
         )
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
+        saved = self.saved_for_backward(grad_out)
         cols, (n, c_in, h, w) = saved["cols"], saved["in_shape"]
         _, c_out, ho, wo = saved["out_shape"]
         g = grad_out.astype(cols.dtype, copy=False)  # (N, C_out, H_out, W_out)

@@ -9,12 +9,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from layerguide.layers._base import (
-    Cache,
     LayerTypeError,
     LayerValueError,
     Module,
     Shape,
-    check_array,
     check_rank,
     conv_out_size,
     pair,
@@ -121,7 +119,6 @@ class MaxPool2d(Module):
                     f"({axis}: kernel_size // 2 = {k} // 2 = {k // 2})"
                 )
         self.return_indices = bool(return_indices)
-        self._cache = Cache(name)
 
     def extra_repr(self) -> str:
         s = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -150,7 +147,6 @@ class MaxPool2d(Module):
         return (n, c, ho, wo)
 
     def forward(self, x: Any) -> Any:
-        x = check_array(type(self).__name__, x)
         out_shape = self.output_shape(x.shape)
         ho, wo = out_shape[2:]
         h, w = x.shape[2:]
@@ -173,7 +169,7 @@ class MaxPool2d(Module):
         if np.isnan(best).any():  # torch keeps the *last* NaN of a window
             for t, out_block, in_block in taps:
                 _set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
-        self._cache.save(arg=arg, taps=taps, in_shape=x.shape, out_shape=out_shape)
+        self.save_for_backward(out_shape, arg=arg, taps=taps, in_shape=x.shape)
         if not self.return_indices:
             return best
         return best, self._indices(arg, h, w, ho, wo)
@@ -218,7 +214,7 @@ class MaxPool2d(Module):
         return idx.astype(np.int64, copy=False)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
+        saved = self.saved_for_backward(grad_out)
         n, c, h, w = saved["in_shape"]
         arg = saved["arg"]
         sh, sw = self.stride
@@ -302,7 +298,6 @@ class MaxUnpool2d(Module):
         self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
         self.stride = self.kernel_size if stride is None else pair(name, "stride", stride, 1)
         self.padding = pair(name, "padding", padding, 0)
-        self._cache = Cache(name)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -342,7 +337,6 @@ class MaxUnpool2d(Module):
         self, x: Any, indices: Any, output_size: Sequence[int] | None = None
     ) -> NDArray[np.floating]:
         name = type(self).__name__
-        x = check_array(name, x)
         n, c, ho, wo = out_shape = self.output_shape(x.shape, output_size)
         if not isinstance(indices, np.ndarray) or not np.issubdtype(indices.dtype, np.integer):
             got = indices.dtype if isinstance(indices, np.ndarray) else type(indices).__name__
@@ -360,11 +354,11 @@ class MaxUnpool2d(Module):
         idx = indices.reshape(n, c, -1).astype(np.intp, copy=False)  # (N, C, H·W)
         out = np.zeros((n, c, ho * wo), x.dtype)  # (N, C, H_out·W_out)
         np.put_along_axis(out, idx, x.reshape(n, c, -1), axis=2)
-        self._cache.save(idx=idx, in_shape=x.shape, out_shape=out_shape)
+        self.save_for_backward(out_shape, idx=idx, in_shape=x.shape)
         return out.reshape(out_shape)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
+        saved = self.saved_for_backward(grad_out)
         n, c = saved["in_shape"][:2]
         g = grad_out.reshape(n, c, -1)  # (N, C, H_out·W_out)
         return np.take_along_axis(g, saved["idx"], axis=2).reshape(saved["in_shape"])
