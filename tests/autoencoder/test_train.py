@@ -12,8 +12,8 @@ from tests.autoencoder.helpers import fake_digits
 
 from layerguide import LayerguideError
 from layerguide.autoencoder import cache as cache_module
-from layerguide.autoencoder.parallel import Copies
 from layerguide.autoencoder.models import AutoencoderConfig, build_autoencoder
+from layerguide.autoencoder.parallel import Copies
 from layerguide.autoencoder.train import (
     CheckpointError,
     Metrics,

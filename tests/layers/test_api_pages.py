@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def documented(lang: str) -> set[str]:
     """Names given to an autodoc directive (``.. autoclass:: layerguide.layers.X``)."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in (DOCS / lang / "api").glob("*.rst"))
-    return set(re.findall(r"^\.\. auto\w+:: layerguide\.layers\.(\w+)\s*$", text, re.M))
+    return set(re.findall(r"^\.\. auto\w+:: layerguide\.layers\.(\w+)\s*$", text, re.MULTILINE))
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

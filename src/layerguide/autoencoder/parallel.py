@@ -16,9 +16,14 @@ from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
 
+from layerguide import LayerguideError
 from layerguide.autoencoder.models import Autoencoder
 
-__all__ = ["Copies", "torch_settings"]
+__all__ = ["Copies", "CopiesError", "torch_settings"]
+
+
+class CopiesError(LayerguideError, RuntimeError):
+    """A model copy has a parameter that the loss does not reach (no gradient)."""
 
 
 @contextmanager
@@ -77,7 +82,7 @@ class Copies:
         grads = [p.grad for p in self.params[k]]
         if any(g is None for g in grads):  # every parameter takes part in the loss
             missing = [i for i, g in enumerate(grads) if g is None]
-            raise RuntimeError(  # a bug in the model, not a user's input
+            raise CopiesError(
                 f"Copies: copy {k} has parameters without a gradient (indices {missing})"
             )
         return [g for g in grads if g is not None]

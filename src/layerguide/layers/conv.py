@@ -134,7 +134,9 @@ class Conv2d(ConvBase):
         out = np.matmul(w2, cols2)  # (N, C_out, L)
         if self.bias is not None:
             out += self.bias.data.astype(x.dtype, copy=False)[:, None]
-        self.save_for_backward((n, c_out, ho, wo), cols=cols2, in_shape=x.shape, padded_hw=xp.shape[2:])
+        self.save_for_backward(
+            (n, c_out, ho, wo), cols=cols2, in_shape=x.shape, padded_hw=xp.shape[2:]
+        )
         return out.reshape(n, c_out, ho, wo)
 
     def _forward_stride1(
@@ -165,7 +167,11 @@ class Conv2d(ConvBase):
         else:
             out[...] = kept
         self.save_for_backward(
-            (n, c_out, ho, wo), cols=cols2, in_shape=x.shape, offsets=offsets, flat_len=xflat.shape[2]
+            (n, c_out, ho, wo),
+            cols=cols2,
+            in_shape=x.shape,
+            offsets=offsets,
+            flat_len=xflat.shape[2],
         )
         return out
 

@@ -67,7 +67,9 @@ class Upsample(Module):
     def __init__(self, scale_factor: int | tuple[int, int] = 2, mode: str = "nearest") -> None:
         self.scale_factor = pair(type(self).__name__, "scale_factor", scale_factor, 1)
         if mode not in MODES:
-            raise LayerValueError(f"{type(self).__name__}: mode must be one of {MODES}, got {mode!r}")
+            raise LayerValueError(
+                f"{type(self).__name__}: mode must be one of {MODES}, got {mode!r}"
+            )
         self.mode = mode
 
     def extra_repr(self) -> str:

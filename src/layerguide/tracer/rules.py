@@ -176,7 +176,8 @@ register_layer(Linear, field=_dense, macs=_linear_macs, weight_in_first=True)
 register_layer(Conv2d, field=_window, macs=_conv_macs, weight_in_first=True)
 register_layer(ConvTranspose2d, field=_transposed, macs=_transposed_macs)
 register_layer(MaxPool2d, field=_window)
-for _cls in (Upsample, MaxUnpool2d):
-    register_layer(_cls, field=_stretch)
-for _cls in (ReLU, Sigmoid, Flatten):
-    register_layer(_cls, field=_elementwise)
+register_layer(Upsample, field=_stretch)
+register_layer(MaxUnpool2d, field=_stretch)
+register_layer(ReLU, field=_elementwise)
+register_layer(Sigmoid, field=_elementwise)
+register_layer(Flatten, field=_elementwise)

@@ -56,10 +56,9 @@ PERMUTES = {"permute", "transpose", "t", "numpy_T", "movedim", "swapaxes"}
 MERGES = {"cat", "stack", "concat", "hstack", "vstack"}
 
 
-def _two(value: Any, default: int | None = None) -> tuple[int, int]:
-    """Expand an int or a 1- or 2-element list to an (H, W) pair."""
+def _two(value: Any, default: int = 1) -> tuple[int, int]:
+    """Expand an int or a 1- or 2-element list to an (H, W) pair; absent means ``default``."""
     if value is None or (isinstance(value, Sequence) and len(value) == 0):
-        assert default is not None
         return (default, default)
     if isinstance(value, int):
         return (value, value)
@@ -161,11 +160,10 @@ def output_field(
             elif name == "transpose":
                 keep = not ({args[1] % 4, args[2] % 4} & {2, 3})
         return (f if keep and grid else f.flat(_hw(x))), True
-    if name == "slice" and grid:
+    if name == "slice" and grid and f.jump is not None:
         dim = _arg(args, kwargs, 1, "dim") or 0
         step = _arg(args, kwargs, 4, "step") or 1
         axes = _spatial_axes(dim, x.ndim)
-        assert f.jump is not None
         jump = tuple(j * step if a else j for j, a in zip(f.jump, axes, strict=True))
         return Field(f.rf, (jump[0], jump[1])), True
     if name in MERGES or pointwise:
@@ -175,8 +173,7 @@ def output_field(
         return _keep_or_flat(f, x, out), True
     # Unknown: assume each output element may see everything its inputs see.
     mixed = _mix_all(data)
-    if grid and out.ndim == 4 and _hw(out) == _hw(x):
-        assert f.jump is not None
+    if grid and f.jump is not None and out.ndim == 4 and _hw(out) == _hw(x):
         return Field(mixed.rf, f.jump), False
     return mixed, False
 
