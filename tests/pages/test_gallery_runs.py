@@ -9,7 +9,6 @@ are skipped here (the docs build runs them, and fails on an example that raises)
 from __future__ import annotations
 
 import pytest
-
 from tests.pages.conftest import LANGS, gallery_scripts
 
 TRAINING_PAGES = {"plot_05_autoencoder.py", "plot_06_decoders.py"}
