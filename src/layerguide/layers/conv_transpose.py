@@ -15,7 +15,7 @@ from layerguide.layers._base import (
     pair,
 )
 from layerguide.layers._conv_base import ConvBase
-from layerguide.layers._im2col import Workspace, col2im, im2col
+from layerguide.layers._fast import Workspace, col2im, im2col
 
 __all__ = ["ConvTranspose2d"]
 

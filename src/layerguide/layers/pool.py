@@ -17,7 +17,7 @@ from layerguide.layers._base import (
     conv_out_size,
     pair,
 )
-from layerguide.layers._im2col import merge_phases, split_phases
+from layerguide.layers._fast import merge_phases, set_where, split_phases, valid_block
 
 __all__ = ["MaxPool2d", "MaxUnpool2d"]
 
@@ -163,12 +163,12 @@ class MaxPool2d(Module):
         n_taps = kh * kw
         arg = np.full(out_shape, n_taps, dtype=np.uint8 if n_taps < 255 else np.int32)
         for t, out_block, in_block in reversed(taps):
-            _set_where(
+            set_where(
                 arg[(..., *out_block)], t, phases[(..., *in_block)] == best[(..., *out_block)]
             )
         if np.isnan(best).any():  # torch keeps the *last* NaN of a window
             for t, out_block, in_block in taps:
-                _set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
+                set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
         self.save_for_backward(out_shape, arg=arg, taps=taps, in_shape=x.shape)
         if not self.return_indices:
             return best
@@ -185,9 +185,9 @@ class MaxPool2d(Module):
         )
         taps = []
         for i in range(kh):
-            rows = _valid_block(h, ho, sh, i * dh - ph)
+            rows = valid_block(h, ho, sh, i * dh - ph)
             for j in range(kw):
-                cols = _valid_block(w, wo, sw, j * dw - pw)
+                cols = valid_block(w, wo, sw, j * dw - pw)
                 if rows is None or cols is None:
                     continue
                 (o_r, phase_r, q_r), (o_c, phase_c, q_c) = rows, cols
@@ -231,28 +231,6 @@ class MaxPool2d(Module):
                 np.copyto(sent, np.where(won, g, 0))
             grad_phases[(..., *in_block)] += sent  # overlapping windows add up
         return merge_phases(grad_phases, (h, w))
-
-
-def _set_where(a: NDArray[np.integer], value: int, mask: NDArray[np.bool_]) -> None:
-    """``a[mask] = value`` in place, as ``a += (value - a) * mask`` — many times faster
-    than boolean indexing when the mask is dense (exact in integer arithmetic)."""
-    d = np.subtract(value, a, dtype=a.dtype)
-    d *= mask
-    a += d
-
-
-def _valid_block(n: int, n_out: int, s: int, offset: int) -> tuple[slice, int, slice] | None:
-    """Along one axis, the outputs whose tap reads row ``o·s + offset`` inside [0, n).
-
-    Returns the output slice, and where those rows sit in the stride-phase layout:
-    row ``R`` is phase ``R % s``, position ``R // s``.
-    """
-    rows = np.arange(n_out) * s + offset
-    ok = np.flatnonzero((rows >= 0) & (rows < n))
-    if ok.size == 0:
-        return None
-    first = int(rows[ok[0]])
-    return slice(ok[0], ok[-1] + 1), first % s, slice(first // s, first // s + ok.size)
 
 
 class MaxUnpool2d(Module):
