@@ -302,8 +302,10 @@ class Windows:
             cols = self.work.get("cols", (c, kh * kw, n, out_hw[0] * wp), x.dtype)
             im2col_wide(xflat, self.offsets, out_hw[0] * wp, cols)
         else:
-            xp = self.work.zeros_once("xp", (c, n, hp, wp), x.dtype)
-            xp[:, :, ph : ph + h, pw : pw + w] = x_cn
+            xp = x_cn  # no padding: read the input in place
+            if ph or pw:
+                xp = self.work.zeros_once("xp", (c, n, hp, wp), x.dtype)
+                xp[:, :, ph : ph + h, pw : pw + w] = x_cn
             cols = self.work.get("cols", (c, kh, kw, n, *out_hw), x.dtype)
             im2col(xp, self.kernel, self.stride, self.dilation, out_hw,
                    out=cols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
