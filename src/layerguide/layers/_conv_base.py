@@ -10,15 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike
 
-from layerguide.layers._base import (
-    LayerValueError,
-    Module,
-    Pair,
-    Parameter,
-    check_int,
-    pair,
-    uniform_init,
-)
+from layerguide.layers._base import Module, Parameter, uniform_init
+from layerguide.layers._checks import LayerValueError, Pair, check_int, pair
 
 IntOrPair = int | tuple[int, int]
 

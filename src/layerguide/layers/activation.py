@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import Module, Shape
+from layerguide.layers._base import Module
+from layerguide.layers._checks import Shape
 
 __all__ = ["ReLU", "Sigmoid"]
 

@@ -9,13 +9,8 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import (
-    LayerTypeError,
-    LayerValueError,
-    Module,
-    Shape,
-    check_array,
-)
+from layerguide.layers._base import Module
+from layerguide.layers._checks import LayerTypeError, LayerValueError, Shape, check_array
 
 __all__ = ["Flatten", "Sequential"]
 

@@ -11,12 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._base import (
-    Shape,
-    check_channels,
-    check_rank,
-    window_out_hw,
-)
+from layerguide.layers._checks import Shape, check_channels, check_rank, window_out_hw
 from layerguide.layers._conv_base import ConvBase
 from layerguide.layers._fast import Windows, Workspace
 

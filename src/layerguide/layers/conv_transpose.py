@@ -7,13 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._base import (
-    LayerValueError,
-    Shape,
-    check_channels,
-    check_rank,
-    pair,
-)
+from layerguide.layers._checks import LayerValueError, Shape, check_channels, check_rank, pair
 from layerguide.layers._conv_base import ConvBase
 from layerguide.layers._fast import Workspace, col2im, im2col
 

@@ -7,13 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._base import (
-    LayerValueError,
-    Module,
-    Shape,
-    check_int,
-    uniform_init,
-)
+from layerguide.layers._base import Module, uniform_init
+from layerguide.layers._checks import LayerValueError, Shape, check_int
 
 __all__ = ["Linear"]
 

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import LayerStateError, LayerValueError, Saved, check_array
+from layerguide.layers._base import Saved
+from layerguide.layers._checks import LayerStateError, LayerValueError, check_array
 
 __all__ = ["BCELoss", "Loss", "MSELoss"]
 

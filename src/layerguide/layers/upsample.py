@@ -7,13 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import (
-    LayerValueError,
-    Module,
-    Shape,
-    check_rank,
-    pair,
-)
+from layerguide.layers._base import Module
+from layerguide.layers._checks import LayerValueError, Shape, check_rank, pair
 
 __all__ = ["Upsample"]
 
