@@ -3,14 +3,14 @@
 Each concern has its own module; this one gathers their public names, so that
 ``from layerguide.autoencoder.train import PAGE_BUDGET, train`` keeps working:
 
-- :mod:`~layerguide.autoencoder.train_config` — :class:`TrainConfig` (how long and how to
-  train) and :data:`PAGE_BUDGET`, the config the gallery pages use;
-- :mod:`~layerguide.autoencoder.schedule` — the one-cycle learning rate;
-- :mod:`~layerguide.autoencoder.parallel` — the batch split between model copies on the CPU;
-- :mod:`~layerguide.autoencoder.loop` — :func:`train`, the loop itself;
-- :mod:`~layerguide.autoencoder.evaluation` — :func:`evaluate`, :func:`bce_floor`;
-- :mod:`~layerguide.autoencoder.checkpoint` — the checkpoint file;
-- :mod:`~layerguide.autoencoder.cache` — :func:`pretrained`: train once, then reuse.
+- :mod:`~layerguide.autoencoder.train_config`: ``TrainConfig`` (how long and how to
+  train) and ``PAGE_BUDGET``, the config the gallery pages use;
+- :mod:`~layerguide.autoencoder.schedule`: the one-cycle learning rate;
+- :mod:`~layerguide.autoencoder.parallel`: the batch split between model copies on the CPU;
+- :mod:`~layerguide.autoencoder.loop`: ``train``, the loop itself;
+- :mod:`~layerguide.autoencoder.evaluation`: ``evaluate``, ``bce_floor``;
+- :mod:`~layerguide.autoencoder.checkpoint`: the checkpoint file;
+- :mod:`~layerguide.autoencoder.cache`: ``pretrained``, train once, then reuse.
 """
 
 from __future__ import annotations

@@ -58,22 +58,16 @@ def no_macs(layer: Any, shape_in: Shape, shape_out: Shape) -> int:
 
 @dataclass(frozen=True)
 class LayerRule:
-    """How to trace one layer class beyond its shapes.
+    """How to trace one layer class beyond its shapes (see :func:`register_layer`)."""
 
-    Attributes
-    ----------
-    field : callable
-        ``field(layer, f, shape_in, shape_out)`` → the receptive :class:`Field` after the
-        layer, given the field ``f`` before it; ``None`` when it does not apply.
-    macs : callable
-        ``macs(layer, shape_in, shape_out)`` → multiply-accumulates.
-    weight_in_first : bool
-        Show the weight's shape as ``in×out×…`` in the parameter formula when the layer
-        stores it out-first, like torch (Linear, Conv2d).
-    """
-
+    #: ``field(layer, f, shape_in, shape_out)``: the receptive
+    #: :class:`~layerguide.tracer.field.Field` after the layer, given the field ``f`` before
+    #: it; ``None`` when it does not apply.
     field: FieldRule
+    #: ``macs(layer, shape_in, shape_out)``: multiply-accumulates of one forward pass.
     macs: MacsRule = no_macs
+    #: Show the weight as ``in×out×…`` in the parameter formula when the layer stores it
+    #: out-first, like torch (Linear, Conv2d).
     weight_in_first: bool = False
 
 
