@@ -22,7 +22,19 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 
 class LayerguideError(Exception):
-    """Base class of every error that layerguide raises on purpose."""
+    """Base class of every error that layerguide raises on purpose.
+
+    Each part of the package raises a subclass that also derives from the matching
+    built-in (``ValueError``, ``TypeError``…), so ``except ValueError`` keeps working.
+    """
+
+
+class LayerguideValueError(LayerguideError, ValueError):
+    """An argument with the right type but a value that cannot work."""
+
+
+class LayerguideTypeError(LayerguideError, TypeError):
+    """An argument of the wrong type, or a wrong combination of arguments."""
 
 
 # The tracer imports torch; load it only when it is asked for, so that
@@ -33,7 +45,15 @@ _LAZY = {
     "TraceError": ("layerguide.tracer", "TraceError"),
 }
 
-__all__ = ["LayerguideError", "Trace", "TraceError", "__version__", "trace"]
+__all__ = [
+    "LayerguideError",
+    "LayerguideTypeError",
+    "LayerguideValueError",
+    "Trace",
+    "TraceError",
+    "__version__",
+    "trace",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -11,8 +11,9 @@ import torch
 from tests.autoencoder.helpers import fake_digits
 
 from layerguide import LayerguideError
-from layerguide.autoencoder import train as train_module
+from layerguide.autoencoder import cache as cache_module
 from layerguide.autoencoder.models import AutoencoderConfig, build_autoencoder
+from layerguide.autoencoder.parallel import Copies
 from layerguide.autoencoder.train import (
     CheckpointError,
     Metrics,
@@ -63,12 +64,12 @@ def test_copies_add_up_to_the_whole_batch_gradient(
     torch.manual_seed(0)
     model = build_autoencoder(AutoencoderConfig(decoder="max_unpool", channels=SMALL)).eval()
     x = images[:batch]
-    whole = train_module._Copies(model, 1)
+    whole = Copies(model, 1)
     expected_loss = whole.gradients(x)
     expected = [p.grad.clone() for p in model.parameters()]
     mean_bce = torch.nn.functional.binary_cross_entropy_with_logits(model(x), x)
     torch.testing.assert_close(expected_loss, mean_bce)
-    split = train_module._Copies(model, n_copies)
+    split = Copies(model, n_copies)
     try:
         loss = split.gradients(x)
         assert all(p.grad is not None for m in split.params for p in m)
@@ -195,7 +196,7 @@ def test_pretrained_trains_once(
     def no_training(*args: object, **kw: object) -> None:
         raise AssertionError("trained again")
 
-    monkeypatch.setattr(train_module, "train", no_training)
+    monkeypatch.setattr(cache_module, "train", no_training)
     again, info2 = pretrained(cfg, budget, **kwargs)
     assert info2 == info
     assert evaluate(again, images) == evaluate(model, images)

@@ -103,3 +103,10 @@ def test_input_dtype_follows_the_model() -> None:
     t = trace(nn.Conv2d(1, 2, 3).half(), (1, 1, 5, 5))
     assert t.dtype == "float16"
     assert "Input size as float16: 50 B" in str(t)
+
+
+def test_the_failure_line_exists_in_every_language() -> None:
+    from layerguide.tracer.errors import FAILED
+    from layerguide.tracer.table import TEXT
+
+    assert set(FAILED) == set(TEXT)

@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from layerguide import LayerguideError
+from layerguide import LayerguideError, LayerguideTypeError
 
 __all__ = [
     "DECODERS",
@@ -450,5 +450,5 @@ def build_autoencoder(config: AutoencoderConfig | None = None, **kwargs: Any) ->
     if config is None:
         config = AutoencoderConfig(**kwargs)
     elif kwargs:
-        raise TypeError("build_autoencoder: pass a config or keyword settings, not both")
+        raise LayerguideTypeError("build_autoencoder: pass a config or keyword settings, not both")
     return Autoencoder(config)

@@ -16,14 +16,8 @@ initialisation, weight layout) and has three methods:
 1328321
 """
 
-from layerguide.layers._base import (
-    LayerStateError,
-    LayerTypeError,
-    LayerValueError,
-    Module,
-    Parameter,
-    manual_seed,
-)
+from layerguide.layers._base import Module, Parameter, manual_seed
+from layerguide.layers._checks import LayerStateError, LayerTypeError, LayerValueError
 from layerguide.layers.activation import ReLU, Sigmoid
 from layerguide.layers.container import Flatten, Sequential
 from layerguide.layers.conv import Conv2d
@@ -31,7 +25,8 @@ from layerguide.layers.conv_transpose import ConvTranspose2d
 from layerguide.layers.linear import Linear
 from layerguide.layers.loss import BCELoss, Loss, MSELoss
 from layerguide.layers.optim import SGD
-from layerguide.layers.pool import MaxPool2d, MaxUnpool2d
+from layerguide.layers.pool import MaxPool2d
+from layerguide.layers.unpool import MaxUnpool2d
 from layerguide.layers.upsample import Upsample
 
 __all__ = [

@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide import LayerguideError
+from layerguide.layers._checks import (
+    LayerStateError,
+    LayerTypeError,
+    LayerValueError,
+    Shape,
+    check_array,
+)
 
 __all__ = [
     "LayerStateError",
@@ -30,21 +36,6 @@ __all__ = [
     "Parameter",
     "manual_seed",
 ]
-
-Shape = tuple[int, ...]
-Pair = tuple[int, int]
-
-
-class LayerValueError(LayerguideError, ValueError):
-    """A layer was given an argument or an input of the wrong shape or value."""
-
-
-class LayerTypeError(LayerguideError, TypeError):
-    """A layer was given an input of the wrong type (not an ndarray, or not floating point)."""
-
-
-class LayerStateError(LayerguideError, RuntimeError, ValueError):
-    """A layer was used in the wrong order, e.g. ``backward`` before ``forward``."""
 
 
 _rng = np.random.default_rng()
@@ -129,16 +120,35 @@ class Module:
     """Base class of the NumPy layers.
 
     Subclasses implement :meth:`forward`, :meth:`backward` and :meth:`output_shape`.
+    Calling a layer, ``layer(x)``, first checks that ``x`` is a floating-point ndarray (an
+    error names the layer), then runs ``forward(x)``. ``forward`` keeps what ``backward``
+    needs with :meth:`save_for_backward`; ``backward`` gets it back, with its ``grad_out``
+    checked against the output's shape, from :meth:`saved_for_backward`.
     Parameters are found by walking the attributes (a :class:`Parameter`, a
     :class:`Module`, or a list of modules), in the order they were set.
     """
 
+    #: Whether ``layer(x)`` checks ``x`` (a container leaves it to its first layer).
+    checks_input = True
+
     def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.checks_input:
+            x = check_array(type(self).__name__, x)
         return self.forward(x, *args, **kwargs)
 
     def forward(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the output; keep what :meth:`backward` needs."""
         raise NotImplementedError
+
+    def save_for_backward(self, out_shape: Shape, **values: Any) -> None:
+        """Keep ``values`` (and the output's shape) for the next :meth:`backward`."""
+        self._saved = Saved(type(self).__name__)
+        self._saved.save(out_shape=tuple(out_shape), **values)
+
+    def saved_for_backward(self, grad_out: Any) -> dict[str, Any]:
+        """What the last ``forward`` saved; ``grad_out`` must match its output's shape."""
+        saved: Saved = getattr(self, "_saved", None) or Saved(type(self).__name__)
+        return saved.load(grad_out)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         """Return the gradient w.r.t. the input; add parameter gradients into ``.grad``."""
@@ -189,79 +199,12 @@ class Module:
         return f"{type(self).__name__}({self.extra_repr()})"
 
 
-# ----------------------------------------------------------------------------- checks
+class Saved:
+    """What ``forward`` keeps for ``backward`` (torch's ``ctx.save_for_backward``).
 
-
-def check_int(name: str, arg: str, value: Any, minimum: int) -> int:
-    """An int >= minimum, or a LayerValueError/LayerTypeError naming ``name`` and ``arg``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise LayerTypeError(f"{name}: {arg} must be an int, got {value!r}")
-    if value < minimum:
-        rule = "> 0" if minimum == 1 else f">= {minimum}"
-        raise LayerValueError(f"{name}: {arg} must be {rule}, got {value}")
-    return int(value)
-
-
-def pair(name: str, arg: str, value: Any, minimum: int) -> Pair:
-    """Turn an int or a pair of ints into a checked pair, like torch's ``_pair``."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise LayerValueError(
-                f"{name}: {arg} must be an int or a pair of ints, got {tuple(value)!r}"
-            )
-        return (check_int(name, arg, value[0], minimum), check_int(name, arg, value[1], minimum))
-    v = check_int(name, arg, value, minimum)
-    return (v, v)
-
-
-def check_array(name: str, x: Any, arg: str = "input") -> NDArray[np.floating]:
-    """The input must be a floating-point ndarray (float32 and float64 are kept as given)."""
-    if not isinstance(x, np.ndarray):
-        raise LayerTypeError(f"{name}: {arg} must be a numpy.ndarray, got {type(x).__name__}")
-    if x.dtype not in (np.float16, np.float32, np.float64):
-        raise LayerTypeError(
-            f"{name}: {arg} must be floating point (float32 or float64), got dtype {x.dtype}; "
-            f"convert it with {arg}.astype(np.float32)"
-        )
-    return x
-
-
-def check_rank(name: str, shape: Shape, rank: int, layout: str) -> Shape:
-    """Check that ``shape`` has ``rank`` axes; the message names the expected layout."""
-    shape = tuple(int(d) for d in shape)
-    if len(shape) != rank:
-        hint = " (add a batch axis with x[None])" if len(shape) == rank - 1 else ""
-        raise LayerValueError(
-            f"{name}: input must be {rank}-D {layout}, got {len(shape)}-D shape {shape}{hint}"
-        )
-    if any(d < 0 for d in shape):
-        raise LayerValueError(f"{name}: input shape {shape} has a negative size")
-    return shape
-
-
-def check_channels(name: str, shape: Shape, expected: int, arg: str) -> None:
-    if shape[1] != expected:
-        raise LayerValueError(
-            f"{name}: input has {shape[1]} channels (shape {shape}) but {arg}={expected}"
-        )
-
-
-def conv_out_size(
-    name: str, axis: str, n: int, k: int, s: int, p: int, d: int, what: str = "kernel_size"
-) -> int:
-    """PyTorch's output size along one axis: floor((n + 2p - d(k-1) - 1) / s) + 1."""
-    span = d * (k - 1) + 1
-    if span > n + 2 * p:
-        dil = f", dilation={d} so it spans {span}" if d != 1 else ""
-        raise LayerValueError(
-            f"{name}: {what} {k}{dil} is larger than padded input {n + 2 * p} "
-            f"({axis}={n}, padding={p})"
-        )
-    return (n + 2 * p - span) // s + 1
-
-
-class Cache:
-    """What ``forward`` keeps for ``backward``; raises if ``backward`` comes first."""
+    Raises if ``backward`` comes before ``forward``, or if ``grad_out`` does not have the
+    shape of the last output (saved as ``out_shape``).
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -270,13 +213,13 @@ class Cache:
     def save(self, **values: Any) -> None:
         self.values = values
 
-    def load(self, grad_out: Any, out_shape_key: str = "out_shape") -> dict[str, Any]:
+    def load(self, grad_out: Any) -> dict[str, Any]:
         if self.values is None:
             raise LayerStateError(
                 f"{self.name}: backward called before forward; call the layer on an input first"
             )
         check_array(f"{self.name}.backward", grad_out, "grad_out")
-        expected = self.values[out_shape_key]
+        expected = self.values["out_shape"]
         if tuple(grad_out.shape) != tuple(expected):
             raise LayerValueError(
                 f"{self.name}.backward: grad_out has shape {tuple(grad_out.shape)} but the last "

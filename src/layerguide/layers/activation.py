@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import Cache, Module, Shape, check_array
+from layerguide.layers._base import Module
+from layerguide.layers._checks import Shape
 
 __all__ = ["ReLU", "Sigmoid"]
 
@@ -31,20 +32,16 @@ class ReLU(Module):
     (8, 16, 28, 28)
     """
 
-    def __init__(self) -> None:
-        self._cache = Cache("ReLU")
-
     def output_shape(self, input_shape: Shape) -> Shape:
         return tuple(int(d) for d in input_shape)
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array("ReLU", x)
         positive = x > 0
-        self._cache.save(positive=positive, out_shape=x.shape)
+        self.save_for_backward(x.shape, positive=positive)
         return np.where(positive, x, 0).astype(x.dtype, copy=False)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        positive = self._cache.load(grad_out)["positive"]
+        positive = self.saved_for_backward(grad_out)["positive"]
         return np.where(positive, grad_out, 0).astype(grad_out.dtype, copy=False)
 
 
@@ -69,19 +66,15 @@ class Sigmoid(Module):
     (64, 1, 28, 28)
     """
 
-    def __init__(self) -> None:
-        self._cache = Cache("Sigmoid")
-
     def output_shape(self, input_shape: Shape) -> Shape:
         return tuple(int(d) for d in input_shape)
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array("Sigmoid", x)
         e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
         out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-        self._cache.save(out=out, out_shape=x.shape)
+        self.save_for_backward(x.shape, out=out)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        out = self._cache.load(grad_out)["out"]
+        out = self.saved_for_backward(grad_out)["out"]
         return grad_out * out * (1 - out)

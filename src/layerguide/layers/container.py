@@ -9,14 +9,8 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import (
-    Cache,
-    LayerTypeError,
-    LayerValueError,
-    Module,
-    Shape,
-    check_array,
-)
+from layerguide.layers._base import Module
+from layerguide.layers._checks import LayerTypeError, LayerValueError, Shape, check_array
 
 __all__ = ["Flatten", "Sequential"]
 
@@ -52,10 +46,9 @@ class Flatten(Module):
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         for arg, value in (("start_dim", start_dim), ("end_dim", end_dim)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                raise LayerTypeError(f"Flatten: {arg} must be an int, got {value!r}")
+                raise LayerTypeError(f"{type(self).__name__}: {arg} must be an int, got {value!r}")
         self.start_dim = int(start_dim)
         self.end_dim = int(end_dim)
-        self._cache = Cache("Flatten")
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -67,12 +60,12 @@ class Flatten(Module):
         end = self.end_dim + rank if self.end_dim < 0 else self.end_dim
         if not (0 <= start < rank and 0 <= end < rank):
             raise LayerValueError(
-                f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} out of range "
+                f"{type(self).__name__}: start_dim={self.start_dim}, end_dim={self.end_dim} out of range "
                 f"for a {len(shape)}-D input of shape {shape}"
             )
         if start > end:
             raise LayerValueError(
-                f"Flatten: start_dim={self.start_dim} comes after end_dim={self.end_dim} "
+                f"{type(self).__name__}: start_dim={self.start_dim} comes after end_dim={self.end_dim} "
                 f"(axes {start} > {end}) for input shape {shape}"
             )
         if not shape:
@@ -80,13 +73,12 @@ class Flatten(Module):
         return (*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array("Flatten", x)
         out_shape = self.output_shape(x.shape)
-        self._cache.save(in_shape=x.shape, out_shape=out_shape)
+        self.save_for_backward(out_shape, in_shape=x.shape)
         return x.reshape(out_shape)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        return grad_out.reshape(self._cache.load(grad_out)["in_shape"])
+        return grad_out.reshape(self.saved_for_backward(grad_out)["in_shape"])
 
 
 class Sequential(Module):
@@ -116,6 +108,8 @@ class Sequential(Module):
     >>> len(model), type(model[0]).__name__, sum(p.numel() for p in model.parameters())
     (3, 'Linear', 13)
     """
+
+    checks_input = False  # the first layer checks the input, and names itself
 
     def __init__(self, *layers: Module) -> None:
         for i, layer in enumerate(layers):

@@ -7,24 +7,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._base import (
-    Cache,
-    LayerValueError,
-    Module,
-    Shape,
-    check_array,
-    check_channels,
-    check_int,
-    check_rank,
-    pair,
-    uniform_init,
-)
-from layerguide.layers._im2col import Workspace, col2im, im2col
+from layerguide.layers._checks import LayerValueError, Shape, check_channels, check_rank, pair
+from layerguide.layers._conv_base import ConvBase
+from layerguide.layers._fast import Workspace, col2im, im2col
 
 __all__ = ["ConvTranspose2d"]
 
 
-class ConvTranspose2d(Module):
+class ConvTranspose2d(ConvBase):
     """Transposed 2-D convolution, like ``torch.nn.ConvTranspose2d``.
 
     Each input value *stamps* a scaled copy of a kH×kW kernel onto the output, the stamps
@@ -92,16 +82,9 @@ class ConvTranspose2d(Module):
         dtype: DTypeLike = np.float32,
         rng: np.random.Generator | int | None = None,
     ) -> None:
+        self._setup(in_channels, out_channels, kernel_size, stride, padding, dilation, groups)
         name = type(self).__name__
-        self.in_channels = check_int(name, "in_channels", in_channels, 1)
-        self.out_channels = check_int(name, "out_channels", out_channels, 1)
-        self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
-        self.stride = pair(name, "stride", stride, 1)
-        self.padding = pair(name, "padding", padding, 0)
         self.output_padding = pair(name, "output_padding", output_padding, 0)
-        self.dilation = pair(name, "dilation", dilation, 1)
-        if check_int(name, "groups", groups, 1) != 1:
-            raise LayerValueError(f"{name}: only groups=1 is supported, got groups={groups}")
         for axis, op, s, d in zip(
             "HW", self.output_padding, self.stride, self.dilation, strict=True
         ):
@@ -110,29 +93,10 @@ class ConvTranspose2d(Module):
                     f"{name}: output_padding {op} must be smaller than stride {s} or dilation {d} "
                     f"(axis {axis})"
                 )
-        kh, kw = self.kernel_size
-        fan_in = self.out_channels * kh * kw  # torch computes fan_in from weight.size(1)
-        self.weight = uniform_init(
-            (self.in_channels, self.out_channels, kh, kw), fan_in, dtype, rng
-        )
-        self.bias = uniform_init((self.out_channels,), fan_in, dtype, rng) if bias else None
-        self._cache = Cache(name)
+        c_out, (kh, kw) = self.out_channels, self.kernel_size
+        # torch computes fan_in from weight.size(1), which is C_out here
+        self._init_parameters((self.in_channels, c_out), c_out * kh * kw, bias, dtype, rng)
         self._work = Workspace()
-
-    def extra_repr(self) -> str:
-        s = (
-            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}"
-        )
-        if self.padding != (0, 0):
-            s += f", padding={self.padding}"
-        if self.output_padding != (0, 0):
-            s += f", output_padding={self.output_padding}"
-        if self.dilation != (1, 1):
-            s += f", dilation={self.dilation}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
 
     def output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__
@@ -170,7 +134,6 @@ class ConvTranspose2d(Module):
 
     def forward(self, x: Any) -> NDArray[np.floating]:
         # Channels first, (C, N, …): then the whole batch is one matrix product.
-        x = check_array(type(self).__name__, x)
         n, c_out, ho, wo = out_shape = self.output_shape(x.shape)
         c_in, h, w = x.shape[1:]
         kh, kw = self.kernel_size
@@ -189,11 +152,11 @@ class ConvTranspose2d(Module):
             np.add(kept, self.bias.data.astype(x.dtype, copy=False)[:, None, None], out=out)
         else:
             out[...] = kept
-        self._cache.save(x_cn=x_cn, in_shape=x.shape, buf_hw=buf_hw, out_shape=out_shape)
+        self.save_for_backward(out_shape, x_cn=x_cn, in_shape=x.shape, buf_hw=buf_hw)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
+        saved = self.saved_for_backward(grad_out)
         x_cn, (n, c_in, h, w) = saved["x_cn"], saved["in_shape"]
         _, c_out, ho, wo = saved["out_shape"]
         kh, kw = self.kernel_size

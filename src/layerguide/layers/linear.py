@@ -7,15 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._base import (
-    Cache,
-    LayerValueError,
-    Module,
-    Shape,
-    check_array,
-    check_int,
-    uniform_init,
-)
+from layerguide.layers._base import Module, uniform_init
+from layerguide.layers._checks import LayerValueError, Shape, check_int
 
 __all__ = ["Linear"]
 
@@ -83,7 +76,6 @@ class Linear(Module):
         self.bias = (
             uniform_init((self.out_features,), self.in_features, dtype, rng) if bias else None
         )
-        self._cache = Cache(name)
 
     def extra_repr(self) -> str:
         return (
@@ -92,31 +84,30 @@ class Linear(Module):
         )
 
     def output_shape(self, input_shape: Shape) -> Shape:
-        shape = tuple(int(d) for d in input_shape)
+        name, shape = type(self).__name__, tuple(int(d) for d in input_shape)
         if len(shape) == 0:
             raise LayerValueError(
-                f"Linear: input must have at least 1 axis (*, in_features={self.in_features}), "
+                f"{name}: input must have at least 1 axis (*, in_features={self.in_features}), "
                 "got a scalar shape ()"
             )
         if shape[-1] != self.in_features:
             raise LayerValueError(
-                f"Linear: input's last axis has size {shape[-1]} (shape {shape}) "
+                f"{name}: input's last axis has size {shape[-1]} (shape {shape}) "
                 f"but in_features={self.in_features}"
             )
         return (*shape[:-1], self.out_features)
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array("Linear", x)
         out_shape = self.output_shape(x.shape)
         x2 = x.reshape(-1, self.in_features)  # (M, in), M = product of leading axes
         out = x2 @ self.weight.data.T.astype(x.dtype, copy=False)  # (M, out)
         if self.bias is not None:
             out += self.bias.data.astype(x.dtype, copy=False)
-        self._cache.save(x2=x2, in_shape=x.shape, out_shape=out_shape)
+        self.save_for_backward(out_shape, x2=x2, in_shape=x.shape)
         return out.reshape(out_shape)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
+        saved = self.saved_for_backward(grad_out)
         x2 = saved["x2"]
         g = grad_out.reshape(-1, self.out_features).astype(x2.dtype, copy=False)  # (M, out)
         self.weight.accumulate(g.T @ x2)  # (out, in)

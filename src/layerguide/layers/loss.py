@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import Cache, LayerStateError, LayerValueError, check_array
+from layerguide.layers._base import Saved
+from layerguide.layers._checks import LayerStateError, LayerValueError, check_array
 
 __all__ = ["BCELoss", "Loss", "MSELoss"]
 
@@ -30,7 +31,7 @@ class Loss:
                 f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}"
             )
         self.reduction = reduction
-        self._cache = Cache(name)
+        self._memo = Saved(name)
 
     def __call__(self, output: Any, target: Any) -> NDArray[np.floating]:
         return self.forward(output, target)
@@ -78,12 +79,12 @@ class Loss:
         return np.asarray(scale, dtype=dtype)
 
     def _saved(self) -> dict[str, Any]:
-        if self._cache.values is None:
+        if self._memo.values is None:
             raise LayerStateError(
                 f"{type(self).__name__}: backward called before forward; "
                 "call the loss on (output, target) first"
             )
-        return self._cache.values
+        return self._memo.values
 
 
 class MSELoss(Loss):
@@ -112,7 +113,7 @@ class MSELoss(Loss):
     def forward(self, output: Any, target: Any) -> NDArray[np.floating]:
         output, target = self._check(output, target)
         diff = output - target
-        self._cache.save(diff=diff, out_shape=output.shape)
+        self._memo.save(diff=diff, out_shape=output.shape)
         return self._reduce(diff * diff)
 
     def backward(self, grad_out: Any = None) -> NDArray[np.floating]:
@@ -158,7 +159,7 @@ class BCELoss(Loss):
         with np.errstate(divide="ignore"):
             log_o = np.maximum(np.log(output), -100)
             log_1mo = np.maximum(np.log(1 - output), -100)
-        self._cache.save(output=output, target=target, out_shape=output.shape)
+        self._memo.save(output=output, target=target, out_shape=output.shape)
         return self._reduce(-(target * log_o + (1 - target) * log_1mo))
 
     def backward(self, grad_out: Any = None) -> NDArray[np.floating]:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import LayerTypeError, LayerValueError, Parameter
+from layerguide.layers._base import Parameter
+from layerguide.layers._checks import LayerTypeError, LayerValueError
 
 __all__ = ["SGD"]
 

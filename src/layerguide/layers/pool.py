@@ -1,27 +1,17 @@
-"""Max pooling (``torch.nn.MaxPool2d``) and its partial inverse, max unpooling."""
+"""Max pooling (``torch.nn.MaxPool2d``): the largest value of each window."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import (
-    Cache,
-    LayerTypeError,
-    LayerValueError,
-    Module,
-    Shape,
-    check_array,
-    check_rank,
-    conv_out_size,
-    pair,
-)
-from layerguide.layers._im2col import merge_phases, split_phases
+from layerguide.layers._base import Module
+from layerguide.layers._checks import LayerValueError, Shape, check_rank, conv_out_size, pair
+from layerguide.layers._fast import merge_phases, set_where, split_phases, valid_block
 
-__all__ = ["MaxPool2d", "MaxUnpool2d"]
+__all__ = ["MaxPool2d"]
 
 
 def _first_valid(out_len: int, stride: int, padding: int, dilation: int) -> NDArray[np.intp]:
@@ -121,7 +111,6 @@ class MaxPool2d(Module):
                     f"({axis}: kernel_size // 2 = {k} // 2 = {k // 2})"
                 )
         self.return_indices = bool(return_indices)
-        self._cache = Cache(name)
 
     def extra_repr(self) -> str:
         s = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -150,7 +139,6 @@ class MaxPool2d(Module):
         return (n, c, ho, wo)
 
     def forward(self, x: Any) -> Any:
-        x = check_array(type(self).__name__, x)
         out_shape = self.output_shape(x.shape)
         ho, wo = out_shape[2:]
         h, w = x.shape[2:]
@@ -167,13 +155,13 @@ class MaxPool2d(Module):
         n_taps = kh * kw
         arg = np.full(out_shape, n_taps, dtype=np.uint8 if n_taps < 255 else np.int32)
         for t, out_block, in_block in reversed(taps):
-            _set_where(
+            set_where(
                 arg[(..., *out_block)], t, phases[(..., *in_block)] == best[(..., *out_block)]
             )
         if np.isnan(best).any():  # torch keeps the *last* NaN of a window
             for t, out_block, in_block in taps:
-                _set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
-        self._cache.save(arg=arg, taps=taps, in_shape=x.shape, out_shape=out_shape)
+                set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
+        self.save_for_backward(out_shape, arg=arg, taps=taps, in_shape=x.shape)
         if not self.return_indices:
             return best
         return best, self._indices(arg, h, w, ho, wo)
@@ -189,9 +177,9 @@ class MaxPool2d(Module):
         )
         taps = []
         for i in range(kh):
-            rows = _valid_block(h, ho, sh, i * dh - ph)
+            rows = valid_block(h, ho, sh, i * dh - ph)
             for j in range(kw):
-                cols = _valid_block(w, wo, sw, j * dw - pw)
+                cols = valid_block(w, wo, sw, j * dw - pw)
                 if rows is None or cols is None:
                     continue
                 (o_r, phase_r, q_r), (o_c, phase_c, q_c) = rows, cols
@@ -218,7 +206,7 @@ class MaxPool2d(Module):
         return idx.astype(np.int64, copy=False)
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
+        saved = self.saved_for_backward(grad_out)
         n, c, h, w = saved["in_shape"]
         arg = saved["arg"]
         sh, sw = self.stride
@@ -235,136 +223,3 @@ class MaxPool2d(Module):
                 np.copyto(sent, np.where(won, g, 0))
             grad_phases[(..., *in_block)] += sent  # overlapping windows add up
         return merge_phases(grad_phases, (h, w))
-
-
-def _set_where(a: NDArray[np.integer], value: int, mask: NDArray[np.bool_]) -> None:
-    """``a[mask] = value`` in place, as ``a += (value - a) * mask`` — many times faster
-    than boolean indexing when the mask is dense (exact in integer arithmetic)."""
-    d = np.subtract(value, a, dtype=a.dtype)
-    d *= mask
-    a += d
-
-
-def _valid_block(n: int, n_out: int, s: int, offset: int) -> tuple[slice, int, slice] | None:
-    """Along one axis, the outputs whose tap reads row ``o·s + offset`` inside [0, n).
-
-    Returns the output slice, and where those rows sit in the stride-phase layout:
-    row ``R`` is phase ``R % s``, position ``R // s``.
-    """
-    rows = np.arange(n_out) * s + offset
-    ok = np.flatnonzero((rows >= 0) & (rows < n))
-    if ok.size == 0:
-        return None
-    first = int(rows[ok[0]])
-    return slice(ok[0], ok[-1] + 1), first % s, slice(first // s, first // s + ok.size)
-
-
-class MaxUnpool2d(Module):
-    """Put each value back where its maximum came from; zeros elsewhere.
-
-    The partial inverse of :class:`MaxPool2d`, like ``torch.nn.MaxUnpool2d``. Call it as
-    ``unpool(x, indices, output_size=None)`` with the indices the pooling layer returned.
-
-    See https://pytorch.org/docs/stable/generated/torch.nn.MaxUnpool2d.html.
-
-    Shape
-    -----
-    - Input and indices: (N, C, H, W)
-    - Output: (N, C, H_out, W_out) with ``H_out = (H - 1)·stride - 2·padding + kernel_size``,
-      or ``output_size`` when given (needed when the pooled size was rounded down).
-
-    Parameters
-    ----------
-    kernel_size : int or (int, int)
-    stride : int or (int, int), optional
-        Default ``kernel_size``.
-    padding : int or (int, int), default 0
-
-    Examples
-    --------
-    >>> pool, unpool = MaxPool2d(2, return_indices=True), MaxUnpool2d(2)
-    >>> x = np.array([[[[1.0, 5.0, 2.0, 0.0],
-    ...                 [3.0, 4.0, 8.0, 1.0]]]])
-    >>> unpool(*pool(x))
-    array([[[[0., 5., 0., 0.],
-             [0., 0., 8., 0.]]]])
-    >>> unpool.output_shape((8, 16, 14, 14))
-    (8, 16, 28, 28)
-    """
-
-    def __init__(
-        self,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] | None = None,
-        padding: int | tuple[int, int] = 0,
-    ) -> None:
-        name = type(self).__name__
-        self.kernel_size = pair(name, "kernel_size", kernel_size, 1)
-        self.stride = self.kernel_size if stride is None else pair(name, "stride", stride, 1)
-        self.padding = pair(name, "padding", padding, 0)
-        self._cache = Cache(name)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-    def output_shape(self, input_shape: Shape, output_size: Sequence[int] | None = None) -> Shape:
-        name = type(self).__name__
-        n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
-        default: list[int] = []
-        for axis, size, k, s, p in zip(
-            "HW", (h, w), self.kernel_size, self.stride, self.padding, strict=True
-        ):
-            d = (size - 1) * s - 2 * p + k
-            if d <= 0:
-                raise LayerValueError(
-                    f"{name}: output {axis} would be {d} = ({size} - 1)·{s} - 2·{p} + {k}; "
-                    "it must be > 0"
-                )
-            default.append(d)
-        if output_size is None:
-            return (n, c, default[0], default[1])
-        want_hw = tuple(output_size)
-        if len(want_hw) == 4:
-            want_hw = want_hw[2:]
-        if len(want_hw) != 2 or not all(isinstance(v, (int, np.integer)) for v in want_hw):
-            raise LayerValueError(
-                f"{name}: output_size must be (H, W) or (N, C, H, W), got {tuple(output_size)!r}"
-            )
-        for axis, want, d, s in zip("HW", want_hw, default, self.stride, strict=True):
-            if not d - s < want < d + s:
-                raise LayerValueError(
-                    f"{name}: output_size {axis}={want} must lie strictly between "
-                    f"{d - s} and {d + s} (default {d} ± stride {s})"
-                )
-        return (n, c, int(want_hw[0]), int(want_hw[1]))
-
-    def forward(  # type: ignore[override]
-        self, x: Any, indices: Any, output_size: Sequence[int] | None = None
-    ) -> NDArray[np.floating]:
-        name = type(self).__name__
-        x = check_array(name, x)
-        n, c, ho, wo = out_shape = self.output_shape(x.shape, output_size)
-        if not isinstance(indices, np.ndarray) or not np.issubdtype(indices.dtype, np.integer):
-            got = indices.dtype if isinstance(indices, np.ndarray) else type(indices).__name__
-            raise LayerTypeError(f"{name}: indices must be an integer ndarray, got {got}")
-        if indices.shape != x.shape:
-            raise LayerValueError(
-                f"{name}: indices have shape {indices.shape} but the input has shape {x.shape}; "
-                "pass the indices that MaxPool2d returned for this input"
-            )
-        if indices.size and (indices.min() < 0 or indices.max() >= ho * wo):
-            raise LayerValueError(
-                f"{name}: indices must lie in [0, {ho * wo}) = [0, H_out·W_out) for output "
-                f"{ho}×{wo}, got min {indices.min()} and max {indices.max()}"
-            )
-        idx = indices.reshape(n, c, -1).astype(np.intp, copy=False)  # (N, C, H·W)
-        out = np.zeros((n, c, ho * wo), x.dtype)  # (N, C, H_out·W_out)
-        np.put_along_axis(out, idx, x.reshape(n, c, -1), axis=2)
-        self._cache.save(idx=idx, in_shape=x.shape, out_shape=out_shape)
-        return out.reshape(out_shape)
-
-    def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        saved = self._cache.load(grad_out)
-        n, c = saved["in_shape"][:2]
-        g = grad_out.reshape(n, c, -1)  # (N, C, H_out·W_out)
-        return np.take_along_axis(g, saved["idx"], axis=2).reshape(saved["in_shape"])

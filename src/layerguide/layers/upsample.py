@@ -7,15 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.layers._base import (
-    Cache,
-    LayerValueError,
-    Module,
-    Shape,
-    check_array,
-    check_rank,
-    pair,
-)
+from layerguide.layers._base import Module
+from layerguide.layers._checks import LayerValueError, Shape, check_rank, pair
 
 __all__ = ["Upsample"]
 
@@ -67,22 +60,22 @@ class Upsample(Module):
     """
 
     def __init__(self, scale_factor: int | tuple[int, int] = 2, mode: str = "nearest") -> None:
-        self.scale_factor = pair("Upsample", "scale_factor", scale_factor, 1)
+        self.scale_factor = pair(type(self).__name__, "scale_factor", scale_factor, 1)
         if mode not in MODES:
-            raise LayerValueError(f"Upsample: mode must be one of {MODES}, got {mode!r}")
+            raise LayerValueError(
+                f"{type(self).__name__}: mode must be one of {MODES}, got {mode!r}"
+            )
         self.mode = mode
-        self._cache = Cache("Upsample")
 
     def extra_repr(self) -> str:
         return f"scale_factor={self.scale_factor}, mode={self.mode!r}"
 
     def output_shape(self, input_shape: Shape) -> Shape:
-        n, c, h, w = check_rank("Upsample", input_shape, 4, "(N, C, H, W)")
+        n, c, h, w = check_rank(type(self).__name__, input_shape, 4, "(N, C, H, W)")
         sh, sw = self.scale_factor
         return (n, c, h * sh, w * sw)
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array("Upsample", x)
         out_shape = self.output_shape(x.shape)
         n, c = out_shape[:2]
         sh, sw = self.scale_factor
@@ -93,11 +86,11 @@ class Upsample(Module):
         else:
             out = np.zeros(out_shape, x.dtype)
             out[:, :, ::sh, ::sw] = x  # top-left corner of every block
-        self._cache.save(out_shape=out_shape)
+        self.save_for_backward(out_shape)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        n, c, ho, wo = self._cache.load(grad_out)["out_shape"]
+        n, c, ho, wo = self.saved_for_backward(grad_out)["out_shape"]
         sh, sw = self.scale_factor
         if self.mode == "nearest":
             g = grad_out.reshape(n, c, ho // sh, sh, wo // sw, sw)

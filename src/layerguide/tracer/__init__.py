@@ -19,14 +19,17 @@ from __future__ import annotations
 
 from layerguide.tracer.core import parse_input_size, trace
 from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError
+from layerguide.tracer.rules import LayerRule, register_layer
 from layerguide.tracer.table import Row, Trace
 
 __all__ = [
+    "LayerRule",
     "Row",
     "Trace",
     "TraceError",
     "TraceInputError",
     "TraceModelError",
     "parse_input_size",
+    "register_layer",
     "trace",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layerguide import LayerguideError
-from layerguide.tracer.table import TEXT, Row, Shape, Trace, shape_text
+from layerguide.tracer.table import Row, Shape, Trace, shape_text
 
 
 class TraceInputError(LayerguideError, ValueError):
@@ -66,8 +66,8 @@ class TraceError(LayerguideError, RuntimeError):
         return text
 
 
+#: The line above the partial table, per language (a test checks it covers ``TEXT``).
 FAILED = {"en": "Rows traced before the failure:", "ko": "실패하기 전까지 추적한 층:"}
-assert set(FAILED) == set(TEXT)
 
 
 class TraceTargetError(LayerguideError, ValueError):

@@ -22,7 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from layerguide import LayerguideError
+
 Pair = tuple[Fraction, Fraction]
+
+
+class FieldError(LayerguideError, ValueError):
+    """A :class:`Field` that contradicts itself."""
 
 
 def _pair(values: Iterable[int | Fraction]) -> Pair:
@@ -46,7 +52,8 @@ class Field:
     def extent(self, size: Sequence[int]) -> Pair:
         """Input pixels seen by all elements of a tensor whose last two sizes are ``size``."""
         if self.jump is None:
-            assert self.span is not None
+            if self.span is None:
+                raise FieldError("Field: jump=None (no longer a grid) needs a span")
             return self.span
         return _pair(
             r + max(n - 1, 0) * j for r, n, j in zip(self.rf, size[-2:], self.jump, strict=True)

@@ -1,26 +1,25 @@
 """Trace a NumPy model from :mod:`layerguide.layers` with shape arithmetic alone.
 
-Each layer's ``output_shape`` gives the shapes (nothing is allocated), its public
-attributes (``kernel_size``, ``stride``…) give MACs and the receptive field, and its
+Each layer's ``output_shape`` gives the shapes (nothing is allocated), the rule registered
+for its class (:mod:`~layerguide.tracer.rules`) gives MACs and the receptive field, and its
 ``weight``/``bias`` parameters give the counts. A ``Sequential`` is traced layer by layer.
 """
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from layerguide.tracer.errors import TraceError, TraceInputError
-from layerguide.tracer.field import Field, transposed_footprint, window_footprint
+from layerguide.tracer.field import Field
+from layerguide.tracer.rules import LayerRule, rule_for
 from layerguide.tracer.table import Row, Shape, Trace, formula
 
 
-def _factors(kind: str, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+def _factors(rule: LayerRule | None, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
     """Sizes in reading order: ``in×out`` for Linear, ``in×out×kH×kW`` for Conv2d."""
-    if name == "weight" and kind in {"Linear", "Conv2d"} and len(shape) >= 2:
+    if name == "weight" and rule is not None and rule.weight_in_first and len(shape) >= 2:
         return (shape[1], shape[0], *shape[2:])
     return shape
 
@@ -34,47 +33,14 @@ def _params(layer: Any) -> list[tuple[str, Any]]:
     return found
 
 
-def _macs(layer: Any, kind: str, shape_in: Shape, shape_out: Shape) -> int:
-    if kind == "Linear":
-        return math.prod(shape_out[:-1]) * layer.in_features * layer.out_features
-    if kind == "Conv2d":
-        kh, kw = layer.kernel_size
-        groups = getattr(layer, "groups", 1)
-        return math.prod(shape_out) * (layer.in_channels // groups) * kh * kw
-    if kind == "ConvTranspose2d":
-        kh, kw = layer.kernel_size
-        groups = getattr(layer, "groups", 1)
-        return math.prod(shape_in) * (layer.out_channels // groups) * kh * kw
-    return 0
-
-
 def _field(
-    layer: Any, kind: str, f: Field, shape_in: Shape, shape_out: Shape
+    rule: LayerRule | None, layer: Any, f: Field, shape_in: Shape, shape_out: Shape
 ) -> tuple[Field, bool]:
-    """Field after ``layer``, and whether the layer kind is known."""
+    """Field after ``layer``, and whether its rule knew (else: it mixes everything)."""
+    after = rule.field(layer, f, shape_in, shape_out) if rule is not None else None
+    if after is not None:
+        return after, True
     hw_in = shape_in[-2:]
-    grid = f.jump is not None and len(shape_in) == 4
-    if kind in {"Conv2d", "MaxPool2d"} and grid:
-        dilation = getattr(layer, "dilation", (1, 1))
-        fp = [window_footprint(k, d) for k, d in zip(layer.kernel_size, dilation, strict=True)]
-        return f.window(hw_in, fp, [Fraction(s) for s in layer.stride]), True
-    if kind == "ConvTranspose2d" and grid:
-        dilation = getattr(layer, "dilation", (1, 1))
-        fp = [
-            transposed_footprint(k, s, d)
-            for k, s, d in zip(layer.kernel_size, layer.stride, dilation, strict=True)
-        ]
-        return f.window(hw_in, fp, [Fraction(1, s) for s in layer.stride]), True
-    if kind in {"Upsample", "MaxUnpool2d"} and grid:
-        step = [Fraction(a, b) for a, b in zip(hw_in, shape_out[-2:], strict=True)]
-        return f.window(hw_in, [1, 1], step), True
-    if kind in {"ReLU", "Sigmoid", "Flatten"}:
-        keep = len(shape_out) == 4 and shape_out[-2:] == hw_in
-        return (f if keep else f.flat(hw_in)), True
-    if kind == "Linear":
-        if grid:  # acts on the last axis (W) only
-            return f.mix(hw_in, (False, True)), True
-        return f.mix(hw_in), True
     return f.mix(hw_in) if len(shape_out) == 4 else f.mix(hw_in).flat(hw_in), False
 
 
@@ -94,6 +60,7 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
     dtype = np.dtype(np.float32)
     for name, layer in named:
         kind = type(layer).__name__
+        rule = rule_for(layer)
         name = name or kind
         try:
             out = tuple(int(d) for d in layer.output_shape(shape))
@@ -107,13 +74,13 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
                 shared.append(counted[id(p)])
                 continue
             counted[id(p)] = name
-            terms.append(_factors(kind, pname, tuple(p.data.shape)))
+            terms.append(_factors(rule, pname, tuple(p.data.shape)))
             params += int(p.data.size)
         text = formula(terms)
         if shared:
             text = (text + " " if text else "") + "(shared with " + ", ".join(shared) + ")"
         if fld is not None:
-            fld, known = _field(layer, kind, fld, shape, out)
+            fld, known = _field(rule, layer, fld, shape, out)
             if not known:
                 unknown[kind] = None
             if len(out) != 4:
@@ -126,7 +93,7 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
                 output_shape=out,
                 params=params,
                 param_formula=text,
-                macs=_macs(layer, kind, shape, out),
+                macs=rule.macs(layer, shape, out) if rule is not None else 0,
                 receptive_field=fld.receptive_field(input_shapes[0]) if fld else None,
                 effective_stride=fld.effective_stride if fld else None,
                 input_shapes=(shape,),

@@ -70,6 +70,10 @@ class LangError(LayerguideError, ValueError):
     """An unsupported ``lang`` was asked for."""
 
 
+class RowNameError(LayerguideError, KeyError):
+    """``trace[name]`` with a name that no row has."""
+
+
 @dataclass(frozen=True)
 class Row:
     """One step of the forward pass: a leaf module call or a functional op.
@@ -145,7 +149,7 @@ class Trace:
             for row in self.rows:
                 if row.name == key:
                     return row
-            raise KeyError(key)
+            raise RowNameError(f"Trace: no row is named {key!r}")
         return self.rows[key]
 
     # -- printing ---------------------------------------------------------------------

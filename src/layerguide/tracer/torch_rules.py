@@ -56,10 +56,9 @@ PERMUTES = {"permute", "transpose", "t", "numpy_T", "movedim", "swapaxes"}
 MERGES = {"cat", "stack", "concat", "hstack", "vstack"}
 
 
-def _two(value: Any, default: int | None = None) -> tuple[int, int]:
-    """Expand an int or a 1- or 2-element list to an (H, W) pair."""
+def _two(value: Any, default: int = 1) -> tuple[int, int]:
+    """Expand an int or a 1- or 2-element list to an (H, W) pair; absent means ``default``."""
     if value is None or (isinstance(value, Sequence) and len(value) == 0):
-        assert default is not None
         return (default, default)
     if isinstance(value, int):
         return (value, value)
@@ -99,60 +98,67 @@ def _mix_all(data: Data) -> Field:
     return Field((span[0], span[1]), None, (span[0], span[1]))
 
 
-def output_field(
-    name: str, pointwise: bool, args: tuple[Any, ...], kwargs: dict[str, Any], data: Data,
-    out: torch.Tensor,
-) -> tuple[Field, bool]:  # fmt: skip
-    """Field of ``out``, and whether the operation was known (else assumed to mix all)."""
+def _window_field(
+    name: str, args: tuple[Any, ...], kwargs: dict[str, Any], data: Data, out: torch.Tensor
+) -> Field | None:
+    """Operations that slide or stretch a window over an (N, C, H, W) grid."""
     x, f = data[0]
-    grid = f.jump is not None and x.ndim == 4
-    if name == "convolution" and grid and args[0] is x and args[1].ndim == 4:
+    if name == "convolution" and args[0] is x and args[1].ndim == 4:
         k = _two(list(args[1].shape[2:]))
         stride, dilation = _two(args[3], 1), _two(args[5], 1)
         if args[6]:  # transposed
             fp = [transposed_footprint(k[a], stride[a], dilation[a]) for a in (0, 1)]
-            return f.window(_hw(x), fp, [Fraction(1, s) for s in stride]), True
+            return f.window(_hw(x), fp, [Fraction(1, s) for s in stride])
         fp = [window_footprint(k[a], dilation[a]) for a in (0, 1)]
-        return f.window(_hw(x), fp, [Fraction(s) for s in stride]), True
-    if name in POOLS and grid:
+        return f.window(_hw(x), fp, [Fraction(s) for s in stride])
+    if name in POOLS:
         kernel = _two(_arg(args, kwargs, 1, "kernel_size"))
         given = _arg(args, kwargs, 2, "stride")
         stride = _two(given) if given else kernel  # PyTorch: stride defaults to kernel_size
         dilation = _two(_arg(args, kwargs, 4, "dilation"), 1) if "max" in name else (1, 1)
         fp = [window_footprint(kernel[a], dilation[a]) for a in (0, 1)]
-        return f.window(_hw(x), fp, [Fraction(s) for s in stride]), True
-    if name in ADAPTIVE and grid:
+        return f.window(_hw(x), fp, [Fraction(s) for s in stride])
+    if name in ADAPTIVE:
         n_in, n_out = _hw(x), _hw(out)
         fp = [adaptive_footprint(n_in[a], n_out[a]) for a in (0, 1)]
-        return f.window(_hw(x), fp, [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)]), True
-    if name in UPSAMPLE and grid:
+        return f.window(_hw(x), fp, [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)])
+    if name in UPSAMPLE:
         n_in, n_out = _hw(x), _hw(out)
         fp = [UPSAMPLE[name]] * 2
-        return f.window(_hw(x), fp, [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)]), True
-    if name == "max_unpool2d" and grid:
+        return f.window(_hw(x), fp, [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)])
+    if name == "max_unpool2d":
         n_in, n_out = _hw(x), _hw(out)
         merged = merge([(g, _hw(t)) for t, g in data], _hw(x))
-        return merged.window(_hw(x), [1, 1], [Fraction(n_in[a], n_out[a]) for a in (0, 1)]), True
+        return merged.window(_hw(x), [1, 1], [Fraction(n_in[a], n_out[a]) for a in (0, 1)])
+    return None
+
+
+def _layout_field(
+    name: str, pointwise: bool, args: tuple[Any, ...], kwargs: dict[str, Any], data: Data,
+    out: torch.Tensor, grid: bool,
+) -> Field | None:  # fmt: skip
+    """Padding, reductions, norms, products, permutes, slices, merges and views."""
+    x, f = data[0]
     if name in PADS:
-        return _keep_or_flat(f, x, out) if out.ndim == 4 else f.flat(_hw(x)), True
+        return _keep_or_flat(f, x, out) if out.ndim == 4 else f.flat(_hw(x))
     if name in REDUCTIONS or name in SOFTMAX:
         dims = _arg(args, kwargs, 1, "dim")
         if x.ndim == 4:
             axes = _spatial_axes(dims, x.ndim)
-            return _keep_or_flat(f.mix(_hw(x), axes), x, out), True
+            return _keep_or_flat(f.mix(_hw(x), axes), x, out)
         if isinstance(dims, int):
             dims = [dims]
         only_batch = dims is not None and len(dims) > 0 and {d % x.ndim for d in dims} == {0}
-        return (f if only_batch else f.mix(_hw(x))), True
+        return f if only_batch else f.mix(_hw(x))
     if name == "native_layer_norm":
         n = len(args[1])
         if x.ndim == 4:
-            return f.mix(_hw(x), (n >= 2, n >= 1)), True
-        return f.mix(_hw(x)), True
+            return f.mix(_hw(x), (n >= 2, n >= 1))
+        return f.mix(_hw(x))
     if name == "native_group_norm":
-        return (f.mix(_hw(x)) if x.ndim == 4 else f), True
+        return f.mix(_hw(x)) if x.ndim == 4 else f
     if name in MATMUL:
-        return _mix_all(data), True
+        return _mix_all(data)
     if name in PERMUTES:
         keep = False
         if out.ndim == 4 and x.ndim == 4:
@@ -160,23 +166,36 @@ def output_field(
                 keep = [d % 4 for d in args[1]][2:] == [2, 3]
             elif name == "transpose":
                 keep = not ({args[1] % 4, args[2] % 4} & {2, 3})
-        return (f if keep and grid else f.flat(_hw(x))), True
-    if name == "slice" and grid:
+        return f if keep and grid else f.flat(_hw(x))
+    if name == "slice" and grid and f.jump is not None:
         dim = _arg(args, kwargs, 1, "dim") or 0
         step = _arg(args, kwargs, 4, "step") or 1
         axes = _spatial_axes(dim, x.ndim)
-        assert f.jump is not None
         jump = tuple(j * step if a else j for j, a in zip(f.jump, axes, strict=True))
-        return Field(f.rf, (jump[0], jump[1])), True
+        return Field(f.rf, (jump[0], jump[1]))
     if name in MERGES or pointwise:
         merged = merge([(g, _hw(t)) for t, g in data], _hw(out))
-        return (merged if out.ndim == 4 else merged.flat(_hw(out))), True
+        return merged if out.ndim == 4 else merged.flat(_hw(out))
     if name in VIEWS or name == "slice":
-        return _keep_or_flat(f, x, out), True
+        return _keep_or_flat(f, x, out)
+    return None
+
+
+def output_field(
+    name: str, pointwise: bool, args: tuple[Any, ...], kwargs: dict[str, Any], data: Data,
+    out: torch.Tensor,
+) -> tuple[Field, bool]:  # fmt: skip
+    """Field of ``out``, and whether the operation was known (else assumed to mix all)."""
+    x, f = data[0]
+    grid = f.jump is not None and x.ndim == 4
+    known = _window_field(name, args, kwargs, data, out) if grid else None
+    if known is None:
+        known = _layout_field(name, pointwise, args, kwargs, data, out, grid)
+    if known is not None:
+        return known, True
     # Unknown: assume each output element may see everything its inputs see.
     mixed = _mix_all(data)
-    if grid and out.ndim == 4 and _hw(out) == _hw(x):
-        assert f.jump is not None
+    if grid and f.jump is not None and out.ndim == 4 and _hw(out) == _hw(x):
         return Field(mixed.rf, f.jump), False
     return mixed, False
 

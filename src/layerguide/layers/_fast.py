@@ -1,12 +1,27 @@
-"""im2col and its adjoint col2im: the one trick behind fast convolution in NumPy.
+"""Speed tricks behind the layers, in one place; the layers read as their math.
 
-A convolution multiplies every kH×kW window of the input by the same filters. ``im2col``
-copies the windows into one matrix — one column per output pixel — so the whole layer
-becomes a single matrix product. The copy is done with one strided slice per kernel
-offset (kH·kW slices, each as large as the output), never a Python loop over pixels.
+A convolution is one matrix product between the filters and a matrix of input windows
+(im2col); its backward is two more products and col2im, the adjoint that adds every
+column back where it came from. Done naively, building that matrix costs more than the
+product itself. Each trick here keeps the same numbers and buys speed:
 
-``col2im`` is its adjoint: it adds every column back where its window came from. The
-backward pass of a convolution and the forward pass of a transposed convolution use it.
+- **im2col by kernel tap** (:func:`im2col`, :func:`col2im`): one strided slice per kernel
+  offset (kH·kW slices, each as large as the output) instead of a loop over pixels.
+- **Stride phases** (:func:`split_phases`, :func:`merge_phases`): with stride s a tap
+  reads every s-th row; splitting the input by phase once makes every tap read one
+  contiguous block (about 2× faster im2col for strided, overlapping windows).
+- **Wide rows** (:func:`im2col_wide`, :func:`col2im_wide`): at stride 1 every tap's
+  pixels form ONE contiguous run of the flattened padded plane if we also compute the
+  W_pad − W_out columns that wrap around (and drop them), so each copy is a plain memory
+  copy; channels first makes the whole batch one matrix product.
+- **Scratch buffers** (:class:`Workspace`): large arrays reused between calls instead of
+  allocated afresh (page faults on fresh memory cost as much as the copy).
+- **Pooling taps** (:func:`valid_block`, :func:`set_where`): max pooling compares whole
+  blocks tap by tap in the stride-phase layout, and records the winning tap with integer
+  arithmetic instead of boolean indexing.
+
+:class:`Windows` puts the first four together behind four methods, so that
+``Conv2d.forward`` is ``w @ windows.columns(x)`` and its backward is the two products.
 """
 
 from __future__ import annotations
@@ -54,10 +69,6 @@ class Workspace:
         out = self.zeros_once(key, shape, x.dtype)
         out[:, :, ph : ph + h, pw : pw + w] = x
         return out
-
-    def clear(self) -> None:
-        """Drop every scratch array."""
-        self._arrays.clear()
 
 
 def _window_slices(
@@ -254,3 +265,115 @@ def col2im_wide(
     for t, off in enumerate(offsets):
         out[:, :, off : off + run] += cols[:, t]  # (C, N, H_out·Wp)
     return out
+
+
+# ----------------------------------------------------------------------------- Windows
+
+
+class Windows:
+    """The input windows of a convolution as one (C_in·kH·kW, M) matrix, and back.
+
+    ``M`` counts the output pixels of the whole batch; at stride 1 it also counts the
+    wrapped-around columns of the wide-row layout, which :meth:`to_output` drops and
+    :meth:`from_output` fills with zeros. The layout is channels first, (C, …, N, …), so
+    a convolution is one matrix product for the whole batch.
+    """
+
+    def __init__(
+        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, work: Workspace
+    ) -> None:
+        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
+        self.work = work
+        self.wide = stride == (1, 1)
+
+    def columns(self, x: NDArray[np.floating], out_hw: Pair) -> NDArray[np.floating]:
+        """im2col: (N, C, H, W) → (C·kH·kW, M), one column per output pixel."""
+        n, c, h, w = self.in_shape = x.shape
+        self.out_hw = out_hw
+        (kh, kw), (ph, pw) = self.kernel, self.padding
+        self.padded_hw = hp, wp = h + 2 * ph, w + 2 * pw
+        x_cn = x.transpose(1, 0, 2, 3)  # (C, N, H, W), a view
+        if self.wide:
+            tail = (kw - 1) * self.dilation[1]  # the last run reads this far past the plane
+            xflat = self.work.zeros_once("xflat", (c, n, hp * wp + tail), x.dtype)
+            xflat[:, :, : hp * wp].reshape(c, n, hp, wp)[:, :, ph : ph + h, pw : pw + w] = x_cn
+            self.offsets = wide_offsets(self.kernel, self.dilation, wp)
+            self.flat_len = xflat.shape[2]
+            cols = self.work.get("cols", (c, kh * kw, n, out_hw[0] * wp), x.dtype)
+            im2col_wide(xflat, self.offsets, out_hw[0] * wp, cols)
+        else:
+            xp = x_cn  # no padding: read the input in place
+            if ph or pw:
+                xp = self.work.zeros_once("xp", (c, n, hp, wp), x.dtype)
+                xp[:, :, ph : ph + h, pw : pw + w] = x_cn
+            cols = self.work.get("cols", (c, kh, kw, n, *out_hw), x.dtype)
+            im2col(xp, self.kernel, self.stride, self.dilation, out_hw,
+                   out=cols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
+        return cols.reshape(c * kh * kw, -1)
+
+    def _grid(self) -> tuple[int, int, int]:
+        """(N, rows, columns) of the M axis: columns is W_pad in the wide layout."""
+        n, (ho, wo) = self.in_shape[0], self.out_hw
+        return n, ho, self.padded_hw[1] if self.wide else wo
+
+    def to_output(
+        self, y: NDArray[np.floating], bias: NDArray[np.floating] | None
+    ) -> NDArray[np.floating]:
+        """(C_out, M) → (N, C_out, H_out, W_out), plus ``bias`` per channel."""
+        n, ho, cols = self._grid()
+        kept = y.reshape(-1, n, ho, cols)[..., : self.out_hw[1]].transpose(1, 0, 2, 3)
+        out = np.empty(kept.shape, y.dtype)
+        if bias is None:
+            out[...] = kept
+        else:
+            np.add(kept, bias[:, None, None], out=out)
+        return out
+
+    def from_output(self, g: NDArray[np.floating]) -> NDArray[np.floating]:
+        """(N, C_out, H_out, W_out) → (C_out, M); wrapped-around columns get zeros."""
+        n, ho, cols = self._grid()
+        c_out, wo = g.shape[1], self.out_hw[1]
+        if not self.wide:
+            return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(c_out, -1)
+        gwide = self.work.zeros_once("gwide", (c_out, n, ho, cols), g.dtype)
+        gwide[..., :wo] = g.transpose(1, 0, 2, 3)
+        return gwide.reshape(c_out, -1)
+
+    def fold(self, gcols: NDArray[np.floating]) -> NDArray[np.floating]:
+        """col2im: (C·kH·kW, M) → (N, C, H, W), adding overlapping windows up."""
+        n, c, h, w = self.in_shape
+        (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
+        if self.wide:
+            gflat = self.work.get("gflat", (c, n, self.flat_len), gcols.dtype)
+            col2im_wide(gcols.reshape(c, kh * kw, n, -1), self.offsets, gflat)
+            gxp = gflat[:, :, : hp * wp].reshape(c, n, hp, wp)
+        else:
+            cols6 = gcols.reshape(c, kh, kw, n, *self.out_hw).transpose(0, 3, 1, 2, 4, 5)
+            gxp = self.work.get("gxp", (c, n, hp, wp), gcols.dtype)
+            col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (C, N, Hp, Wp)
+        return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
+
+
+# ----------------------------------------------------------------------------- pooling taps
+
+
+def set_where(a: NDArray[np.integer], value: int, mask: NDArray[np.bool_]) -> None:
+    """``a[mask] = value`` in place, as ``a += (value - a) * mask`` — many times faster
+    than boolean indexing when the mask is dense (exact in integer arithmetic)."""
+    d = np.subtract(value, a, dtype=a.dtype)
+    d *= mask
+    a += d
+
+
+def valid_block(n: int, n_out: int, s: int, offset: int) -> tuple[slice, int, slice] | None:
+    """Along one axis, the outputs whose tap reads row ``o·s + offset`` inside [0, n).
+
+    Returns the output slice, and where those rows sit in the stride-phase layout:
+    row ``R`` is phase ``R % s``, position ``R // s``.
+    """
+    rows = np.arange(n_out) * s + offset
+    ok = np.flatnonzero((rows >= 0) & (rows < n))
+    if ok.size == 0:
+        return None
+    first = int(rows[ok[0]])
+    return slice(ok[0], ok[-1] + 1), first % s, slice(first // s, first // s + ok.size)

@@ -1,0 +1,75 @@
+"""The training configuration: one frozen dataclass, ``TrainConfig``, and the pages' budget."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from layerguide import LayerguideError
+
+__all__ = ["PAGE_BUDGET", "TrainConfig", "TrainConfigError"]
+
+
+class TrainConfigError(LayerguideError, ValueError):
+    """A training setting that cannot work."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How long and how to train. Give exactly one of ``epochs``, ``steps``, ``max_seconds``.
+
+    The fields are also the training cache's key (:func:`~layerguide.autoencoder.cache.cache_key`
+    hashes ``asdict(train_config)``): renaming or adding a field changes every key.
+
+    Examples
+    --------
+    >>> TrainConfig(steps=10).budget
+    'steps=10'
+    """
+
+    epochs: float | None = None  # passes over the training images
+    steps: int | None = None  # optimiser steps
+    max_seconds: float | None = None  # wall-clock seconds of training (evaluation excluded)
+    batch_size: int = 24  # images per step (small batches learn more per image)
+    lr: float = 1.2e-2  # peak learning rate of the one-cycle schedule
+    weight_decay: float = 1e-4  # AdamW's decoupled weight decay
+    warmup: float = 0.1  # fraction of the budget spent warming up
+    seed: int = 0  # initial weights and batch order
+    threads: int = 2  # CPU threads, one model copy each; results depend on it
+
+    def __post_init__(self) -> None:
+        given = {k: v for k, v in self._budgets().items() if v is not None}
+        if len(given) != 1:
+            raise TrainConfigError(
+                "TrainConfig: give exactly one of epochs, steps, max_seconds; "
+                f"got {given or 'none'}"
+            )
+        ((name, value),) = given.items()
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise TrainConfigError(f"TrainConfig: {name} must be > 0, got {value!r}")
+        if name == "steps" and not isinstance(value, int):
+            raise TrainConfigError(f"TrainConfig: steps must be an int, got {value!r}")
+        if not math.isfinite(value):
+            raise TrainConfigError(f"TrainConfig: {name} must be finite, got {value!r}")
+        for field_name in ("batch_size", "threads"):
+            v = getattr(self, field_name)
+            if not isinstance(v, int) or v < 1:
+                raise TrainConfigError(f"TrainConfig: {field_name} must be an int >= 1, got {v!r}")
+        if not self.lr > 0 or not 0 <= self.warmup < 1 or self.weight_decay < 0:
+            raise TrainConfigError(
+                f"TrainConfig: need lr > 0, 0 <= warmup < 1, weight_decay >= 0; got lr={self.lr}, "
+                f"warmup={self.warmup}, weight_decay={self.weight_decay}"
+            )
+
+    def _budgets(self) -> dict[str, float | int | None]:
+        return {"epochs": self.epochs, "steps": self.steps, "max_seconds": self.max_seconds}
+
+    @property
+    def budget(self) -> str:
+        """The budget as text, e.g. ``'max_seconds=60'``."""
+        return next(f"{k}={v}" for k, v in self._budgets().items() if v is not None)
+
+
+#: The reduced training config the gallery pages use (the benchmark uses 60 s per decoder).
+#: Step-based, so both language builds get the same numbers and share one cached model.
+PAGE_BUDGET = TrainConfig(steps=320)
