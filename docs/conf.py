@@ -40,6 +40,7 @@ extensions = [
     "offline_math",
     "learning_path",
     "korean_search",
+    "accessibility",
 ]
 
 templates_path = [str(DOCS / "_templates")]
