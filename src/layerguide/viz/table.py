@@ -103,7 +103,7 @@ class Table:
         label = html.escape(self.caption or ", ".join(_text(h) for h in self.header))
         return (
             f'<div class="layerguide-table" role="region" tabindex="0" aria-label="{label}">'
-            f"<table>{caption}\n'
+            f"<table>{caption}\n"
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>\n"
         )
 
