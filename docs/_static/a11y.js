@@ -8,6 +8,9 @@
  *    the method its onclick calls, not by its English text.
  * 2. prefers-reduced-motion: reduce: players are set to play once (never loop) and any
  *    running player or autoplaying <video> is paused.
+ * 3. The module index (py-modindex.html) collapses its groups with a clickable <img alt="-">
+ *    (Sphinx's domainindex.html and doctools.js): no keyboard access, no name. Wrap each one
+ *    in a real <button> named "Collapse/Expand <module>" with aria-expanded.
  */
 (function () {
   "use strict";
@@ -17,13 +20,13 @@
     reverse_animation: "거꾸로 재생", pause_animation: "일시 정지", play_animation: "재생",
     next_frame: "다음 프레임", last_frame: "마지막 프레임", faster: "빠르게",
     slider: "프레임", image: "애니메이션 프레임", mode: "반복 방식",
-    once: "한 번", loop: "반복", reflect: "왕복"
+    once: "한 번", loop: "반복", reflect: "왕복", collapse: "접기", expand: "펼치기"
   } : {
     slower: "Decrease speed", first_frame: "First frame", previous_frame: "Previous frame",
     reverse_animation: "Play backwards", pause_animation: "Pause", play_animation: "Play",
     next_frame: "Next frame", last_frame: "Last frame", faster: "Increase speed",
     slider: "Frame", image: "Animation frame", mode: "Repetition mode",
-    once: "Once", loop: "Loop", reflect: "Reflect"
+    once: "Once", loop: "Loop", reflect: "Reflect", collapse: "Collapse", expand: "Expand"
   };
   var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -68,7 +71,30 @@
     });
   }
 
+  function togglerButton(img) {
+    var row = img.closest("tr");
+    var what = row ? row.textContent.replace(/\s+/g, " ").trim() : "";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "lg-toggler";
+    img.parentNode.insertBefore(button, img);
+    button.appendChild(img);
+    img.setAttribute("alt", "");
+    img.setAttribute("aria-hidden", "true");
+    function sync() {
+      var open = /minus\.png$/.test(img.getAttribute("src") || "");
+      var verb = open ? T.collapse : T.expand;
+      button.setAttribute("aria-expanded", String(open));
+      button.setAttribute("aria-label", ko ? (what + " " + verb).trim() : (verb + " " + what).trim());
+    }
+    sync();
+    new MutationObserver(sync).observe(img, {attributes: true, attributeFilter: ["src"]});
+    // doctools.js listens on the <img>: a keyboard press clicks the button, pass it on.
+    button.addEventListener("click", function (event) { if (event.target !== img) img.click(); });
+  }
+
   function run() {
+    document.querySelectorAll("img.toggler").forEach(togglerButton);
     document.querySelectorAll(".animation").forEach(labelPlayer);
     calm();
     // The players are created in a setTimeout(…, 0) after their markup: calm them again.

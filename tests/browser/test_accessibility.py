@@ -144,3 +144,11 @@ def test_images_have_alt_in_page_language(shared_page: Page, site: Path, base_ur
         elif img["lang"].startswith("en") and HANGUL.search(alt):
             problems.append(f"{img['src']}: alt {alt!r} is not English")
     assert not problems, f"images on {site_page}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_root_chooser_no_axe_violations(shared_page: Page, base_url: str, mode: str) -> None:
+    """The site's root page (the language chooser written by docs/make_root.py)."""
+    violations = axe_violations(shared_page, base_url + "index.html?choose", mode)
+    _record("index.html", mode, violations)
+    assert not violations, report("index.html?choose", mode, violations)

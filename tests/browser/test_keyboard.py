@@ -29,7 +29,11 @@ from playwright.sync_api import BrowserContext, CDPSession, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "ko")
-BASE_PAGES = ("auto_examples/plot_04_parameters_and_receptive_field.html", "auto_examples/index.html")
+BASE_PAGES = (
+    "auto_examples/plot_04_parameters_and_receptive_field.html",
+    "auto_examples/index.html",
+    "py-modindex.html",
+)
 WIDGETS = ".animation, [data-playground]"
 MAX_STOPS = 600  # a bound on the walk, far above any page's number of controls
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -108,7 +112,15 @@ WIDGET_CONTROLS_JS = """
 (sel) => Array.from(document.querySelectorAll(sel))
   .flatMap(w => Array.from(w.querySelectorAll("button, input, select, textarea")))
   .filter(el => !el.disabled && el.getClientRects().length > 0)
-  .map(el => ({stop: el.dataset.kbdStop || null, html: el.outerHTML.slice(0, 160)}))
+  .map(el => {
+    // One radio of a group is a Tab stop; the arrow keys move within the group.
+    const group = el.type === "radio" && el.name
+      ? Array.from((el.form || document).querySelectorAll(`input[type=radio]`))
+          .filter(r => r.name === el.name)
+      : [el];
+    const stop = group.map(r => r.dataset.kbdStop).find(s => s !== undefined);
+    return {stop: stop === undefined ? null : stop, html: el.outerHTML.slice(0, 160)};
+  })
 """
 
 
@@ -263,3 +275,23 @@ def test_players_and_playgrounds_work_by_keyboard(kbd_page: Page, base_url: str,
             if control.evaluate("el => el.type") not in ("checkbox", "radio", "text"):
                 assert after != before, f"playground {i} control {name}: arrows change nothing"
     assert not errors, f"script errors on {player_page}: {errors}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_module_index_groups_fold_by_keyboard(kbd_page: Page, base_url: str, lang: str) -> None:
+    """a11y.js turns Sphinx's +/- images into buttons: Enter folds a group, Space opens it."""
+    page = kbd_page
+    page.goto(f"{base_url}{lang}/py-modindex.html", wait_until="load")
+    button = page.locator("button.lg-toggler").first
+    assert button.count() == 1, "no folding button in the module index"
+    group = button.evaluate("b => b.querySelector('img').id.slice('toggle-'.length)")
+    rows = page.locator(f"tr.cg-{group}")
+    assert rows.count() > 0 and rows.first.is_visible()
+    assert button.get_attribute("aria-expanded") == "true"
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "false" and not rows.first.is_visible()
+    word = {"en": "Expand", "ko": "펼치기"}[lang]
+    assert word in (button.get_attribute("aria-label") or "")
+    page.keyboard.press("Space")
+    assert button.get_attribute("aria-expanded") == "true" and rows.first.is_visible()
