@@ -101,7 +101,9 @@ def test_no_axe_violations(shared_page: Page, base_url: str, site_page: str, mod
 
 
 @pytest.mark.parametrize("chapter", _chapter_pages())
-def test_no_axe_violations_narrow(shared_page: Page, site: Path, base_url: str, chapter: str) -> None:
+def test_no_axe_violations_narrow(
+    shared_page: Page, site: Path, base_url: str, chapter: str
+) -> None:
     if not (site / chapter).is_file():
         pytest.fail(f"no gallery pages in {site}", pytrace=False)
     wide = shared_page.viewport_size
@@ -129,7 +131,9 @@ IMAGES_JS = """
 """
 
 
-def test_images_have_alt_in_page_language(shared_page: Page, site: Path, base_url: str, site_page: str) -> None:
+def test_images_have_alt_in_page_language(
+    shared_page: Page, site: Path, base_url: str, site_page: str
+) -> None:
     if "<img" not in (site / site_page).read_text(encoding="utf-8", errors="replace"):
         return  # no image on this page: nothing to load
     shared_page.goto(base_url + site_page, wait_until="load")

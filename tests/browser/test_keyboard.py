@@ -39,7 +39,7 @@ MAX_STOPS = 600  # a bound on the walk, far above any page's number of controls
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Proper names are written in Latin letters in Korean too: the project and the tools it credits.
-PROPER_NAMES = re.compile(r"\b(layerguide|Sphinx|PyData|PyTorch|NumPy|matplotlib)\b", re.I)
+PROPER_NAMES = re.compile(r"\b(layerguide|Sphinx|PyData|PyTorch|NumPy|matplotlib)\b", re.IGNORECASE)
 
 
 def _site() -> Path:
@@ -84,16 +84,14 @@ FOCUSED_JS = """
   const s = getComputedStyle(el);
   const langEl = el.closest("[lang]");
   return {
-    tag: el.tagName.toLowerCase(),
     html: el.outerHTML.slice(0, 160),
     ring: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow].join(" | "),
     lang: langEl ? langEl.getAttribute("lang") : "",
     code: !!el.closest("code, pre, kbd, samp, .highlight, .sig") || !!el.querySelector("code"),
-    widget: !!el.closest(%r),
     visible: el.getClientRects().length > 0,
   };
 }
-""" % WIDGETS
+"""
 
 UNFOCUSED_JS = """
 () => {
@@ -139,7 +137,9 @@ def accessible_name(cdp: CDPSession, stop: int) -> str:
     """Chromium's computed accessible name of the element marked with ``stop``."""
     root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f'[data-kbd-stop="{stop}"]'})
-    tree = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node["nodeId"], "fetchRelatives": False})
+    tree = cdp.send(
+        "Accessibility.getPartialAXTree", {"nodeId": node["nodeId"], "fetchRelatives": False}
+    )
     for ax in tree["nodes"]:
         if not ax.get("ignored"):
             return str(ax.get("name", {}).get("value", "")).strip()
@@ -151,7 +151,7 @@ def language_problem(name: str, lang: str, code: bool) -> str | None:
     if not name:
         return "no accessible name"
     name = PROPER_NAMES.sub("", name)
-    if code or not LATIN_WORD.search(name) and not HANGUL.search(name):
+    if code or (not LATIN_WORD.search(name) and not HANGUL.search(name)):
         return None  # an identifier, or no words at all: fits either language
     if lang.startswith("ko") and not HANGUL.search(name):
         return f"name {name!r} is not Korean"
@@ -196,12 +196,16 @@ def walk(page: Page, context: BrowserContext, url: str) -> tuple[list[dict], lis
     return stops, problems
 
 
-def test_keyboard_walk(kbd_page: Page, context: BrowserContext, base_url: str, site: Path, walk_page: str) -> None:
+def test_keyboard_walk(
+    kbd_page: Page, context: BrowserContext, base_url: str, site: Path, walk_page: str
+) -> None:
     if not (site / walk_page).is_file():
         pytest.fail(f"{walk_page} is missing from {site}", pytrace=False)
     stops, problems = walk(kbd_page, context, base_url + walk_page)
     assert len(stops) > 5, f"only {len(stops)} Tab stops on {walk_page}: is Tab working?"
-    assert not problems, f"{len(problems)} keyboard problem(s) on {walk_page}:\n" + "\n".join(problems)
+    assert not problems, f"{len(problems)} keyboard problem(s) on {walk_page}:\n" + "\n".join(
+        problems
+    )
 
 
 # Buttons of a jshtml player, by the method their onclick calls (matplotlib's
@@ -224,7 +228,9 @@ def _press_on(page: Page, selector: str, key: str) -> None:
     page.keyboard.press(key)
 
 
-def test_players_and_playgrounds_work_by_keyboard(kbd_page: Page, base_url: str, player_page: str) -> None:
+def test_players_and_playgrounds_work_by_keyboard(
+    kbd_page: Page, base_url: str, player_page: str
+) -> None:
     """Step, play and pause every jshtml player with Enter/Space; change playground inputs."""
     if player_page.startswith("<"):
         pytest.skip("no animation player or playground on the site yet")
@@ -286,12 +292,15 @@ def test_module_index_groups_fold_by_keyboard(kbd_page: Page, base_url: str, lan
     assert button.count() == 1, "no folding button in the module index"
     group = button.evaluate("b => b.querySelector('img').id.slice('toggle-'.length)")
     rows = page.locator(f"tr.cg-{group}")
-    assert rows.count() > 0 and rows.first.is_visible()
+    assert rows.count() > 0
+    assert rows.first.is_visible()
     assert button.get_attribute("aria-expanded") == "true"
     button.focus()
     page.keyboard.press("Enter")
-    assert button.get_attribute("aria-expanded") == "false" and not rows.first.is_visible()
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not rows.first.is_visible()
     word = {"en": "Expand", "ko": "펼치기"}[lang]
     assert word in (button.get_attribute("aria-label") or "")
     page.keyboard.press("Space")
-    assert button.get_attribute("aria-expanded") == "true" and rows.first.is_visible()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert rows.first.is_visible()
