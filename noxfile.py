@@ -106,6 +106,11 @@ def browser(session: nox.Session) -> None:
     (.ci/run installs it); Playwright cannot download its own browser here.
     """
     _install(session, "test", "browser")
+    # axe-core (test_accessibility.py), pinned by tests/browser/package-lock.json.
+    installed = ROOT / "tests/browser/node_modules/.package-lock.json"  # npm ci writes it
+    lock = ROOT / "tests/browser/package-lock.json"
+    if not installed.is_file() or installed.stat().st_mtime < lock.stat().st_mtime:
+        session.run("npm", "ci", "--prefix", "tests/browser", "--no-audit", external=True)
     session.run("pytest", "tests/browser", *session.posargs)
 
 

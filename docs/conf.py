@@ -42,6 +42,7 @@ extensions = [
     "korean_search",
     "exercise_notebooks",
     "conv_playground",
+    "accessibility",
 ]
 
 templates_path = [str(DOCS / "_templates")]

@@ -53,7 +53,7 @@ def test_module_target_formats_and_korean(capsys) -> None:
         main(["trace", target, "-i", "(2, 1, 1024, 1280)", "--format", "html", "--lang", "ko"]) == 0
     )
     out = capsys.readouterr().out
-    assert out.startswith('<div class="layerguide-trace">')
+    assert out.startswith('<div class="layerguide-trace" role="region"')
     assert "입력 형태" in out
 
 

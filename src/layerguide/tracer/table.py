@@ -202,8 +202,17 @@ class Trace:
         return table + "\n\n" + "\n".join(f"- {f}" for f in footer) + "\n"
 
     def to_html(self, lang: str | None = None) -> str:
-        """The table as a self-contained HTML ``<table>`` with a footer."""
-        header, body, footer = self._cells(lang or self.lang)
+        """The table as a self-contained HTML ``<table>`` with a footer.
+
+        The wrapper scrolls sideways on narrow screens, so it is a labelled region in the
+        tab order (``tabindex="0"``): keyboard users can focus it and scroll with the arrows.
+        """
+        lang = check_lang(lang or self.lang)
+        header, body, footer = self._cells(lang)
+        label = {
+            "en": "Trace table: shapes, parameters and MACs layer by layer",
+            "ko": "추적 표: 층마다 형태, 파라미터, 곱셈-누산(MAC)",
+        }[lang]
 
         def cell(tag: str, text: str, col: int) -> str:
             style = ' style="text-align:right"' if COLUMNS[col] in RIGHT else ""
@@ -215,7 +224,8 @@ class Trace:
         )
         foot = "<br>".join(html.escape(f) for f in footer)
         return (
-            '<div class="layerguide-trace">\n<table>\n'
+            f'<div class="layerguide-trace" role="region" tabindex="0" lang="{lang}" '
+            f'aria-label="{html.escape(label)}">\n<table>\n'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
             f"<p>{foot}</p>\n</div>\n"
         )

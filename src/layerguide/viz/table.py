@@ -97,8 +97,13 @@ class Table:
             for r in self.rows
         )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        # The wrapper scrolls sideways when the table is wide: a region in the tab order, so
+        # keyboard users can reach and scroll it, named in the page's language by the caption
+        # (or, without one, by the column titles).
+        label = html.escape(self.caption or ", ".join(_text(h) for h in self.header))
         return (
-            f'<div class="layerguide-table"><table>{caption}\n'
+            f'<div class="layerguide-table" role="region" tabindex="0" aria-label="{label}">'
+            f"<table>{caption}\n"
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>\n"
         )
 

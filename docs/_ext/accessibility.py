@@ -1,0 +1,57 @@
+"""Accessibility fixes for HTML that Sphinx extensions generate (held to axe-core).
+
+* ``sphinx.ext.viewcode`` writes its module index (``_modules/index.html``) with a
+  submodule ``<ul>`` directly inside the parent ``<ul>`` (``collect_pages`` in
+  sphinx/ext/viewcode.py, Sphinx 9.0; no upstream issue found as of 2026-11). A list may
+  hold only ``<li>``: screen readers announce the wrong item counts and axe reports
+  ``list``. :func:`nest_lists` moves each such ``<ul>`` into the item before it.
+* Every page loads ``a11y.js``: accessible names in the page's language for the controls
+  of matplotlib's jshtml animation players, and no endless motion under
+  ``prefers-reduced-motion: reduce``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_UL = re.compile(r"(<ul>|</ul>)")
+
+
+def nest_lists(body: str) -> str:
+    """Move every ``<ul>`` that directly follows an ``</li>`` into that item.
+
+    >>> nest_lists("<ul><li>a</li>\\n<ul><li>a.b</li>\\n</ul></ul>")
+    '<ul><li>a\\n<ul><li>a.b</li>\\n</ul></li></ul>'
+    >>> nest_lists("<ul><li>a</li></ul>")
+    '<ul><li>a</li></ul>'
+    """
+    out: list[str] = []
+    closes_item: list[bool] = []  # per open <ul>: must it close the <li> it moved into?
+    for token in _UL.split(body):
+        if token == "<ul>":
+            before = "".join(out)
+            stripped = before.rstrip()
+            moved = bool(closes_item) and stripped.endswith("</li>")
+            if moved:  # reopen the previous item; keep the whitespace after it
+                out = [stripped[: -len("</li>")] + before[len(stripped) :]]
+            closes_item.append(moved)
+            out.append(token)
+        elif token == "</ul>":
+            out.append(token)
+            if closes_item and closes_item.pop():
+                out.append("</li>")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _fix_page(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if pagename == "_modules/index" and "body" in context:
+        context["body"] = nest_lists(context["body"])
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("html-page-context", _fix_page)
+    app.add_js_file("a11y.js", defer="defer")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
