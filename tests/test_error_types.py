@@ -28,7 +28,6 @@ PROTOCOL = {"NotImplementedError", "SystemExit", "AttributeError", "FileNotFound
 #: (chapter 1, the figures, the MNIST download). Remove an entry when its module moves over.
 PENDING = {
     ("shapes.py", "ValueError"),
-    ("viz/figures.py", "ValueError"),
     ("autoencoder/idx.py", "ValueError"),
 }
 

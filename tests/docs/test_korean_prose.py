@@ -33,7 +33,7 @@ EXTRA_WORDS = re.findall(
     r"\S+",
     """
     layerguide matplotlib numpy torch torchvision torchinfo einops keras sphinx pytorch python
-    pip nox jupyter mnist d2l github
+    pip nox jupyter mnist d2l github doctest hypothesis pytest
     px kb mb gb gib tb bit bits kbit fps ms s
     in out x y z w b k s p d n r c h i j op sin cos log exp max min mean sum
     reshape transpose permute moveaxis flatten shape dtype float int
