@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# /// script
+# dependencies = ["nox>=2024.10.9"]
+# ///
 """Developer tasks for layerguide. ``nox -l`` lists them.
 
 ``python3 noxfile.py -s docs`` works with nothing but Python >= 3.11 and its ``venv``
@@ -47,12 +50,11 @@ def _run_nox_in_its_own_venv(argv: list[str]) -> int:
 if __name__ == "__main__":
     sys.exit(_run_nox_in_its_own_venv(sys.argv[1:]))
 
-import nox  # noqa: E402  (after the bootstrap: the system Python may have no nox)
+import nox  # after the bootstrap: the system Python may have no nox
 
 nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "docs"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # None: the Python that runs nox (any >= 3.11). CI pins 3.11 through setup-python.
@@ -86,7 +88,7 @@ def _install(session: nox.Session, *groups: str) -> None:
     stamp.write_text(key)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, default=True)
 def lint(session: nox.Session) -> None:
     """Ruff (lint + format check) and mypy on src/."""
     _install(session, "lint")
@@ -95,7 +97,7 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, default=True)
 def tests(session: nox.Session) -> None:
     """pytest, including the doctests in src/. Extra arguments go to pytest."""
     _install(session, "test", "docs")
@@ -121,7 +123,7 @@ def _sphinx_args(lang: str, builder: str = "html") -> list[str]:
     ]  # fmt: skip
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, default=True)
 def docs(session: nox.Session) -> None:
     """Build the site in both languages into docs/_build/html/{en,ko}/ (warnings are errors).
 

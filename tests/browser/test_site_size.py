@@ -97,8 +97,7 @@ def test_checks_catch_mathjax_and_size(tmp_path: Path) -> None:
     cdn = '<script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>'
     _page(tmp_path / "en" / "index.html", '<div class="math">x</div>', cdn)
     assert mathjax_problems(tmp_path) == [
-        "en/index.html loads MathJax from another host: "
-        "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
+        "en/index.html loads MathJax from another host: " + cdn.split('"')[1]
     ]
 
 

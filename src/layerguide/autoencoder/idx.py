@@ -30,11 +30,11 @@ import numpy as np
 from layerguide import LayerguideError
 
 __all__ = [
+    "CONNECT_TIMEOUT",
     "FILES",
     "MD5",
     "MIRRORS",
     "MIRRORS_ENV",
-    "CONNECT_TIMEOUT",
     "READ_TIMEOUT",
     "DownloadError",
     "IdxError",
