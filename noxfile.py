@@ -29,12 +29,18 @@ CONSTRAINTS = ROOT / "constraints.txt"
 
 
 def _run_nox_in_its_own_venv(argv: list[str]) -> int:
-    """Make ``.nox/_runner`` with nox if needed (stdlib only), then run nox from it."""
+    """Run nox on this file: with this Python if it has nox (``uv run``, ``pipx run``),
+    else from ``.nox/_runner``, made here on first use (stdlib ``venv`` + pip)."""
+    import importlib.util
     import venv
 
+    nox_args = ["-m", "nox", "-f", str(ROOT / "noxfile.py"), *argv]
+    if importlib.util.find_spec("nox") is not None:
+        return subprocess.call([sys.executable, *nox_args])
     runner = ROOT / ".nox" / "_runner"
     python = runner / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    key = hashlib.sha256(CONSTRAINTS.read_bytes() + sys.version.encode()).hexdigest()
+    made_by = f"{sys.executable} {sys.version}".encode()
+    key = hashlib.sha256(CONSTRAINTS.read_bytes() + made_by).hexdigest()
     stamp = runner / ".layerguide-installed"
     if not (python.is_file() and stamp.is_file() and stamp.read_text() == key):
         print(f"noxfile.py: making {runner} with nox (first run only)", file=sys.stderr)
@@ -44,7 +50,7 @@ def _run_nox_in_its_own_venv(argv: list[str]) -> int:
             check=True,
         )
         stamp.write_text(key)
-    return subprocess.call([str(python), "-m", "nox", "-f", str(ROOT / "noxfile.py"), *argv])
+    return subprocess.call([str(python), *nox_args])
 
 
 if __name__ == "__main__":
