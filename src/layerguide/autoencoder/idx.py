@@ -194,8 +194,8 @@ def mirrors_from_env() -> tuple[str, ...]:
     return urls or MIRRORS
 
 
-#: Seconds to wait for a connection to a mirror. Short: with no network, every mirror and
-#: retry fails within it, so the user hears back in seconds rather than minutes.
+#: Seconds to wait for a connection to a mirror. It is short so that with no network every
+#: mirror and retry fails within seconds, not minutes.
 CONNECT_TIMEOUT = 5.0
 #: Seconds to wait for the next bytes of a file once connected.
 READ_TIMEOUT = 30.0
