@@ -32,12 +32,11 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "sphinx_copybutton",
     "sphinx_design",
     "sphinx_gallery.gen_gallery",
-    "offline_math",
+    "lean_static",  # no source maps; no MathJax (no page has math)
     "learning_path",
     "korean_search",
     "exercise_notebooks",
@@ -58,7 +57,8 @@ exclude_patterns = [
 ]
 
 # -- MyST / myst-nb ----------------------------------------------------------------
-myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath", "deflist", "substitution"]
+# No dollarmath/amsmath: no page has math, and math would need MathJax (24 MB per language).
+myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True

@@ -1,8 +1,9 @@
-"""The publishing configs cannot run here, so check them as far as a parser can.
+"""The publishing and CI configs cannot run here, so check them as far as a parser can.
 
 ``.github/workflows/docs.yml`` (GitHub Pages) and ``.readthedocs.yaml`` must be valid
 YAML without duplicate keys, build with the README's own docs command, and publish
-``docs/_build/html``.
+``docs/_build/html``. ``.github/workflows/ci.yml`` runs the README's test command on push
+and pull request; dependabot keeps the actions current.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "docs.yml"
+CI_WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 READTHEDOCS = ROOT / ".readthedocs.yaml"
 SITE = "docs/_build/html"
 
@@ -50,13 +54,17 @@ def load(path: Path) -> dict:
     return data
 
 
-def readme_docs_command() -> str:
-    """The command after the ``# build the site`` comment in README.md (as .ci/run reads it)."""
+def readme_command(marker: str) -> str:
+    """The command after the line starting with ``marker`` in README.md (as .ci/run reads it)."""
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     for line, following in itertools.pairwise(lines):
-        if line.startswith("# build the site"):
+        if line.startswith(marker):
             return following.strip()
-    pytest.fail("README.md has no line starting with '# build the site'")
+    pytest.fail(f"README.md has no line starting with {marker!r}")
+
+
+def readme_docs_command() -> str:
+    return readme_command("# build the site")
 
 
 def normalise(command: str) -> str:
@@ -64,7 +72,9 @@ def normalise(command: str) -> str:
     return " ".join(re.sub(r"\bpython3\b", "python", command).split())
 
 
-@pytest.mark.parametrize("path", [WORKFLOW, READTHEDOCS], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [WORKFLOW, READTHEDOCS, CI_WORKFLOW, DEPENDABOT, PRE_COMMIT], ids=lambda p: p.name
+)
 def test_yaml_parses_without_duplicate_keys(path: Path) -> None:
     load(path)
 
@@ -79,10 +89,11 @@ def test_workflow_builds_with_the_readme_command_and_deploys_pages() -> None:
     # YAML 1.1 reads a bare `on` as True; GitHub reads it as the string "on".
     triggers = workflow.get("on", workflow.get(True))
     assert triggers["push"]["branches"] == ["main"]
-    assert workflow["permissions"]["pages"] == "write"
-    assert workflow["permissions"]["id-token"] == "write"
-
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    # only the deploying job may write Pages and mint an OIDC token
+    assert workflow["permissions"] == {"contents": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
     steps = build["steps"]
     uses = [step.get("uses", "") for step in steps]
     assert any(u.startswith("actions/checkout@") for u in uses)
@@ -120,3 +131,33 @@ def test_readthedocs_builds_with_the_readme_command() -> None:
     # build.commands replaces Read the Docs' own Sphinx step: no sphinx/python keys.
     assert "sphinx" not in config
     assert "python" not in config
+
+
+def _pinned(uses: list[str]) -> list[str]:
+    return [u for u in uses if u and not re.search(r"@(v\d+(\.\d+)*|[0-9a-f]{40})$", u)]
+
+
+def test_ci_workflow_runs_lint_and_the_readme_tests_on_push_and_pull_request() -> None:
+    workflow = load(CI_WORKFLOW)
+    triggers = workflow.get("on", workflow.get(True))
+    assert "pull_request" in triggers
+    assert triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    runs = [normalise(s["run"]) for s in steps if "run" in s]
+    assert normalise(readme_command("# run the tests")) in runs
+    assert normalise("python noxfile.py -s lint") in runs
+    assert any("pre-commit run --all-files" in r for r in runs)
+    assert not _pinned([s.get("uses", "") for s in steps])
+
+
+def test_dependabot_updates_the_actions() -> None:
+    config = load(DEPENDABOT)
+    assert config["version"] == 2
+    ecosystems = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert ecosystems["github-actions"]["directory"] == "/"
+
+
+def test_pre_commit_runs_ruff_and_ruff_format() -> None:
+    hooks = {h["id"] for repo in load(PRE_COMMIT)["repos"] for h in repo["hooks"]}
+    assert {"ruff-check", "ruff-format", "check-yaml", "end-of-file-fixer"} <= hooks

@@ -41,9 +41,16 @@ def md5s(files: dict[str, bytes]) -> dict[str, str]:
 
 @dataclass
 class Mirror:
-    """A local HTTP server that serves ``files``; ``failures[name]`` 500s before success."""
+    """A local HTTP server that serves ``files``.
+
+    ``failures[name]`` answers 500 that many times before success; ``delay`` seconds pass
+    before any answer; ``cut[name]`` sends only that many bytes of a file (with the full
+    Content-Length) and closes the connection.
+    """
 
     files: dict[str, bytes]
     failures: dict[str, int] = field(default_factory=dict)
+    cut: dict[str, int] = field(default_factory=dict)
+    delay: float = 0.0
     requests: list[str] = field(default_factory=list)
     url: str = ""

@@ -22,14 +22,18 @@ CACHE_ENV = "LAYERGUIDE_CACHE"
 
 
 def cache_dir() -> Path:
-    """The user cache folder: ``$LAYERGUIDE_CACHE`` or ``~/.cache/layerguide``.
+    """The user cache folder: ``$LAYERGUIDE_CACHE``, else the platform's user cache folder
+    for layerguide (platformdirs: ``~/.cache/layerguide`` on Linux, ``~/Library/Caches/
+    layerguide`` on macOS, ``%LOCALAPPDATA%\\layerguide\\Cache`` on Windows).
 
     The folder is not created here; writers create what they need.
     """
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
-    return Path.home() / ".cache" / "layerguide"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("layerguide", appauthor=False)
 
 
 @contextmanager

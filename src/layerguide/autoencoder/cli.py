@@ -6,6 +6,11 @@ Both print, as their last line on stdout::
 
 ``seconds`` is the training time recorded in the checkpoint. torch is imported only when a
 command runs, so ``layerguide --help`` stays fast.
+
+MNIST comes from the first local source that has it, else it is downloaded once into the
+user cache (see :func:`layerguide.autoencoder.data.load_mnist`); ``--offline`` (or
+``LAYERGUIDE_OFFLINE=1``) never downloads. Without data the command fails with exit
+status 2 and a message listing what was tried and the ways out.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ def register(subparsers: Any) -> None:
     tr.add_argument("--train-limit", type=int, help="use only the first N training images")
     tr.add_argument("--test-limit", type=int, help="evaluate on the first N test images")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_offline(tr)
     tr.set_defaults(func=_train)
 
     ev = commands.add_parser("eval", help="print the test losses of a checkpoint")
@@ -71,7 +77,22 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--decoder", help="fail unless the checkpoint has this decoder")
     ev.add_argument("--code-size", type=int, help="fail unless the checkpoint has this code size")
     ev.add_argument("--test-limit", type=int, help="evaluate on the first N test images")
+    _add_offline(ev)
     ev.set_defaults(func=_eval)
+
+
+def _add_offline(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="never download MNIST (same as LAYERGUIDE_OFFLINE=1); use local sources only",
+    )
+
+
+def _load(split: str, args: argparse.Namespace, progress: bool = True) -> Any:
+    from layerguide.autoencoder.data import load_mnist
+
+    return load_mnist(split, download=False if args.offline else None, progress=progress)
 
 
 def _limit(n: int | None, what: str) -> slice:
@@ -83,7 +104,6 @@ def _limit(n: int | None, what: str) -> slice:
 def _train(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from layerguide.autoencoder.data import load_mnist
     from layerguide.autoencoder.models import AutoencoderConfig
     from layerguide.autoencoder.train import (
         CheckpointError,
@@ -130,8 +150,8 @@ def _train(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise LayerguideError(f"autoencoder train: --out {out} is a directory")
 
-    train_data = load_mnist("train")
-    test_data = load_mnist("test")
+    train_data = _load("train", args, progress=not args.no_progress)
+    test_data = _load("test", args, progress=not args.no_progress)
     print(f"data: {train_data.source} ({train_data.location})", file=sys.stderr)
     result = train(
         config, budget, train_data.images[train_slice], device=device, progress=not args.no_progress
@@ -148,7 +168,6 @@ def _train(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from layerguide.autoencoder.data import load_mnist
     from layerguide.autoencoder.train import evaluate, load_checkpoint, summary_line
 
     test_slice = _limit(args.test_limit, "test")
@@ -160,7 +179,7 @@ def _eval(args: argparse.Namespace) -> int:
         wanted["code_size"] = args.code_size
     if wanted:
         load_checkpoint(args.checkpoint, expect=replace(model.config, **wanted))
-    test_data = load_mnist("test")
+    test_data = _load("test", args)
     metrics = evaluate(model, test_data.images[test_slice])
     print(summary_line(metrics, model.config, model.n_params(), float(info.get("seconds", 0.0))))
     return 0

