@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
 from layerguide import LayerguideError
+from layerguide.kernels import KERNEL_LABELS
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -86,29 +87,6 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-_KERNEL_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "identity": "identity",
-        "box_blur": "box blur",
-        "gaussian_blur": "Gaussian blur",
-        "sharpen": "sharpen",
-        "sobel_x": "Sobel x",
-        "sobel_y": "Sobel y",
-        "laplacian": "Laplacian",
-        "emboss": "emboss",
-    },
-    "ko": {
-        "identity": "항등",
-        "box_blur": "평균 흐림",
-        "gaussian_blur": "가우시안 흐림",
-        "sharpen": "선명화",
-        "sobel_x": "x 방향 소벨",
-        "sobel_y": "y 방향 소벨",
-        "laplacian": "라플라시안",
-        "emboss": "엠보스",
-    },
-}
-
 
 def text(lang: str, key: str, **values: Any) -> str:
     """One label of this module (and :mod:`layerguide.viz.receptive`) in ``lang``."""
@@ -122,13 +100,13 @@ def check_lang(lang: str, where: str = "layerguide.viz") -> None:
 
 
 def kernel_names(lang: str = "en") -> dict[str, str]:
-    """The kernel gallery's names (keys of ``layerguide.lesson.convnet.KERNELS``) in ``lang``.
+    """The kernel gallery's names in ``lang`` (:data:`layerguide.kernels.KERNEL_LABELS`).
 
     >>> kernel_names("ko")["sobel_x"]
     'x 방향 소벨'
     """
     check_lang(lang, "kernel_names")
-    return dict(_KERNEL_NAMES[lang])
+    return dict(KERNEL_LABELS[lang])
 
 
 def _numbers(ax: Any, grid: NDArray, fmt: str = "{:g}", size: float = 12) -> None:
