@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from layerguide.layers import SGD, Linear, MSELoss, Sequential
-from layerguide.layers._base import Cache, LayerValueError, Module, Shape, check_array
+from layerguide.layers._base import LayerValueError, Module, Saved, Shape, check_array
 
 if TYPE_CHECKING:
     from torch import nn
@@ -68,7 +68,7 @@ class Transpose(Module):
     """
 
     def __init__(self) -> None:
-        self._cache = Cache("Transpose")
+        self._cache = Saved("Transpose")
 
     def output_shape(self, input_shape: Shape) -> Shape:
         shape = tuple(int(d) for d in input_shape)
