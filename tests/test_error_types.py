@@ -25,10 +25,8 @@ SRC = Path(layerguide.__file__).parent
 #: module ``__getattr__`` and a missing file (an ``OSError``, as ``open`` would raise).
 PROTOCOL = {"NotImplementedError", "SystemExit", "AttributeError", "FileNotFoundError"}
 #: Raise sites still waiting for a LayerguideError subclass, in modules owned elsewhere
-#: (chapter 1, the figures, the MNIST download). Remove an entry when its module moves over.
+#: (the MNIST download). Remove an entry when its module moves over.
 PENDING = {
-    ("shapes.py", "ValueError"),
-    ("viz/figures.py", "ValueError"),
     ("autoencoder/idx.py", "ValueError"),
 }
 
