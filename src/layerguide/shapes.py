@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -73,7 +74,7 @@ def format_bytes(n: int, lang: str = "en") -> str:
     return f"{scale(n, 1000, units)} ({scale(n, 1024, bunits)})"
 
 
-def hwc_to_chw(image: NDArray) -> NDArray:
+def hwc_to_chw(image: NDArray[Any]) -> NDArray[Any]:
     """Move the channel axis first: (H, W, C) → (C, H, W), as PyTorch expects.
 
     Returns a view (no copy); use ``np.ascontiguousarray`` when a contiguous array is needed.
@@ -86,7 +87,7 @@ def hwc_to_chw(image: NDArray) -> NDArray:
     return np.moveaxis(image, -1, 0)
 
 
-def chw_to_hwc(image: NDArray) -> NDArray:
+def chw_to_hwc(image: NDArray[Any]) -> NDArray[Any]:
     """Move the channel axis last: (C, H, W) → (H, W, C), as matplotlib and NumPy images use.
 
     >>> chw_to_hwc(np.zeros((3, 512, 400))).shape

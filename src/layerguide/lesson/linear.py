@@ -25,7 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from layerguide.layers import SGD, Linear, MSELoss, Sequential
-from layerguide.layers._base import LayerValueError, Module, Saved, Shape, check_array
+from layerguide.layers._base import LayerValueError, Module, Saved
+from layerguide.layers._checks import Shape, check_array
 
 if TYPE_CHECKING:
     from torch import nn

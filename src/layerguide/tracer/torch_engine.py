@@ -41,9 +41,10 @@ class _FunctionMode(TorchFunctionMode):
         return self.recorder.on_function(func, args, kwargs or {})
 
 
-class _DispatchMode(TorchDispatchMode):
+# TorchDispatchMode.__init_subclass__ and __init__ carry no annotations in torch.
+class _DispatchMode(TorchDispatchMode):  # type: ignore[no-untyped-call]
     def __init__(self, recorder: Recorder) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.recorder = recorder
 
     # torch wraps these (and a subclass's __torch_dispatch__) in ``_disable_dynamo``,
