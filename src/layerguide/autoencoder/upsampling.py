@@ -59,7 +59,7 @@ def max_unpool(x: torch.Tensor, indices: torch.Tensor, size: int) -> torch.Tenso
     Examples
     --------
     >>> x = torch.tensor([[[[1.0, 5.0], [2.0, 0.0]]]])
-    >>> pooled, idx = nn.MaxPool2d(2, return_indices=True)(x)
+    >>> pooled, idx = torch.nn.MaxPool2d(2, return_indices=True)(x)
     >>> max_unpool(pooled, idx, 2)
     tensor([[[[0., 5.],
               [0., 0.]]]])
