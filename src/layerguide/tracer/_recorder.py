@@ -17,9 +17,10 @@ from torch import nn
 from torch.utils._pytree import tree_leaves
 
 from layerguide.tracer import torch_rules
+from layerguide.tracer._text import formula
 from layerguide.tracer.errors import TraceError
 from layerguide.tracer.field import Field
-from layerguide.tracer.table import Row, Shape, Trace, formula
+from layerguide.tracer.table import Row, Shape, Trace
 
 __all__ = ["Frame", "Param", "Recorder", "op_kind", "op_name"]
 
