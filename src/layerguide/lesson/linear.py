@@ -25,8 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from layerguide.layers import SGD, Linear, MSELoss, Sequential
-from layerguide.layers._base import LayerValueError, Module, Saved
-from layerguide.layers._checks import Shape, check_array
+from layerguide.layers._base import LayerValueError, Module, Shape
 
 if TYPE_CHECKING:
     from torch import nn
@@ -68,9 +67,6 @@ class Transpose(Module):
     (1, 4)
     """
 
-    def __init__(self) -> None:
-        self._cache = Saved("Transpose")
-
     def output_shape(self, input_shape: Shape) -> Shape:
         shape = tuple(int(d) for d in input_shape)
         if len(shape) < 2:
@@ -80,14 +76,13 @@ class Transpose(Module):
         return (*shape[:-2], shape[-1], shape[-2])
 
     def forward(self, x: Any) -> NDArray[np.floating]:
-        x = check_array("Transpose", x)
+        self.output_shape(x.shape)  # at least two axes
         out = np.swapaxes(x, -1, -2)
-        self.output_shape(x.shape)
-        self._cache.save(out_shape=out.shape)
+        self.save_for_backward(out.shape)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
-        self._cache.load(grad_out)
+        self.saved_for_backward(grad_out)  # checks grad_out against the output's shape
         return np.swapaxes(grad_out, -1, -2)
 
 
