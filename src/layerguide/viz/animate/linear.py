@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,7 +10,7 @@ from matplotlib.patches import Polygon
 from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
-from layerguide.layers import Linear
+from layerguide.layers import Linear, Parameter
 from layerguide.viz.animate._player import (
     CURRENT,
     DPI,
@@ -62,9 +62,7 @@ def _linear(weight: NDArray[np.float64], bias: NDArray[np.float64]) -> Linear:
     """
     layer = Linear(2, 2, dtype=np.float64, rng=0)
     layer.weight.data[...] = weight
-    if layer.bias is None:  # Linear has a bias by default
-        raise RuntimeError("Linear(2, 2) was built without a bias")
-    layer.bias.data[...] = bias
+    cast(Parameter, layer.bias).data[...] = bias  # Linear has a bias by default
     return layer
 
 
