@@ -25,11 +25,8 @@ SRC = Path(layerguide.__file__).parent
 #: module ``__getattr__`` and a missing file (an ``OSError``, as ``open`` would raise).
 PROTOCOL = {"NotImplementedError", "SystemExit", "AttributeError", "FileNotFoundError"}
 #: Raise sites still waiting for a LayerguideError subclass, in modules owned elsewhere
-#: (chapter 1, the figures, the MNIST download). Remove an entry when its module moves over.
-PENDING = {
-    ("shapes.py", "ValueError"),
-    ("autoencoder/idx.py", "ValueError"),
-}
+#: (the MNIST download). Remove an entry when its module moves over.
+PENDING: set[tuple[str, str]] = set()
 
 
 def _modules() -> list[str]:

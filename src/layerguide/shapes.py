@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-__all__ = ["Video", "chw_to_hwc", "format_bytes", "hwc_to_chw", "nbytes", "numel"]
+from layerguide import LayerguideError
+
+__all__ = ["ShapeError", "Video", "chw_to_hwc", "format_bytes", "hwc_to_chw", "nbytes", "numel"]
+
+
+class ShapeError(LayerguideError, ValueError):
+    """A shape, layout or argument these helpers cannot work with."""
 
 
 def _check_shape(shape: tuple[int, ...], who: str) -> tuple[int, ...]:
     shape = tuple(shape)
     bad = [d for d in shape if not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 0]
     if bad:
-        raise ValueError(f"{who}: shape must hold non-negative ints, got {shape!r}")
+        raise ShapeError(f"{who}: shape must hold non-negative ints, got {shape!r}")
     return tuple(int(d) for d in shape)
 
 
@@ -51,9 +58,9 @@ def format_bytes(n: int, lang: str = "en") -> str:
     '212.3 GB (197.8 GiB)'
     """
     if lang not in ("en", "ko"):
-        raise ValueError(f"format_bytes: lang must be 'en' or 'ko', got {lang!r}")
+        raise ShapeError(f"format_bytes: lang must be 'en' or 'ko', got {lang!r}")
     if n < 0:
-        raise ValueError(f"format_bytes: n must be >= 0, got {n}")
+        raise ShapeError(f"format_bytes: n must be >= 0, got {n}")
     units = ["B", "kB", "MB", "GB", "TB", "PB"]
     bunits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
 
@@ -67,7 +74,7 @@ def format_bytes(n: int, lang: str = "en") -> str:
     return f"{scale(n, 1000, units)} ({scale(n, 1024, bunits)})"
 
 
-def hwc_to_chw(image: NDArray) -> NDArray:
+def hwc_to_chw(image: NDArray[Any]) -> NDArray[Any]:
     """Move the channel axis first: (H, W, C) → (C, H, W), as PyTorch expects.
 
     Returns a view (no copy); use ``np.ascontiguousarray`` when a contiguous array is needed.
@@ -76,18 +83,18 @@ def hwc_to_chw(image: NDArray) -> NDArray:
     (3, 512, 400)
     """
     if image.ndim != 3:
-        raise ValueError(f"hwc_to_chw: image must have 3 axes (H, W, C), got shape {image.shape}")
+        raise ShapeError(f"hwc_to_chw: image must have 3 axes (H, W, C), got shape {image.shape}")
     return np.moveaxis(image, -1, 0)
 
 
-def chw_to_hwc(image: NDArray) -> NDArray:
+def chw_to_hwc(image: NDArray[Any]) -> NDArray[Any]:
     """Move the channel axis last: (C, H, W) → (H, W, C), as matplotlib and NumPy images use.
 
     >>> chw_to_hwc(np.zeros((3, 512, 400))).shape
     (512, 400, 3)
     """
     if image.ndim != 3:
-        raise ValueError(f"chw_to_hwc: image must have 3 axes (C, H, W), got shape {image.shape}")
+        raise ShapeError(f"chw_to_hwc: image must have 3 axes (C, H, W), got shape {image.shape}")
     return np.moveaxis(image, 0, -1)
 
 
@@ -125,7 +132,7 @@ class Video:
         for name in ("width", "height", "fps", "minutes", "channels"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"Video: {name} must be a positive int, got {value!r}")
+                raise ShapeError(f"Video: {name} must be a positive int, got {value!r}")
 
     @property
     def frames(self) -> int:
@@ -136,7 +143,7 @@ class Video:
         """The shape in a layout spelled with T, C, H, W (e.g. ``"TCHW"``, ``"THWC"``)."""
         sizes = {"T": self.frames, "C": self.channels, "H": self.height, "W": self.width}
         if sorted(layout) != sorted("TCHW"):
-            raise ValueError(f"Video.shape: layout must be a permutation of 'TCHW', got {layout!r}")
+            raise ShapeError(f"Video.shape: layout must be a permutation of 'TCHW', got {layout!r}")
         return tuple(sizes[axis] for axis in layout)
 
     @property

@@ -81,7 +81,9 @@ def _cache_file(root: Path, split: str) -> Path:
     return root / "mnist" / f"{split}.npz"
 
 
-def _write_cache(root: Path, split: str, images: np.ndarray, labels: np.ndarray, origin: str):
+def _write_cache(
+    root: Path, split: str, images: np.ndarray, labels: np.ndarray, origin: str
+) -> None:
     path = _cache_file(root, split)
     atomic_write(
         path,

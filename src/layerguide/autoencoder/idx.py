@@ -78,6 +78,10 @@ class IdxError(LayerguideError, ValueError):
     """An IDX file does not hold what its header promises."""
 
 
+class DownloadArgumentError(LayerguideError, ValueError):
+    """``download_idx`` got a split or a retry count it cannot use."""
+
+
 class DownloadError(LayerguideError, OSError):
     """No mirror delivered a file with the expected checksum."""
 
@@ -281,9 +285,11 @@ def download_idx(
         but files that were already complete and verified.
     """
     if split not in FILES:
-        raise ValueError(f"download_idx: split must be one of {sorted(FILES)}, got {split!r}")
+        raise DownloadArgumentError(
+            f"download_idx: split must be one of {sorted(FILES)}, got {split!r}"
+        )
     if retries < 1:
-        raise ValueError(f"download_idx: retries must be >= 1, got {retries}")
+        raise DownloadArgumentError(f"download_idx: retries must be >= 1, got {retries}")
     import pooch
 
     bases = tuple(mirrors) if mirrors is not None else mirrors_from_env()

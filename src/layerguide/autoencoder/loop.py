@@ -108,7 +108,7 @@ def train(
 
     Parameters
     ----------
-    config : ~layerguide.autoencoder.models.AutoencoderConfig
+    config : ~layerguide.autoencoder.config.AutoencoderConfig
     train_config : ~layerguide.autoencoder.train_config.TrainConfig
     images : ndarray or Tensor
         float32 (N, 1, 28, 28) training digits in [0, 1].

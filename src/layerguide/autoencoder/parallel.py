@@ -60,7 +60,7 @@ class Copies:
             loss = F.binary_cross_entropy_with_logits(
                 self.models[k](part), part, reduction="sum"
             ).mul(scale)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]  # unannotated in torch
         return loss.detach()
 
     def gradients(self, batch: torch.Tensor) -> torch.Tensor:

@@ -34,6 +34,7 @@ __all__ = [
     "LayerValueError",
     "Module",
     "Parameter",
+    "Shape",
     "manual_seed",
 ]
 

@@ -93,7 +93,7 @@ class MaxUnpool2d(Module):
                 )
         return (n, c, int(want_hw[0]), int(want_hw[1]))
 
-    def forward(  # type: ignore[override]
+    def forward(
         self, x: Any, indices: Any, output_size: Sequence[int] | None = None
     ) -> NDArray[np.floating]:
         name = type(self).__name__

@@ -20,6 +20,7 @@ array([1, 2, 3, 2, 1])
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,7 +90,7 @@ def hd_convnet() -> Sequential:
 KERNELS = _KERNELS
 
 
-def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> NDArray:
+def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> NDArray[Any]:
     """How many windows of a ``kernel_size`` convolution each pixel of a size × size input is in.
 
     Computed with the layer itself: a convolution whose kernel is all ones, run forward on
@@ -114,7 +115,7 @@ def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0
 
 
 def nearest_kernels(
-    filters: NDArray, kernels: Mapping[str, NDArray] = KERNELS
+    filters: NDArray[Any], kernels: Mapping[str, NDArray[Any]] = KERNELS
 ) -> list[tuple[str, float]]:
     """For each (3, 3) filter, the hand-set kernel with the largest \\|cosine similarity\\|.
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from layerguide import LayerguideError
-from layerguide.tracer.table import Row, Shape, Trace, shape_text
+from layerguide.tracer._text import shape_text
+from layerguide.tracer.table import Row, Shape, Trace
 
 
 class TraceInputError(LayerguideError, ValueError):

@@ -59,7 +59,9 @@ class Field:
             r + max(n - 1, 0) * j for r, n, j in zip(self.rf, size[-2:], self.jump, strict=True)
         )
 
-    def window(self, size: Sequence[int], footprint: Sequence[int], step: Sequence[Fraction]):
+    def window(
+        self, size: Sequence[int], footprint: Sequence[int], step: Sequence[Fraction]
+    ) -> Field:
         """A sliding window of ``footprint`` elements moved by ``step`` (conv, pooling)."""
         if self.jump is None:  # a window over something that is no longer a grid
             return self.mix(size)

@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from layerguide.tracer._text import formula
 from layerguide.tracer.errors import TraceError, TraceInputError
 from layerguide.tracer.field import Field
 from layerguide.tracer.rules import LayerRule, rule_for
-from layerguide.tracer.table import Row, Shape, Trace, formula
+from layerguide.tracer.table import Row, Shape, Trace
 
 
 def _factors(rule: LayerRule | None, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -109,7 +109,7 @@ def kernel_names(lang: str = "en") -> dict[str, str]:
     return dict(KERNEL_LABELS[lang])
 
 
-def _numbers(ax: Any, grid: NDArray, fmt: str = "{:g}", size: float = 12) -> None:
+def _numbers(ax: Any, grid: NDArray[Any], fmt: str = "{:g}", size: float = 12) -> None:
     """Write every value of a 2-D grid in its cell: white on dark cells, black on light ones."""
     image = ax.get_images()[-1]
     for (row, col), value in np.ndenumerate(grid):
@@ -132,8 +132,8 @@ def _bare(ax: Any) -> None:
 
 
 def show_feature_maps(
-    image: NDArray,
-    maps: Sequence[NDArray],
+    image: NDArray[Any],
+    maps: Sequence[NDArray[Any]],
     settings: Sequence[tuple[int, int]],
     *,
     lang: str = "en",
@@ -169,7 +169,7 @@ def conv_formula_table(n: int, k: int, rows: Sequence[Sequence[int]], *, lang: s
 
 
 def show_pixel_by_hand(
-    patch: NDArray, kernel: NDArray, layer_value: float, *, lang: str = "en"
+    patch: NDArray[Any], kernel: NDArray[Any], layer_value: float, *, lang: str = "en"
 ) -> Figure:
     """The 3 × 3 patch, the kernel, their nine products; the sum next to the layer's value."""
     check_lang(lang, "show_pixel_by_hand")
@@ -197,7 +197,7 @@ def show_pixel_by_hand(
 
 
 def show_kernel_gallery(
-    kernels: Mapping[str, NDArray], results: NDArray, *, lang: str = "en"
+    kernels: Mapping[str, NDArray[Any]], results: NDArray[Any], *, lang: str = "en"
 ) -> Figure:
     """Each kernel's 3 × 3 numbers above its result; ``results`` is (1, K, H, W)."""
     check_lang(lang, "show_kernel_gallery")
@@ -226,7 +226,7 @@ def show_kernel_gallery(
     return fig
 
 
-def _range(key: str, result: NDArray) -> tuple[float, float]:
+def _range(key: str, result: NDArray[Any]) -> tuple[float, float]:
     """Display range: [0, 1] for kernels that keep brightness, symmetric for edge kernels."""
     if key in ("sobel_x", "sobel_y", "laplacian"):
         lim = float(np.percentile(np.abs(result), 99)) or 1.0
@@ -235,7 +235,7 @@ def _range(key: str, result: NDArray) -> tuple[float, float]:
 
 
 def show_window_counts(
-    counts: Sequence[NDArray], paddings: Sequence[int], k: int, *, lang: str = "en"
+    counts: Sequence[NDArray[Any]], paddings: Sequence[int], k: int, *, lang: str = "en"
 ) -> Figure:
     """Heat maps: in how many windows each input pixel takes part, one per padding."""
     check_lang(lang, "show_window_counts")
@@ -256,8 +256,8 @@ def show_window_counts(
 
 
 def show_learned_filters(
-    learned: NDArray,
-    hand: Mapping[str, NDArray],
+    learned: NDArray[Any],
+    hand: Mapping[str, NDArray[Any]],
     likeness: Sequence[tuple[str, float]],
     *,
     lang: str = "en",
@@ -294,7 +294,12 @@ def show_learned_filters(
 
 
 def show_pooling(
-    x: NDArray, pooled: NDArray, indices: NDArray, restored: NDArray, *, lang: str = "en"
+    x: NDArray[Any],
+    pooled: NDArray[Any],
+    indices: NDArray[Any],
+    restored: NDArray[Any],
+    *,
+    lang: str = "en",
 ) -> Figure:
     """Max pooling on a (1, 1, 4, 4) map: input with the winners outlined, pooled, unpooled."""
     check_lang(lang, "show_pooling")

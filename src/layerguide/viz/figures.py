@@ -8,6 +8,7 @@ helper serves the Korean and the English page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -36,7 +37,7 @@ def check_lang(name: str, lang: str) -> str:
 
 
 def show_image(
-    image: NDArray, title: str, *, lang: str = "en", figsize: tuple[float, float] = (4, 4.5)
+    image: NDArray[Any], title: str, *, lang: str = "en", figsize: tuple[float, float] = (4, 4.5)
 ) -> Figure:
     """Show one (H, W, C) or (H, W) image with its shape in the title."""
     word = SHAPE[check_lang("show_image", lang)]
@@ -48,7 +49,7 @@ def show_image(
 
 
 def show_channels(
-    chw: NDArray,
+    chw: NDArray[Any],
     names: Sequence[str],
     *,
     lang: str = "en",
@@ -101,7 +102,7 @@ def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, titl
 
 
 def show_side_by_side(
-    images: Sequence[NDArray], titles: Sequence[str], *, lang: str = "en"
+    images: Sequence[NDArray[Any]], titles: Sequence[str], *, lang: str = "en"
 ) -> Figure:
     """Several images in one row, each titled with its shape."""
     word = SHAPE[check_lang("show_side_by_side", lang)]

@@ -137,7 +137,7 @@ def show_receptive_fields(rows: Sequence[Any], size: int, *, lang: str = "en") -
 
 
 def show_digit_fields(
-    digit: NDArray,
+    digit: NDArray[Any],
     rows: Sequence[Any],
     box: tuple[int, int, int, int],
     first: str,
@@ -184,7 +184,9 @@ def show_digit_fields(
     return fig
 
 
-def show_shift(maps: Sequence[NDArray], changes: Sequence[float], *, lang: str = "en") -> Figure:
+def show_shift(
+    maps: Sequence[NDArray[Any]], changes: Sequence[float], *, lang: str = "en"
+) -> Figure:
     """Feature map and pooled map, for the input and the input moved by one pixel.
 
     ``maps`` is (feature map, moved feature map, pooled, moved pooled), each (H, W);

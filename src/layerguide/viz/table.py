@@ -37,7 +37,7 @@ def _text(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
-        return f"{value:.4g}" if value != int(value) or abs(value) >= 1e6 else f"{value:.1f}"
+        return f"{value:.4g}" if float(value) != int(value) or abs(value) >= 1e6 else f"{value:.1f}"
     return str(value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -160,46 +161,57 @@ def animate_convolution(
     fig.subplots_adjust(left=0.02, right=0.98, top=0.8, bottom=0.14, wspace=0.15)
     h, w = x.shape
 
-    def draw(rec: dict[str, Any]) -> None:
-        reset(fig)
-        k, s, p, d = rec["setting"]
-        xp = rec["padded"]
-        ph, pw = rec["padding"]
-        faces = np.full(xp.shape, "#ffffff", dtype=object)
-        faces[:ph, :] = faces[xp.shape[0] - ph :, :] = PAD
-        faces[:, :pw] = faces[:, xp.shape[1] - pw :] = PAD
-        for r in rec["rows"]:
-            for c in rec["cols"]:
-                faces[r, c] = WINDOW
-        grid(ax_in, xp, name="input", fmt=_fmt, faces=faces)
-        for a, r in enumerate(rec["rows"]):
-            for b, c in enumerate(rec["cols"]):
-                ax_in.text(c + 0.93, r + 0.9, f"×{_fmt(rec['weight'][a, b])}", ha="right",
-                           va="bottom", fontsize=7, color="#8a4b08")  # fmt: skip
-                outline(ax_in, r, c, 1, 1)
-        frame_axes(ax_in, xp.shape[1], xp.shape[0], text["input"].format(h=h, w=w, p=p))
-
-        prod_faces = np.full(rec["products"].shape, WINDOW, dtype=object)
-        grid(ax_prod, rec["products"], name="prod", fmt=_fmt, faces=prod_faces, fontsize=12)
-        for (a, b), v in np.ndenumerate(rec["window"]):
-            ax_prod.text(b + 0.5, a + 0.2, f"{_fmt(v)}×{_fmt(rec['weight'][a, b])}",
-                         ha="center", va="center", fontsize=9, color="#555")  # fmt: skip
-        frame_axes(ax_prod, k, k, text["products"])
-
-        out = rec["output"]
-        out_faces = np.where(np.isnan(out), "#ffffff", FILLED).astype(object)
-        grid(ax_out, out, name="out", fmt=_fmt, faces=out_faces, fontsize=12)
-        i, j = rec["cell"]
-        outline(ax_out, i, j, 1, 1)
-        frame_axes(ax_out, out.shape[1], out.shape[0],
-                   text["output"].format(h=out.shape[0], w=out.shape[1]))  # fmt: skip
-        ax_out.set_xlim(-0.1, xp.shape[1] + 0.1)  # output cells as large as the input's
-        ax_out.set_ylim(xp.shape[0] + 0.1, -0.1)
-
-        fig.text(0.5, 0.93, text["setting"].format(k=k, s=s, p=p, d=d), ha="center",
-                 fontsize=12, gid="setting")  # fmt: skip
-        terms = " + ".join(_fmt(v) for v in rec["products"].ravel())
-        fig.text(0.5, 0.04, text["sum"].format(terms=terms, total=_fmt(rec["sum"])),
-                 ha="center", fontsize=11, color=CURRENT, gid="sum")  # fmt: skip
-
+    draw = partial(_draw_convolution, fig, (ax_in, ax_prod, ax_out), text, (h, w))
     return Player(fig, draw, records, lang=lang, alt=text["alt"])
+
+
+def _draw_convolution(
+    fig: Any,
+    axes: tuple[Any, Any, Any],
+    text: dict[str, str],
+    hw: tuple[int, int],
+    rec: dict[str, Any],
+) -> None:
+    """Draw one frame of :func:`animate_convolution`: input, products, output, the sum."""
+    ax_in, ax_prod, ax_out = axes
+    h, w = hw
+    reset(fig)
+    k, s, p, d = rec["setting"]
+    xp = rec["padded"]
+    ph, pw = rec["padding"]
+    faces = np.full(xp.shape, "#ffffff", dtype=object)
+    faces[:ph, :] = faces[xp.shape[0] - ph :, :] = PAD
+    faces[:, :pw] = faces[:, xp.shape[1] - pw :] = PAD
+    for r in rec["rows"]:
+        for c in rec["cols"]:
+            faces[r, c] = WINDOW
+    grid(ax_in, xp, name="input", fmt=_fmt, faces=faces)
+    for a, r in enumerate(rec["rows"]):
+        for b, c in enumerate(rec["cols"]):
+            ax_in.text(c + 0.93, r + 0.9, f"×{_fmt(rec['weight'][a, b])}", ha="right",
+                       va="bottom", fontsize=7, color="#8a4b08")  # fmt: skip
+            outline(ax_in, r, c, 1, 1)
+    frame_axes(ax_in, xp.shape[1], xp.shape[0], text["input"].format(h=h, w=w, p=p))
+
+    prod_faces = np.full(rec["products"].shape, WINDOW, dtype=object)
+    grid(ax_prod, rec["products"], name="prod", fmt=_fmt, faces=prod_faces, fontsize=12)
+    for (a, b), v in np.ndenumerate(rec["window"]):
+        ax_prod.text(b + 0.5, a + 0.2, f"{_fmt(v)}×{_fmt(rec['weight'][a, b])}",
+                     ha="center", va="center", fontsize=9, color="#555")  # fmt: skip
+    frame_axes(ax_prod, k, k, text["products"])
+
+    out = rec["output"]
+    out_faces = np.where(np.isnan(out), "#ffffff", FILLED).astype(object)
+    grid(ax_out, out, name="out", fmt=_fmt, faces=out_faces, fontsize=12)
+    i, j = rec["cell"]
+    outline(ax_out, i, j, 1, 1)
+    frame_axes(ax_out, out.shape[1], out.shape[0],
+               text["output"].format(h=out.shape[0], w=out.shape[1]))  # fmt: skip
+    ax_out.set_xlim(-0.1, xp.shape[1] + 0.1)  # output cells as large as the input's
+    ax_out.set_ylim(xp.shape[0] + 0.1, -0.1)
+
+    fig.text(0.5, 0.93, text["setting"].format(k=k, s=s, p=p, d=d), ha="center",
+             fontsize=12, gid="setting")  # fmt: skip
+    terms = " + ".join(_fmt(v) for v in rec["products"].ravel())
+    fig.text(0.5, 0.04, text["sum"].format(terms=terms, total=_fmt(rec["sum"])),
+             ha="center", fontsize=11, color=CURRENT, gid="sum")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -162,7 +163,7 @@ def upsampling_records(x: NDArray[np.float64]) -> list[dict[str, Any]]:
     input that is 1 at that value and 0 elsewhere.
     """
     pooled, indices = MaxPool2d(2, return_indices=True)(x[None, None])
-    layers = {
+    layers: dict[str, Callable[[NDArray[Any]], NDArray[Any]]] = {
         "nearest": lambda v: Upsample(2, mode="nearest")(v),
         "bed_of_nails": lambda v: Upsample(2, mode="bed_of_nails")(v),
         "unpool": lambda v: MaxUnpool2d(2)(v, indices),

@@ -1,0 +1,84 @@
+"""How numbers, shapes and sizes print in a trace table: ``(1, 3, 224, 224)``, ``4.09G``,
+``24.9 MB``, ``3×16×5×5 + 16 = 1,216``; and how wide a string is in a terminal.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from fractions import Fraction
+
+__all__ = [
+    "bytes_text",
+    "formula",
+    "human",
+    "human_bytes",
+    "pair_text",
+    "shape_text",
+    "width",
+    "with_human",
+]
+
+Shape = tuple[int, ...]
+
+
+def shape_text(shape: Shape) -> str:
+    """``(1, 3, 224, 224)`` — the way ``tuple(tensor.shape)`` prints."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def pair_text(pair: tuple[int | Fraction, int | Fraction] | None) -> str:
+    """``195×195``, ``1/2×1/2``, or ``—`` when there is none."""
+    if pair is None:
+        return "—"
+    return "×".join(str(v) for v in pair)
+
+
+def human(n: int) -> str:
+    """Short count with a decimal prefix: 118.0M, 4.09G."""
+    for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if abs(n) >= scale:
+            return f"{n / scale:.3g}{unit}" if n < 100 * scale else f"{n / scale:,.0f}{unit}"
+    return str(n)
+
+
+def with_human(n: int) -> str:
+    """``4,089,184,256 (4.09G)``; small numbers alone."""
+    return f"{n:,} ({human(n)})" if n >= 1000 else str(n)
+
+
+def bytes_text(n: int) -> str:
+    """``849,346,560,000 B (849.3 GB)``; small sizes alone."""
+    return f"{n:,} B ({human_bytes(n)})" if n >= 1000 else f"{n} B"
+
+
+def human_bytes(n: int) -> str:
+    """Decimal bytes: 24.9 MB, 849.3 GB."""
+    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def width(text: str) -> int:
+    """Terminal width of ``text``: Hangul and other wide characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def formula(terms: list[tuple[int, ...]]) -> str:
+    """How a parameter count arises: ``3×16×5×5 + 16 = 1,216``.
+
+    Each term is one parameter tensor, its sizes in the order the lesson reads them.
+
+    >>> formula([(3, 16, 5, 5), (16,)])
+    '3×16×5×5 + 16 = 1,216'
+    >>> formula([(6220800, 1), (1,)])
+    '6,220,800×1 + 1 = 6,220,801'
+    >>> formula([(64,)])
+    '64'
+    """
+    if not terms:
+        return ""
+    text = " + ".join("×".join(f"{d:,}" for d in t) if t else "1" for t in terms)
+    total = sum(math.prod(t) for t in terms)
+    return text if text == f"{total:,}" else f"{text} = {total:,}"
