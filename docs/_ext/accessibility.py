@@ -46,9 +46,27 @@ def nest_lists(body: str) -> str:
     return "".join(out)
 
 
+#: myst-nb names every folded cell's <summary> "Toggle hidden content" although it shows
+#: other words ("Show the solution" / "풀이 보기"): axe's label-content-name-mismatch, and an
+#: English name on Korean pages. Without the attribute the name is the visible text.
+_TOGGLE_LABEL = ' aria-label="Toggle hidden content"'
+
+
+def summary_names_from_text(body: str) -> str:
+    """Drop myst-nb's fixed English ``aria-label`` from ``<summary>`` elements.
+
+    >>> summary_names_from_text('<summary aria-label="Toggle hidden content"><p>Show</p>')
+    '<summary><p>Show</p>'
+    """
+    return body.replace("<summary" + _TOGGLE_LABEL + ">", "<summary>")
+
+
 def _fix_page(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    if pagename == "_modules/index" and "body" in context:
+    if "body" not in context:
+        return
+    if pagename == "_modules/index":
         context["body"] = nest_lists(context["body"])
+    context["body"] = summary_names_from_text(context["body"])
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -150,6 +150,8 @@ def language_problem(name: str, lang: str, code: bool) -> str | None:
     """Why ``name`` is not in language ``lang``, or None."""
     if not name:
         return "no accessible name"
+    if re.fullmatch(r"https?://\S+", name.strip()):
+        return None  # a link shown as its address (a reference list) reads the same in both
     name = PROPER_NAMES.sub("", name)
     if code or (not LATIN_WORD.search(name) and not HANGUL.search(name)):
         return None  # an identifier, or no words at all: fits either language
