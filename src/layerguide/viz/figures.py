@@ -29,6 +29,10 @@ class FigureLanguageError(FigureInputError):
     """A figure helper was asked for a language the pages do not have."""
 
 
+#: The widest figure worth drawing, in inches: the text column is about 1,100 px wide.
+MAX_WIDTH_IN = 11.0
+
+
 def check_lang(name: str, lang: str) -> str:
     """``lang`` if it is one of the pages' languages, else a clear error naming ``name``."""
     if lang not in LANGS:
@@ -107,7 +111,12 @@ def show_side_by_side(
     """Several images in one row, each titled with its shape."""
     word = SHAPE[check_lang("show_side_by_side", lang)]
     n = len(images)
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 4), layout="constrained", squeeze=False)
+    # No wider than the page's text column (about 1,100 px at 100 dpi): wider pixels are only
+    # scaled away by the browser, and photos make them expensive.
+    scale = min(1.0, MAX_WIDTH_IN / (3.6 * n))
+    fig, axes = plt.subplots(
+        1, n, figsize=(3.6 * n * scale, 4 * scale), layout="constrained", squeeze=False
+    )
     for ax, image, title in zip(axes[0], images, titles, strict=True):
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
         ax.set_title(f"{title}\n{word} = {tuple(image.shape)}")
