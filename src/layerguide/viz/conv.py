@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from layerguide import LayerguideError
 from layerguide.kernels import KERNEL_LABELS
+from layerguide.viz._conv_text import _TEXT
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -36,56 +37,6 @@ LANGS = ("en", "ko")
 
 class FigureArgumentError(LayerguideError, ValueError):
     """A figure helper got an argument it cannot draw (wrong language, shape or length)."""
-
-
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "input": "input",
-        "setting": "stride {s}, padding {p}",
-        "patch": "3 × 3 patch of the input",
-        "kernel": "kernel (Sobel x)",
-        "products": "products, one per pixel",
-        "by_hand": "sum of the nine products = {total:.4f};  the layer computed {layer:.4f}",
-        "counts": "windows per input pixel (k = {k}, padding {p})",
-        "pool_in": "input (4, 4): winners outlined",
-        "pooled": "max pooled (2, 2)",
-        "unpooled": "max unpooled (4, 4)",
-        "index": "index {i}",
-        "learned": "learned (encoder, first layer)",
-        "hand": "hand-set",
-        "like": "≈ {name}\n({cos:+.2f})",
-        "s": "stride s",
-        "pad": "padding (per side)",
-        "p_h": "total padding p_h",
-        "d2l": "d2l ⌊(n − k + p_h + s) / s⌋",
-        "torch": "PyTorch ⌊(n + 2·padding − k) / s⌋ + 1",
-        "layer": "layer's output_shape",
-        "caption": "Output height for n = {n}, k = {k}",
-    },
-    "ko": {
-        "input": "입력",
-        "setting": "스트라이드 {s}, 패딩 {p}",
-        "patch": "입력의 3 × 3 조각",
-        "kernel": "커널 (x 방향 소벨)",
-        "products": "같은 자리끼리 곱한 값",
-        "by_hand": "곱 아홉 개의 합 = {total:.4f};  층이 계산한 값 {layer:.4f}",
-        "counts": "입력 픽셀이 들어가는 창의 수 (k = {k}, 패딩 {p})",
-        "pool_in": "입력 (4, 4): 테두리 친 칸이 최댓값",
-        "pooled": "최대 풀링 (2, 2)",
-        "unpooled": "최대 언풀링 (4, 4)",
-        "index": "인덱스 {i}",
-        "learned": "학습된 필터 (인코더 첫 층)",
-        "hand": "손으로 정한 커널",
-        "like": "≈ {name}\n({cos:+.2f})",
-        "s": "스트라이드 s",
-        "pad": "한쪽 패딩",
-        "p_h": "전체 패딩 p_h",
-        "d2l": "d2l 식 ⌊(n − k + p_h + s) / s⌋",
-        "torch": "PyTorch 식 ⌊(n + 2·padding − k) / s⌋ + 1",
-        "layer": "층의 출력 높이",
-        "caption": "n = {n}, k = {k}일 때 출력 높이",
-    },
-}
 
 
 def text(lang: str, key: str, **values: Any) -> str:
