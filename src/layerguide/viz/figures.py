@@ -29,7 +29,7 @@ class FigureLanguageError(FigureInputError):
     """A figure helper was asked for a language the pages do not have."""
 
 
-#: The widest figure worth drawing, in inches: the text column is about 1,100 px wide.
+#: The widest figure worth drawing in inches (the text column is about 1,100 px wide).
 MAX_WIDTH_IN = 11.0
 
 
