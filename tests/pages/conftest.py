@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import runpy
 import tokenize
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,20 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Page:
         return done[key]
 
     return run
+
+
+@pytest.fixture(scope="module")
+def training_cache() -> Iterator[None]:
+    """Point ``LAYERGUIDE_CACHE`` at the docs build's cache (``docs/_build/cache``) unless set.
+
+    Chapters that use a trained autoencoder then read the model ``nox -s docs`` trained (or
+    train it once for both), so the tests and the docs build train only once.
+    """
+    patch = pytest.MonkeyPatch()
+    if not os.environ.get("LAYERGUIDE_CACHE"):
+        patch.setenv("LAYERGUIDE_CACHE", str(GALLERY.parent / "docs" / "_build" / "cache"))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ model: without ``LAYERGUIDE_CACHE`` set, the tests use the docs build's cache
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +21,8 @@ LANGS = ("en", "ko")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def training_cache() -> Iterator[None]:
-    patch = pytest.MonkeyPatch()
-    if not os.environ.get("LAYERGUIDE_CACHE"):
-        patch.setenv("LAYERGUIDE_CACHE", str(ROOT / "docs" / "_build" / "cache"))
-    yield
-    patch.undo()
+# Trained models come from the docs build's cache unless LAYERGUIDE_CACHE says otherwise.
+pytestmark = pytest.mark.usefixtures("training_cache")
 
 
 @pytest.mark.parametrize("lang", LANGS)
