@@ -71,7 +71,7 @@ def chapter_summary(script: Path) -> tuple[str, str]:
     body = " ".join(line.strip() for line in lines[2:]).strip()
     paragraph = body.split("  ")[0]
     sentence = re.split(r"(?<=[.!?。])\s", paragraph, maxsplit=1)[0]
-    sentence = re.sub(r":term:`([^`<]*?)\s*(<[^`]*>)?`\\? ?", r"\1", sentence)
+    sentence = re.sub(r":term:`([^`<]*?)\s*(<[^`]*>)?`(?:\\ )?", r"\1", sentence)
     return title, sentence
 
 

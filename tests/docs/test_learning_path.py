@@ -21,7 +21,8 @@ def _load(name: str, path: Path):
     return module
 
 
-SUMMARIES = _load("learning_path", ROOT / "docs" / "_ext" / "learning_path.py").SUMMARIES
+learning_path = _load("learning_path", ROOT / "docs" / "_ext" / "learning_path.py")
+SUMMARIES = learning_path.SUMMARIES
 stray_english = _load(
     "korean_prose", ROOT / "tests" / "docs" / "test_korean_prose.py"
 ).stray_english
@@ -42,3 +43,20 @@ def test_every_chapter_has_a_card_in_both_languages(chapter: str) -> None:
 def test_the_decoder_card_mentions_the_decoder() -> None:
     """The review's example: ch. 6's Korean card said only that the encoder shrank the image."""
     assert "디코더" in SUMMARIES["plot_06_decoders"]["ko"]
+
+
+@pytest.mark.parametrize(
+    ("docstring", "sentence"),
+    [
+        ("Watch the :term:`shape` of data change. More.", "Watch the shape of data change."),
+        ("A :term:`feature map <feature_map>` grows. More.", "A feature map grows."),
+        (":term:`텐서 <tensor>`\\ 를 봅니다. 그다음.", "텐서를 봅니다."),
+    ],
+)
+def test_fallback_card_text_keeps_the_words_around_a_term(
+    tmp_path: Path, docstring: str, sentence: str
+) -> None:
+    """The fallback card strips :term: roles; it must keep the space after one, not eat it."""
+    script = tmp_path / "plot_00_x.py"
+    script.write_text(f'r"""\nTitle\n=====\n\n{docstring}\n"""\nx = 1\n', encoding="utf-8")
+    assert learning_path.chapter_summary(script) == ("Title", sentence)
