@@ -4,6 +4,7 @@ Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matpl
 before each example, so fonts set in ``conf.py`` would not survive).
 """
 
+from layerguide.viz._lang import LANGS, FigureError, check_lang
 from layerguide.viz.animate import (
     animate_convolution,
     animate_linear_map,
@@ -35,7 +36,6 @@ from layerguide.viz.conv import (
     show_window_counts,
 )
 from layerguide.viz.figures import (
-    check_lang,
     show_channels,
     show_image,
     show_side_by_side,
@@ -60,6 +60,8 @@ from layerguide.viz.receptive import (
 from layerguide.viz.table import Table
 
 __all__ = [
+    "LANGS",
+    "FigureError",
     "Table",
     "animate_convolution",
     "animate_linear_map",

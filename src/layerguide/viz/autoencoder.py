@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from layerguide import LayerguideError
 from layerguide.viz._autoencoder_text import _WORDS
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -33,24 +33,16 @@ __all__ = [
     "size_table",
 ]
 
-LANGS = ("en", "ko")
 
-
-class VizLangError(LayerguideError, ValueError):
-    """A figure was asked for in a language it does not speak."""
-
-
-def _words(lang: str) -> dict[str, str]:
-    if lang not in LANGS:
-        raise VizLangError(f"lang must be one of {LANGS}, got {lang!r}")
-    return _WORDS[lang]
+def _words(where: str, lang: str) -> dict[str, str]:
+    return _WORDS[check_lang(where, lang)]
 
 
 def decoder_name(name: str, lang: str) -> str:
     """A decoder's (or row's) name for the reader: ``decoder_name("fc", "ko") == "완전 연결"``."""
-    words = _words(lang)
+    words = _words("decoder_name", lang)
     if name not in words:
-        raise VizLangError(f"decoder_name: unknown name {name!r}")
+        raise FigureError(f"decoder_name: unknown name {name!r}")
     return words[name]
 
 
@@ -69,7 +61,7 @@ def _annotate(
 
 def show_reconstructions(rows: Mapping[str, ArrayLike], *, lang: str, n: int = 8) -> Figure:
     """One row of ``n`` digits per entry; keys are ``input``, ``output`` or decoder names."""
-    words = _words(lang)
+    words = _words("show_reconstructions", lang)
     fig, axes = plt.subplots(
         len(rows), n, figsize=(9, 1.15 * len(rows) + 0.5), squeeze=False, layout="constrained"
     )
@@ -85,7 +77,7 @@ def show_reconstructions(rows: Mapping[str, ArrayLike], *, lang: str, n: int = 8
 
 def show_code(code: ArrayLike, *, lang: str) -> Figure:
     """A (C, H, W) code as C small panels."""
-    words, array = _words(lang), np.asarray(code)
+    words, array = _words("show_code", lang), np.asarray(code)
     fig, axes = plt.subplots(1, len(array), figsize=(9, 1.9), squeeze=False, layout="constrained")
     for c, ax in enumerate(axes[0]):
         ax.imshow(array[c], cmap="coolwarm")
@@ -105,7 +97,7 @@ def show_training_curve(
     window: int = 20,
 ) -> Figure:
     """Loss of every step, its running average, the final test BCE and the BCE floor."""
-    words, y = _words(lang), np.asarray(losses, dtype=float)
+    words, y = _words("show_training_curve", lang), np.asarray(losses, dtype=float)
     steps = np.arange(1, len(y) + 1)
     fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
     ax.plot(steps, y, color="#9ecae1", lw=0.8, label=words["per_step"])
@@ -130,6 +122,7 @@ def show_training_curve(
 
 def show_upsampling(panels: Mapping[str, ArrayLike], *, lang: str) -> Figure:
     """Small maps side by side with their values; keys ``input`` or decoder names."""
+    check_lang("show_upsampling", lang)
     fig, axes = plt.subplots(
         1, len(panels), figsize=(2.6 * len(panels), 3), squeeze=False, layout="constrained"
     )
@@ -144,7 +137,7 @@ def show_upsampling(panels: Mapping[str, ArrayLike], *, lang: str) -> Figure:
 
 def show_overlaps(counts: Mapping[int, ArrayLike], *, lang: str) -> Figure:
     """Heat maps of how many kernel copies land on each pixel, one per kernel size."""
-    words = _words(lang)
+    words = _words("show_overlaps", lang)
     fig, axes = plt.subplots(
         1, len(counts), figsize=(3.6 * len(counts), 3.6), squeeze=False, layout="constrained"
     )
@@ -159,7 +152,7 @@ def show_overlaps(counts: Mapping[int, ArrayLike], *, lang: str) -> Figure:
 
 def show_conv_matrix(matrix: ArrayLike, *, lang: str) -> Figure:
     """The matrix of a small convolution, every entry written in its cell."""
-    words, values = _words(lang), np.asarray(matrix)
+    words, values = _words("show_conv_matrix", lang), np.asarray(matrix)
     fig, ax = plt.subplots(figsize=(9, 2.6), layout="constrained")
     ax.imshow(values, cmap="Greens", vmin=0, vmax=values.max() * 1.3)
     _annotate(ax, values)
@@ -175,7 +168,7 @@ def show_checkerboard(
     images: Mapping[str, ArrayLike], ratios: Mapping[str, float], *, lang: str
 ) -> Figure:
     """The halved input and its three upsamplings, each titled with its phase ratio."""
-    words = _words(lang)
+    words = _words("show_checkerboard", lang)
     fig, axes = plt.subplots(
         1, len(images), figsize=(3.2 * len(images), 3.8), squeeze=False, layout="constrained"
     )
@@ -200,7 +193,7 @@ def decoder_table(
     lang: str,
 ) -> Table:
     """One row per trained decoder: family, parameters, test losses, training time."""
-    words = _words(lang)
+    words = _words("decoder_table", lang)
     rows = []
     for name, info in infos.items():
         label = decoder_name(name, lang)
@@ -223,13 +216,13 @@ def decoder_table(
 
 def size_table(rows: Sequence[Sequence[int]], *, lang: str) -> Table:
     """Rows of (n, k, s, p, output_padding, d, formula, layer) output sizes."""
-    words = _words(lang)
+    words = _words("size_table", lang)
     header = [words[h] for h in ("n", "k", "s", "p", "op", "d", "formula", "layer")]
     return Table(header, rows, caption=words["size_caption"])
 
 
 def fits_table(fits: Sequence[Sequence[int]], *, lang: str) -> Table:
     """Rows of (kernel size, padding, output_padding, output size) that give 7 × 7."""
-    words = _words(lang)
+    words = _words("fits_table", lang)
     header = [words["k"], words["p"], words["op"], words["layer"]]
     return Table(header, [list(f) for f in fits], caption=words["fits_caption"])

@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
-from layerguide import LayerguideError
 from layerguide.kernels import KERNEL_LABELS
 from layerguide.viz._conv_text import _TEXT
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -32,22 +32,11 @@ __all__ = [
     "show_window_counts",
 ]
 
-LANGS = ("en", "ko")
-
-
-class FigureArgumentError(LayerguideError, ValueError):
-    """A figure helper got an argument it cannot draw (wrong language, shape or length)."""
-
 
 def text(lang: str, key: str, **values: Any) -> str:
     """One label of this module (and :mod:`layerguide.viz.receptive`) in ``lang``."""
-    check_lang(lang)
+    check_lang("layerguide.viz.conv.text", lang)
     return _TEXT[lang][key].format(**values)
-
-
-def check_lang(lang: str, where: str = "layerguide.viz") -> None:
-    if lang not in LANGS:
-        raise FigureArgumentError(f"{where}: lang must be one of {LANGS}, got {lang!r}")
 
 
 def kernel_names(lang: str = "en") -> dict[str, str]:
@@ -56,7 +45,7 @@ def kernel_names(lang: str = "en") -> dict[str, str]:
     >>> kernel_names("ko")["sobel_x"]
     'x 방향 소벨'
     """
-    check_lang(lang, "kernel_names")
+    check_lang("kernel_names", lang)
     return dict(KERNEL_LABELS[lang])
 
 
@@ -91,9 +80,9 @@ def show_feature_maps(
     vmax: float = 2.0,
 ) -> Figure:
     """The (1, 1, H, W) input and one feature map per (stride, padding), shapes in the titles."""
-    check_lang(lang, "show_feature_maps")
+    check_lang("show_feature_maps", lang)
     if len(maps) != len(settings):
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_feature_maps: {len(maps)} maps but {len(settings)} (stride, padding) settings"
         )
     n = len(maps) + 1
@@ -110,7 +99,7 @@ def show_feature_maps(
 
 def conv_formula_table(n: int, k: int, rows: Sequence[Sequence[int]], *, lang: str = "en") -> Table:
     """Rows of (stride, padding, p_h, d2l, PyTorch, layer) as a table in ``lang``."""
-    check_lang(lang, "conv_formula_table")
+    check_lang("conv_formula_table", lang)
     keys = ("s", "pad", "p_h", "d2l", "torch", "layer")
     return Table(
         [text(lang, key) for key in keys],
@@ -123,10 +112,10 @@ def show_pixel_by_hand(
     patch: NDArray[Any], kernel: NDArray[Any], layer_value: float, *, lang: str = "en"
 ) -> Figure:
     """The 3 × 3 patch, the kernel, their nine products; the sum next to the layer's value."""
-    check_lang(lang, "show_pixel_by_hand")
+    check_lang("show_pixel_by_hand", lang)
     patch, kernel = np.asarray(patch, dtype=float), np.asarray(kernel, dtype=float)
     if patch.shape != kernel.shape or patch.ndim != 2:
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_pixel_by_hand: patch {patch.shape} and kernel {kernel.shape} "
             "must be 2-D and of the same shape"
         )
@@ -151,10 +140,10 @@ def show_kernel_gallery(
     kernels: Mapping[str, NDArray[Any]], results: NDArray[Any], *, lang: str = "en"
 ) -> Figure:
     """Each kernel's 3 × 3 numbers above its result; ``results`` is (1, K, H, W)."""
-    check_lang(lang, "show_kernel_gallery")
+    check_lang("show_kernel_gallery", lang)
     names = kernel_names(lang)
     if results.ndim != 4 or results.shape[1] != len(kernels):
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_kernel_gallery: results must be (1, {len(kernels)}, H, W), got {results.shape}"
         )
     n = len(kernels)
@@ -189,9 +178,9 @@ def show_window_counts(
     counts: Sequence[NDArray[Any]], paddings: Sequence[int], k: int, *, lang: str = "en"
 ) -> Figure:
     """Heat maps: in how many windows each input pixel takes part, one per padding."""
-    check_lang(lang, "show_window_counts")
+    check_lang("show_window_counts", lang)
     if len(counts) != len(paddings):
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_window_counts: {len(counts)} count maps but {len(paddings)} paddings"
         )
     top = max(float(np.max(c)) for c in counts)
@@ -214,9 +203,9 @@ def show_learned_filters(
     lang: str = "en",
 ) -> Figure:
     """Learned (n, 3, 3) filters, each with its nearest hand-set kernel, above the hand-set ones."""
-    check_lang(lang, "show_learned_filters")
+    check_lang("show_learned_filters", lang)
     if len(likeness) != len(learned):
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_learned_filters: {len(learned)} filters but {len(likeness)} likeness entries"
         )
     names = kernel_names(lang)
@@ -253,7 +242,7 @@ def show_pooling(
     lang: str = "en",
 ) -> Figure:
     """Max pooling on a (1, 1, 4, 4) map: input with the winners outlined, pooled, unpooled."""
-    check_lang(lang, "show_pooling")
+    check_lang("show_pooling", lang)
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), layout="constrained")
     panels = [(x[0, 0], "pool_in"), (pooled[0, 0], "pooled"), (restored[0, 0], "unpooled")]
     for ax, (grid, key) in zip(axes, panels, strict=True):

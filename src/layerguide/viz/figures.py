@@ -15,29 +15,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from layerguide import LayerguideError
+from layerguide.viz._lang import FigureError, check_lang
 
-LANGS = ("en", "ko")
 SHAPE = {"en": "shape", "ko": "형태"}
-
-
-class FigureInputError(LayerguideError, ValueError):
-    """A figure helper got data it cannot draw (wrong shape, mismatched labels)."""
-
-
-class FigureLanguageError(FigureInputError):
-    """A figure helper was asked for a language the pages do not have."""
 
 
 #: The widest figure worth drawing in inches (the text column is about 1,100 px wide).
 MAX_WIDTH_IN = 11.0
-
-
-def check_lang(name: str, lang: str) -> str:
-    """``lang`` if it is one of the pages' languages, else a clear error naming ``name``."""
-    if lang not in LANGS:
-        raise FigureLanguageError(f"{name}: lang must be one of {LANGS}, got {lang!r}")
-    return lang
 
 
 def show_image(
@@ -67,11 +51,9 @@ def show_channels(
     """
     word = SHAPE[check_lang("show_channels", lang)]
     if chw.ndim != 3:
-        raise FigureInputError(
-            f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}"
-        )
+        raise FigureError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
     if len(names) != chw.shape[0]:
-        raise FigureInputError(
+        raise FigureError(
             f"show_channels: got {len(names)} names for {chw.shape[0]} channels (shape {chw.shape})"
         )
     c = chw.shape[0]
@@ -88,7 +70,7 @@ def show_channels(
 def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, title: str) -> Figure:
     """Horizontal bars of sizes in bytes on a log scale, each annotated with its value."""
     if len(labels) != len(sizes):
-        raise FigureInputError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
+        raise FigureError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
     from layerguide.shapes import format_bytes
 
     fig, ax = plt.subplots(figsize=(8, 0.7 * len(labels) + 1.5), layout="constrained")

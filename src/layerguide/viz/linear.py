@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from layerguide.viz.figures import FigureInputError, check_lang
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.table import Table
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def draw_quadrilaterals(
     )
     for ax, (name, pts) in zip(axes[0], quads.items(), strict=True):
         if pts.shape != (4, 2):
-            raise FigureInputError(
+            raise FigureError(
                 f"draw_quadrilaterals: {name!r} must have shape (4, 2), got {pts.shape}"
             )
         closed = np.vstack([pts, pts[:1]])
@@ -185,7 +185,7 @@ def draw_overfitting(
     )
     for i, (name, (params, run)) in enumerate(fits.items()):
         if run.best_curve is None or run.last_curve is None:
-            raise FigureInputError(f"draw_overfitting: the fit of {name!r} has no model curves")
+            raise FigureError(f"draw_overfitting: the fit of {name!r} has no model curves")
         color = f"C{i}"
         axes[0].plot(run.train, color=color, ls="--", label=text["train_loss"].format(name=name))
         axes[0].plot(run.held, color=color, label=text["held_loss"].format(name=name))

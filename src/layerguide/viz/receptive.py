@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
-from layerguide.viz.conv import FigureArgumentError, check_lang
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -73,16 +73,16 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 def _t(lang: str, key: str, **values: Any) -> str:
-    check_lang(lang)
+    check_lang("layerguide.viz.receptive", lang)
     return _TEXT[lang][key].format(**values)
 
 
 def show_parameter_bill(counts: Sequence[int], *, lang: str = "en") -> Figure:
     """Three bars on a log scale: Linear on the frame, the convolution, convolution + Linear."""
-    check_lang(lang, "show_parameter_bill")
+    check_lang("show_parameter_bill", lang)
     labels = _t(lang, "bars").split("|")
     if len(counts) != len(labels):
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_parameter_bill: counts must have {len(labels)} values, got {len(counts)}"
         )
     fig, ax = plt.subplots(figsize=(7.5, 2.4), layout="constrained")
@@ -99,7 +99,7 @@ def show_parameter_bill(counts: Sequence[int], *, lang: str = "en") -> Figure:
 
 def field_table(rows: Sequence[Any], *, lang: str = "en") -> Table:
     """Trace rows as a table of layer, kind, receptive field and effective stride."""
-    check_lang(lang, "field_table")
+    check_lang("field_table", lang)
     return Table(
         [_t(lang, k) for k in ("layer", "kind", "field_hw", "stride_hw")],
         [[r.name, r.kind, _pair(r.receptive_field), _pair(r.effective_stride)] for r in rows],
@@ -112,7 +112,7 @@ def _pair(value: Any) -> str:
 
 def show_receptive_fields(rows: Sequence[Any], size: int, *, lang: str = "en") -> Figure:
     """Nested squares (the centre output's field) on a size × size input, and their growth."""
-    check_lang(lang, "show_receptive_fields")
+    check_lang("show_receptive_fields", lang)
     fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 4.2), layout="constrained")
     left.imshow(np.zeros((size, size)), cmap="Greys", vmin=0, vmax=1)
     left.set_xticks(range(-1, size, 8))
@@ -145,7 +145,7 @@ def show_digit_fields(
     lang: str = "en",
 ) -> Figure:
     """Each layer's receptive field as a square centred on the digit; ``box`` = (top, left, h, w)."""
-    check_lang(lang, "show_digit_fields")
+    check_lang("show_digit_fields", lang)
     top, left_, h, w = box
     fig, ax = plt.subplots(figsize=(6.4, 6.4), layout="constrained")
     ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
@@ -192,9 +192,9 @@ def show_shift(
     ``maps`` is (feature map, moved feature map, pooled, moved pooled), each (H, W);
     ``changes`` the measured relative change of the feature map and of the pooled map.
     """
-    check_lang(lang, "show_shift")
+    check_lang("show_shift", lang)
     if len(maps) != 4 or len(changes) != 2:
-        raise FigureArgumentError(
+        raise FigureError(
             f"show_shift: need 4 maps and 2 changes, got {len(maps)} and {len(changes)}"
         )
     fig, axes = plt.subplots(2, 3, figsize=(9, 6.2), layout="constrained")

@@ -22,13 +22,9 @@ from dataclasses import dataclass, field
 from numbers import Number
 from typing import Any
 
-from layerguide import LayerguideError
+from layerguide.viz._lang import FigureError
 
 __all__ = ["Table"]
-
-
-class TableError(LayerguideError, ValueError):
-    """A table's rows do not fit its header."""
 
 
 def _text(value: Any) -> str:
@@ -66,7 +62,7 @@ class Table:
         self.rows = [list(r) for r in self.rows]
         for i, row in enumerate(self.rows):
             if len(row) != len(self.header):
-                raise TableError(
+                raise FigureError(
                     f"Table: row {i} has {len(row)} cells but the header has "
                     f"{len(self.header)} ({self.header})"
                 )
@@ -81,7 +77,7 @@ class Table:
         try:
             c = list(self.header).index(name)
         except ValueError:
-            raise TableError(f"Table: no column {name!r}; columns are {self.header}") from None
+            raise FigureError(f"Table: no column {name!r}; columns are {self.header}") from None
         return [r[c] for r in self.rows]
 
     def to_html(self) -> str:

@@ -29,10 +29,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from numpy.typing import NDArray
 
-from layerguide import LayerguideError
+from layerguide.viz._lang import FigureError
 from layerguide.viz.png import shrink_png_data_uris
 
-LANGUAGES = ("en", "ko")
 DPI = 72  # frames are PNGs embedded in the page: modest resolution keeps pages light
 EMBED_LIMIT_MB = 2.0  # one animation never embeds more than this (matplotlib's rc, in MB)
 INTERVAL_MS = 900  # time per frame when playing
@@ -44,16 +43,6 @@ WINDOW = "#fdd9a6"  # cells under the kernel / pooling window
 CURRENT = "#f28e2b"  # edge of the current window and output cell
 FILLED = "#cfe2f3"  # output cells already computed
 WINNER = "#59a14f"
-
-
-class AnimationValueError(LayerguideError, ValueError):
-    """Bad argument to an animation function."""
-
-
-def check_lang(func: str, lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise AnimationValueError(f"{func}: lang must be one of {LANGUAGES}, got {lang!r}")
-    return lang
 
 
 # matplotlib's player buttons: (English title in its template, Korean, text symbol).
@@ -144,9 +133,7 @@ class Player(FuncAnimation):
     def step(self, i: int) -> dict[str, Any]:
         """Draw frame ``i`` on the figure and return its record."""
         if not 0 <= i < len(self.records):
-            raise AnimationValueError(
-                f"Player.step: frame must lie in [0, {len(self.records)}), got {i}"
-            )
+            raise FigureError(f"Player.step: frame must lie in [0, {len(self.records)}), got {i}")
         self._update(i)
         return self.records[i]
 

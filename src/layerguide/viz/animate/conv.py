@@ -11,14 +11,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
 from layerguide.layers import Conv2d
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.animate._player import (
     CURRENT,
     FILLED,
     PAD,
     WINDOW,
-    AnimationValueError,
     Player,
-    check_lang,
     frame_axes,
     grid,
     new_figure,
@@ -144,13 +143,13 @@ def animate_convolution(
     x = CONV_INPUT if x is None else np.asarray(x, dtype=np.float64)
     kernel = CONV_KERNEL if kernel is None else np.asarray(kernel, dtype=np.float64)
     if x.ndim != 2 or kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1]:
-        raise AnimationValueError(
+        raise FigureError(
             f"animate_convolution: x must be (H, W) and kernel (k, k), got shapes {x.shape} "
             f"and {kernel.shape}"
         )
     for setting in settings:
         if len(setting) != 4 or setting[0] != kernel.shape[0]:
-            raise AnimationValueError(
+            raise FigureError(
                 "animate_convolution: each setting must be (kernel_size, stride, padding, "
                 f"dilation) with kernel_size {kernel.shape[0]}, got {tuple(setting)}"
             )

@@ -9,12 +9,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from layerguide.layers import ConvTranspose2d
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.animate._player import (
     FILLED,
     WINDOW,
-    AnimationValueError,
     Player,
-    check_lang,
     frame_axes,
     grid,
     new_figure,
@@ -105,11 +104,11 @@ def animate_transposed_convolution(
     check_lang("animate_transposed_convolution", lang)
     x = TRANSPOSE_INPUT if x is None else np.asarray(x, dtype=np.float64)
     if x.shape != (3, 3):
-        raise AnimationValueError(
+        raise FigureError(
             f"animate_transposed_convolution: x must be a 3×3 array, got shape {x.shape}"
         )
     if not kernel_sizes or any(int(k) < 1 for k in kernel_sizes):
-        raise AnimationValueError(
+        raise FigureError(
             "animate_transposed_convolution: kernel_sizes must be positive integers, "
             f"got {tuple(kernel_sizes)}"
         )

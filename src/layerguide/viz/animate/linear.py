@@ -11,12 +11,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
 from layerguide.layers import Linear, Parameter
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.animate._player import (
     CURRENT,
     DPI,
-    AnimationValueError,
     Player,
-    check_lang,
     reset,
 )
 
@@ -115,7 +114,7 @@ def animate_linear_map(
     w = WEIGHT if weight is None else np.asarray(weight, dtype=np.float64)
     b = BIAS if bias is None else np.asarray(bias, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != 2 or w.shape != (2, 2) or b.shape != (2,):
-        raise AnimationValueError(
+        raise FigureError(
             "animate_linear_map: points must be (n, 2), weight (2, 2) and bias (2,), got "
             f"{pts.shape}, {w.shape} and {b.shape}"
         )

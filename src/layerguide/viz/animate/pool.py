@@ -11,13 +11,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
 from layerguide.layers import MaxPool2d, MaxUnpool2d, Upsample
+from layerguide.viz._lang import FigureError, check_lang
 from layerguide.viz.animate._player import (
     FILLED,
     WINDOW,
     WINNER,
-    AnimationValueError,
     Player,
-    check_lang,
     frame_axes,
     grid,
     new_figure,
@@ -78,7 +77,7 @@ _TEXT = {
 def _input(x: ArrayLike | None, func: str) -> NDArray[np.float64]:
     arr = POOL_INPUT if x is None else np.asarray(x, dtype=np.float64)
     if arr.shape != (4, 4):
-        raise AnimationValueError(f"{func}: x must be a 4×4 array, got shape {arr.shape}")
+        raise FigureError(f"{func}: x must be a 4×4 array, got shape {arr.shape}")
     return arr
 
 
