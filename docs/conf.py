@@ -76,7 +76,10 @@ napoleon_custom_sections = ["Shape"]  # the layers' Shape sections render as rub
 # intersphinx needs the network, which the build must not use: names from numpy,
 # torch and common docstring phrases stay plain text instead of nitpick warnings.
 nitpick_ignore_regex = [
-    ("py:class", r"(numpy|np|torch|nn|matplotlib|mpl|pathlib|collections|typing)\..*"),
+    (
+        "py:(class|func|meth|data|mod)",
+        r"(numpy|np|torch|nn|matplotlib|mpl|pathlib|collections|typing)\..*",
+    ),
     ("py:class", r"ndarray|array_like|array-like|optional|callable|Tensor|Module|Path"),
     ("py:class", r"dtype|float32|float64|int64|uint8|path-like|file-like|sequence|mapping"),
     ("py:class", r"default .*|\{.*|.*\}|'.*'|\".*\"|[0-9].*"),

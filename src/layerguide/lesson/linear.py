@@ -43,7 +43,7 @@ __all__ = [
     "two_step_network_torch",
 ]
 
-#: The lesson's two quadrilaterals, each four (x, y) corners in drawing order: a (4, 2) matrix.
+#: The lesson's two quadrilaterals, each four (x, y) corners in drawing order (a (4, 2) matrix).
 QUADRILATERALS: dict[str, NDArray[np.float32]] = {
     "A": np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]], dtype=np.float32),
     "B": np.array([[0.0, 0.0], [3.0, 0.5], [2.0, 2.5], [0.5, 1.5]], dtype=np.float32),

@@ -16,38 +16,14 @@ from fractions import Fraction
 from layerguide import LayerguideError
 from layerguide.tracer._text import (
     bytes_text,
-    formula,
     human,
-    human_bytes,
     pair_text,
     shape_text,
     width,
     with_human,
 )
 
-# The text helpers moved to _text.py; they stay importable from here.
-__all__ = [
-    "COLUMNS",
-    "LANGS",
-    "RIGHT",
-    "TEXT",
-    "LangError",
-    "Row",
-    "RowNameError",
-    "Shape",
-    "Stride",
-    "Trace",
-    "bytes_text",
-    "check_lang",
-    "formula",
-    "human",
-    "human_bytes",
-    "pair_text",
-    "row_cells",
-    "shape_text",
-    "width",
-    "with_human",
-]
+__all__ = ["LangError", "Row", "RowNameError", "Trace"]
 
 Shape = tuple[int, ...]
 Stride = tuple[int | Fraction, int | Fraction]

@@ -1,7 +1,7 @@
 """Figures and tables of chapters 5 and 6 (the autoencoder and its decoders), in en or ko.
 
 Every function takes ``lang`` ("en" or "ko") and draws all of its labels in that language;
-figures are returned as matplotlib Figures, tables as :class:`~layerguide.viz.Table`.
+figures are returned as matplotlib Figures, tables as :class:`~layerguide.viz.table.Table`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Chapter 3's figures and tables: convolution, stride and padding, kernels, max pooling.
 
 Every function takes ``lang="en"|"ko"`` and draws its labels in that language; it returns
-the matplotlib Figure (or a :class:`~layerguide.viz.Table`) it made. The numbers come in
+the matplotlib Figure (or a :class:`~layerguide.viz.table.Table`) it made. The numbers come in
 from the page, which computes them with the layers; nothing here computes a result.
 """
 

@@ -45,7 +45,7 @@ class Table:
     ----------
     header : sequence of str
         Column titles (already in the page's language).
-    rows : sequence of sequences
+    rows : sequence of sequence
         One sequence per row, as long as ``header``. Numbers are right-aligned; ints of
         10,000 and more get thousands separators.
     caption : str, optional

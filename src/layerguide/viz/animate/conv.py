@@ -124,13 +124,14 @@ def animate_convolution(
 
     Parameters
     ----------
-    x : (H, W) array, optional
-        The input; default a 4×4 grid of small integers.
-    kernel : (k, k) array, optional
-        The weights; default a 3×3 grid of small integers. Its size must equal every
-        setting's kernel size.
-    settings : sequence of (kernel_size, stride, padding, dilation)
-        One sweep per setting; default (3, 1, 0, 1), (3, 1, 1, 1), (3, 2, 1, 1), (3, 1, 1, 2).
+    x : array_like, optional
+        Shape (H, W). The input; default a 4×4 grid of small integers.
+    kernel : array_like, optional
+        Shape (k, k). The weights; default a 3×3 grid of small integers. Its size must
+        equal every setting's kernel size.
+    settings : sequence of tuple
+        Each (kernel_size, stride, padding, dilation), one sweep per setting; default
+        (3, 1, 0, 1), (3, 1, 1, 1), (3, 2, 1, 1), (3, 1, 1, 2).
     lang : {"en", "ko"}
         Language of every label.
 

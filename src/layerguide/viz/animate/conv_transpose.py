@@ -95,10 +95,10 @@ def animate_transposed_convolution(
 
     Parameters
     ----------
-    x : (3, 3) array, optional
-        Input values; default small integers.
-    kernel_sizes : sequence of int, default (3, 4)
-        One row of panels per kernel size.
+    x : array_like, optional
+        Shape (3, 3). Input values; default small integers.
+    kernel_sizes : sequence of int, optional
+        One row of panels per kernel size; default (3, 4).
     lang : {"en", "ko"}
     """
     check_lang("animate_transposed_convolution", lang)

@@ -103,10 +103,12 @@ def animate_linear_map(
 
     Parameters
     ----------
-    points : (n, 2) array, optional
-        Default: a quadrilateral (4 points).
-    weight : (2, 2) array, optional
-    bias : (2,) array, optional
+    points : array_like, optional
+        Shape (n, 2). Default: a quadrilateral (4 points).
+    weight : array_like, optional
+        Shape (2, 2).
+    bias : array_like, optional
+        Shape (2,).
     lang : {"en", "ko"}
     """
     check_lang("animate_linear_map", lang)

@@ -109,8 +109,8 @@ def animate_max_pooling(x: ArrayLike | None = None, *, lang: str = "en") -> Play
 
     Parameters
     ----------
-    x : (4, 4) array, optional
-        Default: chapter 3's feature map.
+    x : array_like, optional
+        Shape (4, 4). Default: chapter 3's feature map.
     lang : {"en", "ko"}
     """
     check_lang("animate_max_pooling", lang)
@@ -198,8 +198,8 @@ def animate_upsampling(x: ArrayLike | None = None, *, lang: str = "en") -> Playe
 
     Parameters
     ----------
-    x : (4, 4) array, optional
-        The map before pooling; default chapter 3's feature map.
+    x : array_like, optional
+        Shape (4, 4). The map before pooling; default chapter 3's feature map.
     lang : {"en", "ko"}
     """
     check_lang("animate_upsampling", lang)
