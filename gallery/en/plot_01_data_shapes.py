@@ -139,6 +139,13 @@ sizes = {
 show_sizes(list(sizes), list(sizes.values()), xlabel="bytes (log scale)", title="Size in memory")
 
 # %%
+# Run as a script, this file opens every figure in a window.
+
+import matplotlib.pyplot as plt
+
+plt.show()
+
+# %%
 # What to remember
 # ----------------
 # * An image is (H, W, C) in files and matplotlib, (C, H, W) in PyTorch; the values are

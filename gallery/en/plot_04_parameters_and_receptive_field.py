@@ -189,6 +189,13 @@ print(f"parameters: {movie_trace.total_params:,}")
 print(f"MACs: {movie_trace.total_macs:,} (FLOPs: {movie_trace.total_flops:,})")
 
 # %%
+# Run as a script, this file opens every figure in a window.
+
+import matplotlib.pyplot as plt
+
+plt.show()
+
+# %%
 # What to remember
 # ----------------
 # * A Linear layer on a flattened image pays one weight per pixel and channel:

@@ -131,6 +131,25 @@ with torch.no_grad():
 show_code(first_code, lang="en")
 
 # %%
+# Run as a script, this file opens every figure in a window.
+
+import matplotlib.pyplot as plt
+
+plt.show()
+
+# %%
+# What to remember
+# ----------------
+# * An autoencoder learns to copy its input through a narrow bottleneck: here 784 pixels
+#   become a code of 128 numbers, and the decoder rebuilds 784 pixels from that code alone.
+# * In the encoder, each 3 × 3 convolution keeps height and width and adds channels; each
+#   pooling halves height and width (28 → 14 → 7 → 4); a 1 × 1 convolution sets the code
+#   size, 8 × 4 × 4 = 128.
+# * The decoder's shapes run the encoder's path backwards, from the code to 1 × 28 × 28.
+# * The loss is per-pixel BCE. MNIST's pixels are grey, not only 0 and 1, so even a perfect
+#   copy keeps a floor: the pixels' own entropy, computed above.
+# * The code does not look like the digit: it holds whatever the decoder can use.
+#
 # Further reading
 # ---------------
 # * Francois Chollet, "Building Autoencoders in Keras", the Keras blog (2016):

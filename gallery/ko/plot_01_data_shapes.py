@@ -140,6 +140,13 @@ show_sizes(
 )
 
 # %%
+# 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열립니다.
+
+import matplotlib.pyplot as plt
+
+plt.show()
+
+# %%
 # 기억할 것
 # ---------
 # * 이미지는 파일과 matplotlib에서는 (H, W, C), PyTorch에서는 (C, H, W)입니다. 값은 같고

@@ -186,6 +186,13 @@ print(f"파라미터: {movie_trace.total_params:,}개")
 print(f"곱셈-누산: {movie_trace.total_macs:,}번 (FLOPs: {movie_trace.total_flops:,})")
 
 # %%
+# 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열립니다.
+
+import matplotlib.pyplot as plt
+
+plt.show()
+
+# %%
 # 기억할 것
 # ---------
 # * 평탄화한 이미지에 선형 층을 연결하면 픽셀과 채널마다 가중치가 하나씩 필요합니다. 풀 HD

@@ -51,6 +51,23 @@ def test_encoder_sizes_are_the_ones_quoted(page, prose, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_what_to_remember_quotes_the_models_shapes(page, prose, lang: str) -> None:
+    """The summary repeats the chapter's shapes; they must be the model's, not typed again."""
+    g, text = page(PAGE, lang), prose(PAGE, lang)
+    summary = text[text.index("What to remember" if lang == "en" else "기억할 것") :]
+    model = g["model"]
+    with torch.no_grad():
+        encoded = model.encode(torch.zeros(1, 1, 28, 28))
+        out = model(torch.zeros(1, 1, 28, 28))
+    sizes = [28] + [idx.shape[-1] for idx in encoded.indices]
+    c, h, w = encoded.values.shape[1:]
+    assert " → ".join(map(str, sizes)) in summary
+    assert f"{c} × {h} × {w} = {c * h * w}" in summary
+    assert " × ".join(map(str, out.shape[1:])) in summary  # 1 × 28 × 28
+    assert str(out[0].numel()) in summary  # 784 pixels back
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_training_budget_as_quoted(page, prose, lang: str) -> None:
     g, text = page(PAGE, lang), prose(PAGE, lang)
     budget = g["PAGE_BUDGET"]
