@@ -6,8 +6,6 @@ The learned-filters section reads the trained autoencoder from the training cach
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 import torch
@@ -172,29 +170,3 @@ def test_formula_table_is_a_table_in_the_readers_language(page, lang: str) -> No
     assert ("한쪽 패딩" if lang == "ko" else "padding (per side)") in header
     assert ("스트라이드" in header) == (lang == "ko")
     assert '<td class="lg-num">' in table.to_html()
-
-
-# Latin-script words a Korean page may use in its prose: names (people, models, sites), units,
-# symbols of shapes and formulas, torch argument names and dtypes. Anything else is English
-# that should have been Korean (issue 14.9); code, URLs and a term's gloss are removed first.
-KOREAN_PAGE_LATIN = {
-    "AlexNet", "C", "C_in", "C_out", "CNN", "Dumoulin", "Explainer", "FLOPs", "GB", "H", "HD",
-    "MAC", "MACs", "MB", "MNIST", "N", "PyTorch", "ReLU", "ResNet-50", "T", "VGG16", "Visin",
-    "W", "c", "d2l", "float32", "in_channels", "io", "k", "kH", "kW", "meta", "n",
-    "out_channels", "p_h", "padding", "r", "s", "setosa", "uint8", "x",
-}  # fmt: skip
-
-
-def latin_words(korean_prose: str) -> set[str]:
-    """Latin words of Korean prose outside code, URLs, :term: roles, titles and (English) glosses."""
-    text = re.sub(
-        r"``.*?``|https?://\S+|:[\w:-]+:`[^`]*`|\.\. [\w-]+::|「[^」]*」|《[^》]*》",
-        " ",
-        korean_prose,
-    )
-    text = re.sub(r"(?:(?<=[\uac00-\ud7a3])|\\ )\([A-Za-z][^()]*\)", " ", text)
-    return set(re.findall(r"[A-Za-z][A-Za-z0-9_\-]*", text))
-
-
-def test_korean_prose_has_no_stray_english(prose) -> None:
-    assert latin_words(prose(NAME, "ko")) - KOREAN_PAGE_LATIN == set()
