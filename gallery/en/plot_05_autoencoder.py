@@ -143,12 +143,13 @@ plt.show()
 # * An autoencoder learns to copy its input through a narrow bottleneck: here 784 pixels
 #   become a code of 128 numbers, and the decoder rebuilds 784 pixels from that code alone.
 # * In the encoder, each 3 × 3 convolution keeps height and width and adds channels; each
-#   pooling halves height and width (28 → 14 → 7 → 4); a 1 × 1 convolution sets the code
-#   size, 8 × 4 × 4 = 128.
-# * The decoder's shapes run the encoder's path backwards, from the code to 1 × 28 × 28.
+#   pooling halves height and width, rounding up (28 → 14 → 7 → 4); a final 1 × 1
+#   convolution brings the channels to 8, so the code is 8 × 4 × 4 = 128 numbers.
+# * The decoder walks the encoder's shapes backwards, from the code to 1 × 28 × 28.
 # * The loss is per-pixel BCE. MNIST's pixels are grey, not only 0 and 1, so even a perfect
 #   copy keeps a floor: the pixels' own entropy, computed above.
-# * The code does not look like the digit: it holds whatever the decoder can use.
+# * Drawn as a picture, the code does not look like the digit: it holds whatever
+#   information the decoder can use.
 #
 # Further reading
 # ---------------
