@@ -147,9 +147,3 @@ def test_published_receptive_fields_are_the_tracers(prose) -> None:
     assert (a, v, r) == (195, 212, 483)
     assert f"{a} pixels for AlexNet, {v} for VGG16 and {r} for ResNet-50" in prose(NAME, "en")
     assert f"AlexNet은 {a}픽셀, VGG16은 {v}픽셀, ResNet-50은 {r}픽셀" in prose(NAME, "ko")
-
-
-def test_korean_prose_has_no_stray_english(prose) -> None:
-    from tests.pages.test_ch03 import KOREAN_PAGE_LATIN, latin_words
-
-    assert latin_words(prose(NAME, "ko")) - KOREAN_PAGE_LATIN == set()
