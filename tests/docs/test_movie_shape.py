@@ -1,7 +1,9 @@
 """E1: every page uses chapter 1's movie shape, (162000, 1, 1024, 1280) — H before W.
 
 The lesson wrote (162000, 1, 1280, 1024); only chapter 1 quotes that tuple (to correct it).
-Every page, in both languages (gallery scripts, their printed lines, docs pages), is scanned.
+Every page, in both languages (gallery scripts, their printed lines, docs pages), is scanned,
+and so are the package's sources (their docstrings become the API pages), the benchmarks
+and the README.
 """
 
 from __future__ import annotations
@@ -16,13 +18,9 @@ LESSON_TUPLE = re.compile(r"162[,_]?000\s*,\s*1\s*,\s*1280\s*,\s*1024")
 OUR_TUPLE = re.compile(r"162[,_]?000\s*,\s*1\s*,\s*1024\s*,\s*1280")
 QUOTED_IN = {"plot_01_data_shapes.py"}  # ch. 1 quotes the lesson's tuple to correct it
 
-#: Chapter 4 traces the movie; its fix is on another branch. TEMPORARY: the integrator empties
-#: this set after merging (a strict xfail: once fixed, a listed page fails until removed).
-TEMPORARY_PENDING_OTHER_BRANCHES: set[str] = set()
-
-
 def pages() -> list[Path]:
-    found = [*(ROOT / "gallery").glob("*/plot_*.py")]
+    found = [*(ROOT / "gallery").glob("*/plot_*.py"), ROOT / "README.md"]
+    found += [*(ROOT / "src").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]
     for lang in ("en", "ko"):
         found += [
             p
@@ -32,14 +30,7 @@ def pages() -> list[Path]:
     return sorted(found)
 
 
-def _param(path: Path):
-    rel = path.relative_to(ROOT).as_posix()
-    if path.name in TEMPORARY_PENDING_OTHER_BRANCHES:
-        return pytest.param(rel, marks=pytest.mark.xfail(reason="fixed on another branch"))
-    return rel
-
-
-@pytest.mark.parametrize("page", [_param(p) for p in pages()])
+@pytest.mark.parametrize("page", [p.relative_to(ROOT).as_posix() for p in pages()])
 def test_only_chapter_1_quotes_the_lessons_tuple(page: str) -> None:
     text = (ROOT / page).read_text(encoding="utf-8")
     if Path(page).name in QUOTED_IN:
@@ -53,3 +44,9 @@ def test_the_scan_sees_both_spellings() -> None:
     assert LESSON_TUPLE.search("(162_000, 1, 1280, 1024)")
     assert LESSON_TUPLE.search("(162000, 1, 1280, 1024)")
     assert not LESSON_TUPLE.search("(162000, 1, 1024, 1280)")
+
+
+def test_the_scan_reaches_the_sources() -> None:
+    scanned = {p.relative_to(ROOT).as_posix() for p in pages()}
+    assert "src/layerguide/tracer/core.py" in scanned  # trace()'s docstring example
+    assert "README.md" in scanned

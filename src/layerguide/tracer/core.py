@@ -77,10 +77,10 @@ def trace(model: Any, input_size: Any, *, dtype: Any = None, lang: str = "en") -
     Examples
     --------
     >>> import torch
-    >>> movie = (162000, 1, 1280, 1024)  # 90 minutes at 30 frames/s: 849 GB as float32
+    >>> movie = (162000, 1, 1024, 1280)  # 90 min at 30 frames/s, (T, C, H, W): 849 GB as float32
     >>> t = trace(torch.nn.Conv2d(1, 16, 5, stride=5), movie)
     >>> t.rows[0].output_shape
-    (162000, 16, 256, 204)
+    (162000, 16, 204, 256)
     >>> t.total_params
     416
     """
