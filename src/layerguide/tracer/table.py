@@ -63,8 +63,8 @@ TEXT: dict[str, dict[str, str]] = {
         "total_macs": "전체 곱셈-누산(MAC)",
         "flops": "FLOPs (1 MAC = 2 FLOPs)",
         "input_size": "입력 크기 ({dtype})",
-        "device": "meta 장치에서 추적했습니다: 활성값에 메모리를 쓰지 않았습니다.",
-        "notes": "다음 연산 뒤에는 수용 영역이 입력 전체를 섞는다고 가정했습니다",
+        "device": "meta 장치에서 추적했습니다: 활성화 값에 메모리를 쓰지 않았습니다.",
+        "notes": "다음 연산부터는 수용 영역을 입력 전체로 가정했습니다",
     },
 }
 
