@@ -67,5 +67,5 @@ def test_bad_inputs_name_the_function() -> None:
         numel((3, -1))
     with pytest.raises(ValueError, match="layout must be a permutation of 'TCHW'"):
         Video(width=2, height=2, fps=1, minutes=1).shape("TCHH")
-    with pytest.raises(ValueError, match="format_bytes: lang must be"):
-        format_bytes(1, lang="fr")
+    with pytest.raises(ValueError, match="format_bytes: n must be >= 0, got -1"):
+        format_bytes(-1)

@@ -1,12 +1,15 @@
 """layerguide: see how data changes shape as it flows through deep-learning layers.
 
-The package has four parts, each importable on its own:
+Each part is importable on its own:
 
 - :mod:`layerguide.layers` — teaching layers in NumPy (forward and backward).
 - :mod:`layerguide.tracer` — shapes, parameters, MACs and receptive field of a model
   (``layerguide.trace(model, input_size)``).
 - :mod:`layerguide.autoencoder` — MNIST data and a convolutional autoencoder in PyTorch.
-- :mod:`layerguide.viz` — figures, Korean fonts and shape arithmetic that pages draw with.
+- :mod:`layerguide.shapes` — how many numbers a tensor holds and how much memory it takes.
+- :mod:`layerguide.lesson` — the lesson's models and numbers, defined once for pages,
+  exercises, tests and benchmarks; :mod:`layerguide.kernels` — classic 3 × 3 image kernels.
+- :mod:`layerguide.viz` — the figures, tables and animations the pages draw, in en or ko.
 """
 
 from __future__ import annotations

@@ -49,16 +49,16 @@ def nbytes(shape: tuple[int, ...], dtype: DTypeLike) -> int:
     return numel(shape) * np.dtype(dtype).itemsize
 
 
-def format_bytes(n: int, lang: str = "en") -> str:
+def format_bytes(n: int) -> str:
     """Human-readable size in decimal units (kB = 1000 B) and binary units (GiB = 1024³ B).
+
+    The units are written the same way in Korean and English, so there is no ``lang``.
 
     >>> format_bytes(849_346_560_000)
     '849.3 GB (791.0 GiB)'
-    >>> format_bytes(212_336_640_000, lang="ko")
+    >>> format_bytes(212_336_640_000)
     '212.3 GB (197.8 GiB)'
     """
-    if lang not in ("en", "ko"):
-        raise ShapeError(f"format_bytes: lang must be 'en' or 'ko', got {lang!r}")
     if n < 0:
         raise ShapeError(f"format_bytes: n must be >= 0, got {n}")
     units = ["B", "kB", "MB", "GB", "TB", "PB"]

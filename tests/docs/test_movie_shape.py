@@ -18,6 +18,7 @@ LESSON_TUPLE = re.compile(r"162[,_]?000\s*,\s*1\s*,\s*1280\s*,\s*1024")
 OUR_TUPLE = re.compile(r"162[,_]?000\s*,\s*1\s*,\s*1024\s*,\s*1280")
 QUOTED_IN = {"plot_01_data_shapes.py"}  # ch. 1 quotes the lesson's tuple to correct it
 
+
 def pages() -> list[Path]:
     found = [*(ROOT / "gallery").glob("*/plot_*.py"), ROOT / "README.md"]
     found += [*(ROOT / "src").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]

