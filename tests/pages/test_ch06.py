@@ -163,6 +163,28 @@ def test_decoder_table_and_widths(page, prose, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_what_the_table_says_is_what_it_shows(page, prose, lang: str) -> None:
+    """The page's reading of the decoder table, checked against the trained models."""
+    g, text = page(PAGE, lang), prose(PAGE, lang)
+    bce = {name: float(info["test_bce"]) for name, info in g["infos"].items()}
+    params = {name: int(info["params"]) for name, info in g["infos"].items()}
+    # max unpooling has the lowest loss, and receives more bits of indices than of code
+    assert min(bce, key=bce.__getitem__) == "max_unpool"
+    assert g["side"].bits > g["side"].code_bits
+    # fully connected: by far the most parameters, still the highest loss of the code-only ones
+    code_only = {name: value for name, value in bce.items() if name != "max_unpool"}
+    assert max(code_only, key=code_only.__getitem__) == "fc"
+    assert params["fc"] > 2 * sorted(params.values())[-2]
+    # the convolutional decoders' differences are small next to the gap to fully connected
+    conv = [bce[name] for name in ("nearest", "bed_of_nails", "transpose")]
+    assert max(conv) - min(conv) < (bce["fc"] - max(conv)) / 2
+    steps = g["PAGE_BUDGET"].steps
+    quoted = f"{steps} steps are not enough" if lang == "en" else f"{steps}단계로는 모자랍니다"
+    assert quoted in text
+    assert ("What to remember" if lang == "en" else "기억할 것") in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_encoders_are_trained_separately_as_the_prose_says(page, prose, lang: str) -> None:
     g, text = page(PAGE, lang), prose(PAGE, lang)
     encoders = [m.encoder.state_dict() for m in g["models"].values()]
