@@ -24,6 +24,10 @@ trains all five decoders with codes of the same size and compares them.
 #   maximum. It needs the pooling indices from the encoder, so it receives more than the
 #   code: for every pooled value, which of the (at most) 4 positions of its window held
 #   the maximum, up to 2 bits each.
+#
+# In PyTorch the first is ``nn.Upsample(scale_factor=2, mode="nearest")`` and the last
+# ``nn.MaxUnpool2d(2)``; Keras calls the first ``UpSampling2D(2)`` and the transposed
+# convolution below ``Conv2DTranspose``. Bed of nails has no layer of its own in either.
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -23,6 +23,11 @@ r"""
 #   돌려놓습니다. 그러려면 인코더가 넘겨주는 풀링 인덱스가 있어야 하므로, 코드보다 더 많은 것을
 #   받습니다. 풀링된 값마다 창의 네 자리(가장자리에서는 그보다 적은 자리) 중 어느 자리가
 #   최댓값이었는지, 즉 값 하나당 최대 2비트의 정보를 더 받는 셈입니다.
+#
+# PyTorch에서 최근접 이웃은 ``nn.Upsample(scale_factor=2, mode="nearest")``, 최대 언풀링은
+# ``nn.MaxUnpool2d(2)``\ 입니다. Keras에서는 최근접 이웃을 ``UpSampling2D(2)``, 아래에서 볼 전치
+# 합성곱을 ``Conv2DTranspose``\ 라고 부릅니다. 베드 오브 네일즈는 두 라이브러리 모두 따로 층이
+# 없습니다.
 
 import matplotlib.pyplot as plt
 import numpy as np
