@@ -30,6 +30,7 @@ from layerguide import trace
 from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
 from layerguide.layers import Conv2d, MaxPool2d, ReLU
 from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, movie_convnet
+from layerguide.tracer.probe import probe_field
 from layerguide.viz import (
     field_table,
     show_digit_fields,
@@ -117,6 +118,15 @@ field_table(grown, lang="en")
 # the centre output of one layer, drawn on the input image.
 
 show_receptive_fields(grown, 32, lang="en")
+
+# %%
+# The tracer computes these fields from kernel sizes and strides. They can also be
+# measured: give a copy of the stack positive weights, light up one input pixel at a
+# time, and keep the pixels that change the centre output. They fill a square exactly as
+# large as the field of the last row.
+
+measured = probe_field(stack, (1, 1, 32, 32))
+print(f"measured: {measured[0]} × {measured[1]} pixels, tracer: {grown[-1].receptive_field}")
 
 # %%
 # The field must cover the object

@@ -29,6 +29,7 @@ from layerguide import trace
 from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
 from layerguide.layers import Conv2d, MaxPool2d, ReLU
 from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, movie_convnet
+from layerguide.tracer.probe import probe_field
 from layerguide.viz import (
     field_table,
     show_digit_fields,
@@ -116,6 +117,14 @@ field_table(grown, lang="ko")
 # 이미지 위에 그렸습니다.
 
 show_receptive_fields(grown, 32, lang="ko")
+
+# %%
+# 추적기는 이 수용 영역을 커널 크기와 스트라이드로 계산합니다. 실험으로 직접 잴 수도 있습니다.
+# 스택을 복사해 가중치를 모두 양수로 바꾼 뒤, 입력 픽셀을 하나씩 켜 보면서 가운데 출력을 바꾸는
+# 픽셀만 모읍니다. 그 픽셀들은 마지막 행의 수용 영역과 꼭 같은 크기의 정사각형을 채웁니다.
+
+measured = probe_field(stack, (1, 1, 32, 32))
+print(f"잰 값: {measured[0]} × {measured[1]}픽셀, 추적기: {grown[-1].receptive_field}")
 
 # %%
 # 수용 영역이 물체를 덮어야 합니다

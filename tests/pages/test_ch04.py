@@ -59,6 +59,11 @@ def test_receptive_fields(page, prose, lang: str) -> None:
     assert all(isinstance(s, int | Fraction) for s in strides)
     assert ", ".join(map(str, fields)) in text
     assert ", ".join(map(str, strides)) in text
+    # the page measures the last row's field by experiment and the prose says they agree
+    assert g["measured"] == grown[-1].receptive_field == (20, 20)
+    assert (
+        "exactly as large as the field of the last row" if lang == "en" else "꼭 같은 크기"
+    ) in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
