@@ -170,3 +170,17 @@ def test_formula_table_is_a_table_in_the_readers_language(page, lang: str) -> No
     assert ("한쪽 패딩" if lang == "ko" else "padding (per side)") in header
     assert ("스트라이드" in header) == (lang == "ko")
     assert '<td class="lg-num">' in table.to_html()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kernel_gallery_matches_torch_as_the_prose_says(page, prose, lang: str) -> None:
+    """The page compares its NumPy kernel gallery with ``torch.nn.Conv2d`` (same weights)."""
+    from layerguide.torch_twin import max_difference, torch_twin
+
+    g = page(NAME, lang)
+    twin = torch_twin(g["gallery"])
+    assert isinstance(twin, torch.nn.Conv2d)
+    assert (twin.in_channels, twin.out_channels, twin.padding) == (1, 8, (1, 1))
+    assert max_difference(g["gallery"], g["photo160"]) < 1e-5  # float32 rounding only
+    quoted = "the largest difference between the two" if lang == "en" else "두 결과의 최대 차이"
+    assert quoted in prose(NAME, lang)
