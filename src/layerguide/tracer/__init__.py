@@ -18,17 +18,20 @@ the receptive field of one output element.
 from __future__ import annotations
 
 from layerguide.tracer.core import parse_input_size, trace
-from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError
+from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError, TraceTargetError
 from layerguide.tracer.rules import LayerRule, register_layer
-from layerguide.tracer.table import Row, Trace
+from layerguide.tracer.table import LangError, Row, RowNameError, Trace
 
 __all__ = [
+    "LangError",
     "LayerRule",
     "Row",
+    "RowNameError",
     "Trace",
     "TraceError",
     "TraceInputError",
     "TraceModelError",
+    "TraceTargetError",
     "parse_input_size",
     "register_layer",
     "trace",
