@@ -29,7 +29,7 @@ from torch import nn
 from layerguide import trace
 from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
 from layerguide.layers import Conv2d, MaxPool2d, ReLU
-from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, movie_convnet
+from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, field_stack, movie_convnet
 from layerguide.tracer.probe import probe_field
 from layerguide.viz import (
     field_table,
@@ -97,17 +97,7 @@ show_parameter_bill(
 # distance in input pixels between neighbouring outputs, so every later layer grows the
 # field twice as fast. Here is a small stack on a 32 × 32 grey image:
 
-stack = nn.Sequential(
-    nn.Conv2d(1, 8, 3, padding=1),
-    nn.ReLU(),
-    nn.Conv2d(8, 8, 3, padding=1),
-    nn.ReLU(),
-    nn.MaxPool2d(2),
-    nn.Conv2d(8, 16, 3, padding=1),
-    nn.ReLU(),
-    nn.MaxPool2d(2),
-    nn.Conv2d(16, 16, 3, padding=1),
-)
+stack = field_stack()  # conv, conv, pool, conv, pool, conv (3 × 3 and 2 × 2)
 stack_trace = trace(stack, (1, 1, 32, 32), lang="en")
 grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
 field_table(grown, lang="en")

@@ -28,7 +28,7 @@ from torch import nn
 from layerguide import trace
 from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
 from layerguide.layers import Conv2d, MaxPool2d, ReLU
-from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, movie_convnet
+from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, field_stack, movie_convnet
 from layerguide.tracer.probe import probe_field
 from layerguide.viz import (
     field_table,
@@ -96,17 +96,7 @@ show_parameter_bill(
 # stride), 곧 이웃한 출력 사이의 거리를 입력 픽셀로 잰 값을 두 배로 만듭니다. 그래서 그 뒤의
 # 층은 수용 영역을 두 배 빠르게 넓힙니다. 32 × 32 흑백 이미지에 작은 층 묶음을 적용해 봅니다.
 
-stack = nn.Sequential(
-    nn.Conv2d(1, 8, 3, padding=1),
-    nn.ReLU(),
-    nn.Conv2d(8, 8, 3, padding=1),
-    nn.ReLU(),
-    nn.MaxPool2d(2),
-    nn.Conv2d(8, 16, 3, padding=1),
-    nn.ReLU(),
-    nn.MaxPool2d(2),
-    nn.Conv2d(16, 16, 3, padding=1),
-)
+stack = field_stack()  # 합성곱, 합성곱, 풀링, 합성곱, 풀링, 합성곱 (3 × 3과 2 × 2)
 stack_trace = trace(stack, (1, 1, 32, 32), lang="ko")
 grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
 field_table(grown, lang="ko")

@@ -7,20 +7,11 @@ import torch
 from torch import nn
 
 from layerguide import LayerguideError, trace
+from layerguide.lesson.convnet import field_stack
 from layerguide.tracer.probe import ProbeError, probe_field
 
 MODELS = {
-    "conv-relu-maxpool (chapter 4's stack)": lambda: nn.Sequential(
-        nn.Conv2d(1, 8, 3, padding=1),
-        nn.ReLU(),
-        nn.Conv2d(8, 8, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(8, 16, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(16, 16, 3, padding=1),
-    ),
+    "conv-relu-maxpool (chapter 4's stack)": field_stack,
     "stride-avgpool-dilation": lambda: nn.Sequential(
         nn.Conv2d(1, 2, 3),
         nn.Conv2d(2, 2, 3, stride=2),

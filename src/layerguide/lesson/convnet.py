@@ -34,6 +34,7 @@ __all__ = [
     "HD_FRAME",
     "KERNELS",
     "MOVIE_SHAPE",
+    "field_stack",
     "hd_convnet",
     "movie_convnet",
     "nearest_kernels",
@@ -51,6 +52,25 @@ MOVIE_SHAPE = (162_000, 1, 1024, 1280)
 
 #: One Full-HD colour frame in (N, C, H, W) order, 1080 high and 1920 wide.
 HD_FRAME = (1, 3, 1080, 1920)
+
+
+def field_stack() -> nn.Module:
+    """The small stack chapter 4 grows a receptive field with (torch), on a 32 × 32 image.
+
+    Two 3 × 3 convolutions, 2 × 2 max pooling, a convolution, pooling, a convolution: the
+    fields of its convolution and pooling rows are 3, 5, 6, 10, 12 and 20 pixels.
+    """
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(8, 8, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 16, 3, padding=1),
+    )
 
 
 def movie_convnet() -> nn.Module:
