@@ -147,6 +147,12 @@ def _per_language(app, config) -> None:
             f"conf.py: language={lang!r} but the source tree is {srcdir} "
             f"(expected docs/{lang}); build each language from its own folder."
         )
+    # sphinx-gallery runs each example inside gallery/<lang>/: a relative cache path would
+    # be read there (a build cache once landed in git that way). Fix it to where the
+    # build was started.
+    cache = os.environ.get("LAYERGUIDE_CACHE")
+    if cache:
+        os.environ["LAYERGUIDE_CACHE"] = str(Path(cache).expanduser().resolve())
     # LAYERGUIDE_GALLERY_ROOT lets tests build the real configuration on other examples.
     gallery_root = Path(os.environ.get("LAYERGUIDE_GALLERY_ROOT", ROOT / "gallery"))
     config.sphinx_gallery_conf = {

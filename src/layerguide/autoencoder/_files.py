@@ -26,11 +26,13 @@ def cache_dir() -> Path:
     for layerguide (platformdirs: ``~/.cache/layerguide`` on Linux, ``~/Library/Caches/
     layerguide`` on macOS, ``%LOCALAPPDATA%\\layerguide\\Cache`` on Windows).
 
-    The folder is not created here; writers create what they need.
+    A relative ``$LAYERGUIDE_CACHE`` is resolved against the current folder when it is
+    read, so the returned path is always absolute. The folder is not created here;
+    writers create what they need.
     """
     env = os.environ.get(CACHE_ENV)
     if env:
-        return Path(env).expanduser()
+        return Path(env).expanduser().resolve()
     from platformdirs import user_cache_path
 
     return user_cache_path("layerguide", appauthor=False)
