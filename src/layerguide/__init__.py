@@ -24,12 +24,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 
-class LayerguideError(Exception):
-    """Base class of every error that layerguide raises on purpose.
-
-    Each part of the package raises a subclass that also derives from the matching
-    built-in (``ValueError``, ``TypeError``…), so ``except ValueError`` keeps working.
-    """
+from layerguide.errors import LayerguideError
 
 
 class LayerguideValueError(LayerguideError, ValueError):
