@@ -7,13 +7,18 @@
   ``list``. :func:`nest_lists` moves each such ``<ul>`` into the item before it.
 * Every page loads ``a11y.js``: accessible names in the page's language for the controls
   of matplotlib's jshtml animation players, and no endless motion under
-  ``prefers-reduced-motion: reduce``.
+  ``prefers-reduced-motion: reduce``. Its words are the ``[player]`` table of the
+  language's catalogue (:mod:`layerguide.i18n`), written into every page as
+  ``window.layerguideWords`` — the same words the Python side of the players uses.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+from layerguide.i18n import check_lang, section
 
 _UL = re.compile(r"(<ul>|</ul>)")
 
@@ -69,7 +74,23 @@ def _fix_page(app: Any, pagename: str, templatename: str, context: dict, doctree
     context["body"] = summary_names_from_text(context["body"])
 
 
+def words_script(lang: str) -> str:
+    """The inline script that hands ``a11y.js`` its words in ``lang``.
+
+    >>> words_script("en")[:40]
+    'window.layerguideWords = {"player": {"sl'
+    """
+    data = {"player": section(check_lang("accessibility", lang), "player")}
+    text = json.dumps(data, ensure_ascii=False)
+    return "window.layerguideWords = " + text.replace("</", "<\\/") + ";"
+
+
+def _add_words(app: Any) -> None:
+    app.add_js_file(None, body=words_script(app.config.language or "en"))
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _fix_page)
+    app.connect("builder-inited", _add_words)
     app.add_js_file("a11y.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

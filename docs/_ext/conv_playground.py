@@ -34,6 +34,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from layerguide.i18n import check_lang, section
 from layerguide.kernels import KERNEL_ORDER, KERNELS, grey_photo, kernel_label
 
 MODES = ("conv", "pool", "transpose")
@@ -61,156 +62,6 @@ START = {
                   "dilation": 1, "output_padding": 1},
 }  # fmt: skip
 
-# Every string the playground shows, in both languages. ``{name}`` fields are filled in
-# by the JavaScript (see ``format`` in playground.js); the tests check both tables have
-# the same keys and fields.
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "region": "Convolution playground",
-        "layer": "Layer and input",
-        "mode": "Layer",
-        "mode_conv": "convolution (Conv2d)",
-        "mode_pool": "max pooling (MaxPool2d)",
-        "mode_transpose": "transposed convolution (ConvTranspose2d)",
-        "height": "Input height",
-        "width": "Input width",
-        "kernel": "Kernel size",
-        "stride": "Stride",
-        "padding": "Padding",
-        "dilation": "Dilation",
-        "output_padding": "Output padding",
-        "output_shape": "Output shape (H × W):",
-        "shape_value": "{h} × {w}",
-        "no_shape": "none",
-        "formula": "Formula (PyTorch)",
-        "input_conv": "Input with its padding (grey); blue: the window of the chosen output cell",
-        "input_transpose": "Input; blue: the input cells the chosen output cell receives",
-        "output_caption": "Output; orange: the chosen cell (click a cell or use the arrow keys)",
-        "input_label": "Input grid, {h} × {w}",
-        "output_label": "Output grid, {h} × {w}; chosen cell: row {r}, column {c}",
-        "prev": "Step back",
-        "next": "Step",
-        "play": "Play",
-        "pause": "Pause",
-        "reduced_motion": "Play is off because your system asks for reduced motion; use Step.",
-        "position_conv": "Output row {r}, column {c} reads input rows {rows}; columns {cols}.",
-        "position_transpose": "Output row {r}, column {c} receives values from input rows "
-        "{rows}; columns {cols}.",
-        "position_empty": "Output row {r}, column {c} receives no input value (only the bias).",
-        "with_padding": "{cells} and {pad} in the padding",
-        "only_padding": "only the padding ({pad})",
-        "axis_H": "height",
-        "axis_W": "width",
-        "err_integer": "{label} must be a whole number.",
-        "err_range": "{label} must be between {min} and {max} in this playground.",
-        "err_kernel_too_large": "No output: along the {axis}, the kernel spans {span} cells "
-        "(dilation {d} × (kernel {k} − 1) + 1) but the padded input has only {padded} "
-        "({n} + 2 × padding {p}). Rule: the kernel's span must fit in the padded input.",
-        "err_pool_padding": "Max pooling refuses padding {p} with kernel size {k}. "
-        "Rule: padding must be at most half the kernel size (kernel // 2 = {half}).",
-        "err_empty_window": "Max pooling refuses this: along the {axis}, window {window} lies "
-        "entirely in the padding (its {k} taps, {d} apart, all miss the input), so it has no "
-        "value to take the maximum of. Rule: every window must touch the input.",
-        "err_output_padding": "Output padding {op} is refused. Rule: output padding must be "
-        "smaller than the stride ({s}) or the dilation ({d}).",
-        "err_transpose_empty": "No output: along the {axis}, padding crops 2 × {p} = {crop} "
-        "cells but the transposed convolution only makes {full} = ({n} − 1) × {s} + "
-        "{d} × ({k} − 1) + {op} + 1. Rule: 2 × padding must be smaller than that.",
-        "gallery": "Kernel gallery on the photo",
-        "preset": "Kernel",
-        "custom": "your own (type below)",
-        "kernel_grid": "3 × 3 kernel values",
-        "kernel_cell": "Kernel row {r}, column {c}",
-        "gallery_stride": "Stride",
-        "gallery_padding": "Padding",
-        "photo_caption": "Input: the grey photo, {h} × {w}",
-        "result_caption": "Output of Conv2d(1, 1, 3, stride={s}, padding={p}): {h} × {w}",
-        "result_label": "Filtered photo, {h} × {w}",
-        "err_kernel_value": "Every kernel value must be a number (row {r}, column {c} is not).",
-        "range_note": "Output values from {min} to {max}; shown {how}.",
-        "show_clip": "as grey levels, clipped to 0–1",
-        "show_signed": "grey at 0, lighter positive, darker negative",
-        "about": "About this playground",
-        "about_text": "It supports input sizes 1–64, kernel sizes 1–11, stride 1–5, padding "
-        "0–5, dilation 1–4 and output padding 0–4 (square kernels, strides and paddings). "
-        "Its shape rules are the ones of layerguide's Conv2d, MaxPool2d and ConvTranspose2d, "
-        "including the settings they refuse; a test compares them on thousands of settings, "
-        "and another checks the filtered photo against Conv2d.",
-    },
-    "ko": {
-        "region": "합성곱 놀이터",
-        "layer": "층과 입력",
-        "mode": "층",
-        "mode_conv": "합성곱 (Conv2d)",
-        "mode_pool": "최대 풀링 (MaxPool2d)",
-        "mode_transpose": "전치 합성곱 (ConvTranspose2d)",
-        "height": "입력 높이",
-        "width": "입력 너비",
-        "kernel": "커널 크기",
-        "stride": "스트라이드",
-        "padding": "패딩",
-        "dilation": "팽창(dilation)",
-        "output_padding": "출력 패딩(output_padding)",
-        "output_shape": "출력 형태 (H × W):",
-        "shape_value": "{h} × {w}",
-        "no_shape": "없음",
-        "formula": "공식 (PyTorch)",
-        "input_conv": "패딩(회색)을 두른 입력. 파란 칸은 고른 출력 칸이 읽는 창입니다",
-        "input_transpose": "입력. 파란 칸은 고른 출력 칸에 값을 보내는 입력 칸입니다",
-        "output_caption": "출력. 주황 칸이 고른 칸입니다 (칸을 누르거나 화살표 키로 움직이세요)",
-        "input_label": "입력 격자, {h} × {w}",
-        "output_label": "출력 격자, {h} × {w}. 고른 칸: {r}행 {c}열",
-        "prev": "한 칸 뒤로",
-        "next": "한 칸 앞으로",
-        "play": "재생",
-        "pause": "멈춤",
-        "reduced_motion": "시스템 설정에서 동작 줄이기가 켜져 있어 재생할 수 없습니다. "
-        "대신 '한 칸 앞으로'를 누르세요.",
-        "position_conv": "출력 {r}행 {c}열이 읽는 입력 — 행: {rows}; 열: {cols}.",
-        "position_transpose": "출력 {r}행 {c}열에 값을 보내는 입력 — 행: {rows}; 열: {cols}.",
-        "position_empty": "출력 {r}행 {c}열에는 어떤 입력 값도 오지 않습니다 (편향만 남습니다).",
-        "with_padding": "{cells}, 패딩 {pad}칸",
-        "only_padding": "패딩뿐({pad}칸)",
-        "axis_H": "높이",
-        "axis_W": "너비",
-        "err_integer": "{label}은(는) 정수여야 합니다.",
-        "err_range": "이 놀이터에서 {label}은(는) {min}부터 {max}까지입니다.",
-        "err_kernel_too_large": "출력이 없습니다. {axis} 방향으로 커널이 {span}칸을 차지하는데"
-        "(팽창 {d} × (커널 {k} − 1) + 1), 패딩을 더한 입력은 {padded}칸뿐입니다"
-        "({n} + 2 × 패딩 {p}). 규칙: 커널이 차지하는 칸이 패딩을 더한 입력 안에 들어가야 합니다.",
-        "err_pool_padding": "최대 풀링은 커널 크기가 {k}이면 패딩을 {half}까지만 쓸 수 있습니다"
-        "(지금 {p}). 규칙: 패딩은 커널 크기의 절반(커널 // 2 = {half}) 이하여야 합니다.",
-        "err_empty_window": "최대 풀링에서는 이 설정을 쓸 수 없습니다. {axis} 방향의 {window}번 창이 "
-        "통째로 패딩 위에 있어서({d}칸 간격으로 읽는 {k}칸이 모두 입력 밖입니다) 최댓값을 고를 "
-        "값이 없습니다. 규칙: 모든 창이 입력에 닿아야 합니다.",
-        "err_output_padding": "출력 패딩으로 {op}은(는) 쓸 수 없습니다. 규칙: 출력 패딩은 "
-        "스트라이드({s})나 팽창({d})보다 작아야 합니다.",
-        "err_transpose_empty": "출력이 없습니다. {axis} 방향으로 패딩이 2 × {p} = {crop}칸을 "
-        "잘라 내는데, 전치 합성곱이 만드는 칸은 {full} = ({n} − 1) × {s} + {d} × ({k} − 1) "
-        "+ {op} + 1칸뿐입니다. 규칙: 2 × 패딩이 이 값보다 작아야 합니다.",
-        "gallery": "사진으로 보는 커널 모음",
-        "preset": "커널",
-        "custom": "직접 입력 (아래 칸)",
-        "kernel_grid": "3 × 3 커널 값",
-        "kernel_cell": "커널 {r}행 {c}열",
-        "gallery_stride": "스트라이드",
-        "gallery_padding": "패딩",
-        "photo_caption": "입력: 흑백 사진, {h} × {w}",
-        "result_caption": "Conv2d(1, 1, 3, stride={s}, padding={p})의 출력: {h} × {w}",
-        "result_label": "커널을 적용한 사진, {h} × {w}",
-        "err_kernel_value": "커널 칸에는 숫자만 넣을 수 있습니다 ({r}행 {c}열을 확인하세요).",
-        "range_note": "출력 값의 범위는 {min}부터 {max}까지이고, {how}.",
-        "show_clip": "0–1로 자른 회색 단계로 보여 줍니다",
-        "show_signed": "0은 회색, 양수는 밝게, 음수는 어둡게 보여 줍니다",
-        "about": "이 놀이터에 대하여",
-        "about_text": "입력 크기 1–64, 커널 크기 1–11, 스트라이드 1–5, 패딩 0–5, "
-        "팽창 1–4, 출력 패딩 0–4를 다룹니다 (커널, 스트라이드, 패딩은 가로세로가 같습니다). "
-        "형태 규칙은 layerguide의 Conv2d, MaxPool2d, ConvTranspose2d와 같고, 이 층이 "
-        "거부하는 설정도 똑같이 거부합니다. 테스트가 수천 가지 설정에서 둘을 비교하고, "
-        "필터를 적용한 사진도 Conv2d의 결과와 맞춰 봅니다.",
-    },
-}
-
 
 @functools.cache
 def photo_payload() -> dict[str, Any]:
@@ -223,7 +74,7 @@ def photo_payload() -> dict[str, Any]:
 def page_data(lang: str) -> dict[str, Any]:
     """What playground.js reads from the page: strings, limits, kernels and the photo."""
     return {
-        "strings": STRINGS[lang],
+        "strings": section(lang, "playground"),
         "limits": {**LIMITS, **GALLERY_LIMITS},
         "start": START,
         "kernels": {
@@ -252,7 +103,7 @@ def _number_field(uid: str, name: str, label: str, value: int, limits: tuple[int
 
 def playground_html(uid: str, lang: str, mode: str, gallery: bool) -> str:
     """The playground's markup; labels in ``lang``, values for ``mode``."""
-    t = STRINGS[lang]
+    t = section(lang, "playground")
     start = START[mode]
     options = "".join(
         f'<option value="{m}"{" selected" if m == mode else ""}>{escape(t["mode_" + m])}</option>'
@@ -348,9 +199,7 @@ class ConvPlayground(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        lang = self.config.language or "en"
-        if lang not in STRINGS:
-            raise self.error(f"conv-playground: no strings for language {lang!r}")
+        lang = check_lang("conv-playground", self.config.language)
         mode = self.options.get("mode", "conv")
         uid = f"lg-pg-{self.env.new_serialno('conv-playground')}"
         html = playground_html(uid, lang, mode, gallery="no-gallery" not in self.options)

@@ -18,11 +18,9 @@ from docutils import nodes
 from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx.application import Sphinx
 
+from layerguide.i18n import check_lang, text
+
 INDEX = "exercises/index"
-LINK_TEXT = {
-    "en": "Download this page as a Jupyter notebook",
-    "ko": "이 페이지를 주피터 노트북으로 내려받기",
-}
 DROPDOWN = re.compile(
     r"^:::\{dropdown\}[ \t]*(?P<title>.*?)\n(?P<body>.*?)^:::[ \t]*$", re.MULTILINE | re.DOTALL
 )
@@ -86,11 +84,11 @@ def _add_link(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
-    lang = app.config.language if app.config.language in LINK_TEXT else "en"
+    link_text = text(check_lang("exercise-notebooks", app.config.language), "exercises.download")
     name = Path(docname).name
     html = (
         f'<p class="lg-notebook-download"><a class="reference download" '
-        f'href="{name}.ipynb" download="{name}.ipynb">{LINK_TEXT[lang]} '
+        f'href="{name}.ipynb" download="{name}.ipynb">{link_text} '
         f"(<code>{name}.ipynb</code>)</a></p>"
     )
     section.insert(1, nodes.raw("", html, format="html"))

@@ -14,20 +14,13 @@
  */
 (function () {
   "use strict";
-  var ko = (document.documentElement.lang || "").toLowerCase().indexOf("ko") === 0;
-  var T = ko ? {
-    slower: "느리게", first_frame: "첫 프레임", previous_frame: "이전 프레임",
-    reverse_animation: "거꾸로 재생", pause_animation: "일시 정지", play_animation: "재생",
-    next_frame: "다음 프레임", last_frame: "마지막 프레임", faster: "빠르게",
-    slider: "프레임", image: "애니메이션 프레임", mode: "반복 방식",
-    once: "한 번", loop: "반복", reflect: "왕복", collapse: "접기", expand: "펼치기"
-  } : {
-    slower: "Decrease speed", first_frame: "First frame", previous_frame: "Previous frame",
-    reverse_animation: "Play backwards", pause_animation: "Pause", play_animation: "Play",
-    next_frame: "Next frame", last_frame: "Last frame", faster: "Increase speed",
-    slider: "Frame", image: "Animation frame", mode: "Repetition mode",
-    once: "Once", loop: "Loop", reflect: "Reflect", collapse: "Collapse", expand: "Expand"
-  };
+  // The page's words, written into the page at build time from the language's catalogue
+  // (src/layerguide/locales/<lang>.toml, table [player]) by docs/_ext/accessibility.py.
+  var T = (window.layerguideWords || {}).player;
+  if (!T) {
+    console.error("a11y.js: this page has no [player] words (window.layerguideWords)");
+    return;
+  }
   var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 
   function name(el, text) {
@@ -83,9 +76,9 @@
     img.setAttribute("aria-hidden", "true");
     function sync() {
       var open = /minus\.png$/.test(img.getAttribute("src") || "");
-      var verb = open ? T.collapse : T.expand;
+      var label = open ? T.collapse : T.expand;
       button.setAttribute("aria-expanded", String(open));
-      button.setAttribute("aria-label", ko ? (what + " " + verb).trim() : (verb + " " + what).trim());
+      button.setAttribute("aria-label", label.replace("{module}", what).trim());
     }
     sync();
     new MutationObserver(sync).observe(img, {attributes: true, attributeFilter: ["src"]});

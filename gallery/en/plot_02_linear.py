@@ -167,7 +167,7 @@ viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=
 
 from layerguide.viz import animate_linear_map
 
-linear_map = animate_linear_map(lang="en")
+linear_map = animate_linear_map(lang=LANG)
 linear_map
 
 # %%

@@ -42,6 +42,7 @@ from layerguide.viz import (
     use_korean_font,
 )
 
+LANG = "en"
 use_korean_font()
 
 with cbook.get_sample_data("grace_hopper.jpg") as f:
@@ -59,7 +60,7 @@ for stride, padding in settings:
     maps.append(conv(image))
     print(f"stride={stride}, padding={padding}: {image.shape} → {maps[-1].shape}")
 
-show_feature_maps(image, maps, settings, lang="en")
+show_feature_maps(image, maps, settings, lang=LANG)
 
 # %%
 # One output pixel by hand
@@ -74,7 +75,7 @@ r, c = np.unravel_index(np.abs(maps[0][0, 0]).argmax(), maps[0].shape[2:])
 patch = image[0, 0, r : r + 3, c : c + 3]  # (3, 3)
 by_hand = (patch * edge).sum()
 print(f"output ({r}, {c}): by hand {by_hand:.4f}, layer {maps[0][0, 0, r, c]:.4f}")
-show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="en")
+show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang=LANG)
 
 # %%
 # The same arithmetic, one output value at a time, on a 4 × 4 input with a 3 × 3 kernel.
@@ -85,7 +86,7 @@ show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="en")
 
 from layerguide.viz import animate_convolution
 
-conv_steps = animate_convolution(lang="en")
+conv_steps = animate_convolution(lang=LANG)
 conv_steps
 
 # %%
@@ -111,7 +112,7 @@ for stride, padding in settings:
     pytorch = (n + 2 * padding - k) // stride + 1
     h_out = Conv2d(1, 1, k, stride=stride, padding=padding).output_shape((1, 1, n, n))[2]
     rows.append([stride, padding, p_h, d2l, pytorch, h_out])
-conv_formula_table(n, k, rows, lang="en")
+conv_formula_table(n, k, rows, lang=LANG)
 
 # %%
 # d2l's total padding may be odd (one more row at the bottom than at the top). An integer
@@ -144,7 +145,7 @@ print({name: round(float(v), 2) for name, v in border.items()})
 
 counts = [window_counts(8, 3, padding=p) for p in (0, 1)]
 print("corner:", [int(c[0, 0]) for c in counts], " inside:", [int(c[4, 4]) for c in counts])
-show_window_counts(counts, [0, 1], 3, lang="en")
+show_window_counts(counts, [0, 1], 3, lang=LANG)
 
 # %%
 # A gallery of kernels
@@ -165,7 +166,7 @@ photo160 = grey.reshape(160, 3, 160, 3).mean(axis=(1, 3))[None, None].astype(np.
 results = gallery(photo160)  # (1, 8, 160, 160)
 print("weight:", gallery.weight.shape, " results:", results.shape)
 print(f"largest difference from torch.nn.Conv2d: {max_difference(gallery, photo160):.1e}")
-show_kernel_gallery(KERNELS, results, lang="en")
+show_kernel_gallery(KERNELS, results, lang=LANG)
 
 # %%
 # Filters are learned
@@ -181,9 +182,9 @@ torch.manual_seed(0)
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
 learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
 likeness = nearest_kernels(learned[:, 0])
-names = kernel_names(lang="en")
+names = kernel_names(lang=LANG)
 print("learned:", learned.shape, " most alike:", [names[n] for n, _ in likeness])
-show_learned_filters(learned[:, 0], KERNELS, likeness, lang="en")
+show_learned_filters(learned[:, 0], KERNELS, likeness, lang=LANG)
 
 # %%
 # Most learned filters resemble a kernel that finds edges in one direction (Sobel, emboss),
@@ -244,7 +245,7 @@ x = fmap[None, None]  # (1, 1, 4, 4)
 pooled, indices = MaxPool2d(2, return_indices=True)(x)
 restored = MaxUnpool2d(2)(pooled, indices)
 print("pooled:", pooled.shape, " indices:", indices.shape, " unpooled:", restored.shape)
-show_pooling(x, pooled, indices, restored, lang="en")
+show_pooling(x, pooled, indices, restored, lang=LANG)
 
 # %%
 # Step by step: each 2 × 2 window in turn, its largest value (green), and the flat index
@@ -252,7 +253,7 @@ show_pooling(x, pooled, indices, restored, lang="en")
 
 from layerguide.viz import animate_max_pooling
 
-pool_steps = animate_max_pooling(lang="en")
+pool_steps = animate_max_pooling(lang=LANG)
 pool_steps
 
 # %%

@@ -40,12 +40,13 @@ from layerguide.viz import (
     use_korean_font,
 )
 
+LANG = "en"
 use_korean_font()
 torch.manual_seed(0)
 
 with torch.device("meta"):  # no memory for the weights either
     dense = nn.Sequential(nn.Flatten(), nn.Linear(3 * 1080 * 1920, 1))
-dense_trace = trace(dense, HD_FRAME, lang="en")
+dense_trace = trace(dense, HD_FRAME, lang=LANG)
 dense_trace
 
 # %%
@@ -70,7 +71,7 @@ with torch.device("meta"):
         nn.Flatten(),
         nn.Linear(16 * 216 * 384, 1),
     )
-conv_trace = trace(conv, HD_FRAME, lang="en")
+conv_trace = trace(conv, HD_FRAME, lang=LANG)
 conv_trace
 
 # %%
@@ -85,7 +86,7 @@ print(f"after Flatten: {conv_trace.rows[1].output_shape}")
 ratio = dense_trace.total_params / conv_trace.total_params
 print(f"total: {conv_trace.total_params:,} parameters, {ratio:.1f} times fewer")
 show_parameter_bill(
-    [dense_trace.total_params, conv_trace.rows[0].params, conv_trace.total_params], lang="en"
+    [dense_trace.total_params, conv_trace.rows[0].params, conv_trace.total_params], lang=LANG
 )
 
 # %%
@@ -98,16 +99,16 @@ show_parameter_bill(
 # field twice as fast. Here is a small stack on a 32 × 32 grey image:
 
 stack = field_stack()  # conv, conv, pool, conv, pool, conv (3 × 3 and 2 × 2)
-stack_trace = trace(stack, (1, 1, 32, 32), lang="en")
+stack_trace = trace(stack, (1, 1, 32, 32), lang=LANG)
 grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
-field_table(grown, lang="en")
+field_table(grown, lang=LANG)
 
 # %%
 # The fields of the convolution and pooling rows grow 3, 5, 6, 10, 12, 20 pixels,
 # while the effective stride goes 1, 1, 2, 2, 4, 4. Each square below is the field of
 # the centre output of one layer, drawn on the input image.
 
-show_receptive_fields(grown, 32, lang="en")
+show_receptive_fields(grown, 32, lang=LANG)
 
 # %%
 # The tracer computes these fields from kernel sizes and strides. They can also be
@@ -131,13 +132,13 @@ print(f"measured: {measured[0]} × {measured[1]} pixels, tracer: {grown[-1].rece
 digit = load_mnist("test").images[0, 0]  # (28, 28)
 ys, xs = np.nonzero(digit > 0)
 box = (ys.min(), xs.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)  # top, left, h, w
-encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang="en")
+encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang=LANG)
 layers = [r for r in encoder_trace.rows if r.name.startswith("encoder.stages")]
 layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
 first = next(r.name for r in layers if min(np.subtract(r.receptive_field, box[2:])) >= 0)
 print(f"digit box {box[2]} × {box[3]}; fields {[r.receptive_field[0] for r in layers]}")
 print(f"first layer whose field covers the digit: {first}")
-show_digit_fields(digit, layers, box, first, lang="en")
+show_digit_fields(digit, layers, box, first, lang=LANG)
 
 # %%
 # Why max pooling helps, measured
@@ -158,7 +159,7 @@ maps = [ReLU()(edges(d)) for d in (digits, moved)]  # (100, 2, 28, 28) each
 pooled = [MaxPool2d(2)(m) for m in maps]  # (100, 2, 14, 14) each
 changes = [float(np.abs(a - b).sum() / np.abs(a).sum()) for a, b in (maps, pooled)]
 print(f"change of the feature map: {changes[0]:.0%}, of the pooled map: {changes[1]:.0%}")
-show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], changes, lang="en")
+show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], changes, lang=LANG)
 
 # %%
 # The field follows the data, not the list of layers: where two branches meet
@@ -174,7 +175,7 @@ show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], cha
 # input tensor (torchinfo 1.8 does, even with ``device="meta"``) fail on it; the meta device
 # only ever holds the shapes.
 
-movie_trace = trace(movie_convnet(), MOVIE_SHAPE, lang="en")
+movie_trace = trace(movie_convnet(), MOVIE_SHAPE, lang=LANG)
 movie_trace
 
 # %%

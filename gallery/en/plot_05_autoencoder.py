@@ -26,6 +26,7 @@ from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
 from layerguide.lesson.decoders import training_curve
 from layerguide.viz import show_code, show_reconstructions, show_training_curve, use_korean_font
 
+LANG = "en"
 use_korean_font()
 torch.manual_seed(0)
 
@@ -56,7 +57,7 @@ print("pixel range:", test.images.min(), "to", test.images.max())
 
 config = AutoencoderConfig()
 model = build_autoencoder(config)
-layerguide.trace(model, (1, 1, 28, 28), lang="en")
+layerguide.trace(model, (1, 1, 28, 28), lang=LANG)
 
 # %%
 # Only the code connects the two halves. Its size is fixed by the encoder: channels × 4 × 4.
@@ -104,7 +105,7 @@ show_training_curve(
     test_bce=info["test_bce"],
     floor=floor,
     batch_size=PAGE_BUDGET.batch_size,
-    lang="en",
+    lang=LANG,
 )
 
 # %%
@@ -117,7 +118,7 @@ show_training_curve(
 digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     restored = torch.sigmoid(model(digits))
-show_reconstructions({"input": digits, "output": restored}, lang="en")
+show_reconstructions({"input": digits, "output": restored}, lang=LANG)
 
 # %%
 # The code itself
@@ -128,7 +129,7 @@ show_reconstructions({"input": digits, "output": restored}, lang="en")
 
 with torch.no_grad():
     first_code = model.encode(digits[:1]).values[0]  # (8, 4, 4)
-show_code(first_code, lang="en")
+show_code(first_code, lang=LANG)
 
 # %%
 # Run as a script, this file opens every figure in a window.

@@ -58,6 +58,7 @@ from layerguide.viz import (
     use_korean_font,
 )
 
+LANG = "en"
 use_korean_font()
 
 small = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])  # (N, C, H, W) = (1, 1, 2, 2)
@@ -72,7 +73,7 @@ panels = {
     "bed_of_nails": bed_of_nails(small, 4),
     "max_unpool": max_unpool(pooled, indices, 4),
 }
-show_upsampling(panels, lang="en")
+show_upsampling(panels, lang=LANG)
 
 # %%
 # Added up over the whole encoder, that is a lot. All three poolings pass their indices
@@ -93,7 +94,7 @@ print(f"ratio {side.bits / side.code_bits:.1f}")
 
 from layerguide.viz import animate_upsampling
 
-upsampling_steps = animate_upsampling(lang="en")
+upsampling_steps = animate_upsampling(lang=LANG)
 upsampling_steps
 
 # %%
@@ -113,7 +114,7 @@ for k in (3, 4):
     up.weight.data[...] = 1
     counts[k] = up(np.ones((1, 1, 4, 4), dtype=np.float32))[0, 0]  # (8, 8)
     print(f"kernel size {k}, stride 2: (4, 4) → {counts[k].shape}")
-show_overlaps(counts, lang="en")
+show_overlaps(counts, lang=LANG)
 
 # %%
 # How big is the output?
@@ -128,14 +129,14 @@ show_overlaps(counts, lang="en")
 settings = [(4, 3, 2, 1, 0, 1), (7, 4, 2, 1, 0, 1), (14, 4, 2, 1, 0, 1), (7, 2, 2, 0, 0, 1)]
 settings += [(7, 3, 2, 1, 1, 1), (4, 3, 1, 0, 0, 2)]
 sizes = [(*a, lesson.transposed_size(*a), lesson.measured_size(*a)) for a in settings]
-size_table(sizes, lang="en")
+size_table(sizes, lang=LANG)
 
 # %%
 # Which kernel sizes grow 4 to 7? Search kernel sizes 1 to 5 for the smallest padding
 # (and output_padding below the stride) that gives 7 at stride 2:
 
 fits = lesson.kernel_fits(4, 7, stride=2)
-fits_table(fits, lang="en")
+fits_table(fits, lang=LANG)
 
 # %%
 # Five kernel sizes fit. A 1 × 1 kernel leaves three of every four output pixels empty,
@@ -164,7 +165,7 @@ by_matrix = (matrix.T @ y.ravel()).reshape(4, 4)
 by_layer = lesson.transposed_conv(kernel, y)
 print("Cᵀ y:\n", by_matrix, "\nConvTranspose2d(y):\n", by_layer)
 print("largest difference:", np.abs(by_matrix - by_layer).max())
-show_conv_matrix(matrix, lang="en")
+show_conv_matrix(matrix, lang=LANG)
 
 # %%
 # The checkerboard on a photo
@@ -181,7 +182,7 @@ grey = photo[:480, 16:496].mean(axis=2).reshape(120, 4, 120, 4).mean(axis=(1, 3)
 upsampled = lesson.checkerboard(grey)  # 120 × 120 → 60 × 60 → 120 × 120
 ratios = {key: lesson.phase_ratio(image) for key, image in upsampled.items() if key != "input"}
 print({key: round(r, 2) for key, r in ratios.items()})
-show_checkerboard(upsampled, ratios, lang="en")
+show_checkerboard(upsampled, ratios, lang=LANG)
 
 # %%
 # Try it: transposed convolution in the playground
@@ -202,7 +203,7 @@ show_checkerboard(upsampled, ratios, lang="en")
 
 from layerguide.viz import animate_transposed_convolution
 
-transposed_steps = animate_transposed_convolution(lang="en")
+transposed_steps = animate_transposed_convolution(lang=LANG)
 transposed_steps
 
 # %%
@@ -238,7 +239,7 @@ decoder_table(
     steps=PAGE_BUDGET.steps,
     batch_size=PAGE_BUDGET.batch_size,
     n_test=len(test.images),
-    lang="en",
+    lang=LANG,
 )
 
 # %%
@@ -263,7 +264,7 @@ decoder_table(
 digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     rows = {"input": digits} | {n: torch.sigmoid(m(digits)) for n, m in models.items()}
-show_reconstructions(rows, lang="en")
+show_reconstructions(rows, lang=LANG)
 
 # %%
 # Run as a script, this file opens every figure; the animations play in their windows.

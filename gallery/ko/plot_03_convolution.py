@@ -41,6 +41,7 @@ from layerguide.viz import (
     use_korean_font,
 )
 
+LANG = "ko"
 use_korean_font()
 
 with cbook.get_sample_data("grace_hopper.jpg") as f:
@@ -58,7 +59,7 @@ for stride, padding in settings:
     maps.append(conv(image))
     print(f"스트라이드 {stride}, 패딩 {padding}: {image.shape} → {maps[-1].shape}")
 
-show_feature_maps(image, maps, settings, lang="ko")
+show_feature_maps(image, maps, settings, lang=LANG)
 
 # %%
 # 출력 픽셀 하나를 손으로 계산하기
@@ -73,7 +74,7 @@ r, c = np.unravel_index(np.abs(maps[0][0, 0]).argmax(), maps[0].shape[2:])
 patch = image[0, 0, r : r + 3, c : c + 3]  # (3, 3)
 by_hand = (patch * edge).sum()
 print(f"출력 ({r}, {c}): 손으로 계산 {by_hand:.4f}, 층 {maps[0][0, 0, r, c]:.4f}")
-show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="ko")
+show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang=LANG)
 
 # %%
 # 같은 계산을 출력 값 하나씩 따라가 봅시다. 입력은 4 × 4, 커널은 3 × 3입니다. 회색 칸이
@@ -83,7 +84,7 @@ show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang="ko")
 
 from layerguide.viz import animate_convolution
 
-conv_steps = animate_convolution(lang="ko")
+conv_steps = animate_convolution(lang=LANG)
 conv_steps
 
 # %%
@@ -109,7 +110,7 @@ for stride, padding in settings:
     pytorch = (n + 2 * padding - k) // stride + 1
     h_out = Conv2d(1, 1, k, stride=stride, padding=padding).output_shape((1, 1, n, n))[2]
     rows.append([stride, padding, p_h, d2l, pytorch, h_out])
-conv_formula_table(n, k, rows, lang="ko")
+conv_formula_table(n, k, rows, lang=LANG)
 
 # %%
 # d2l의 전체 패딩은 홀수일 수도 있습니다(아래쪽이 위쪽보다 한 줄 더 많은 경우). 정수 하나로 주는
@@ -140,7 +141,7 @@ print({name: round(float(v), 2) for name, v in border.items()})
 
 counts = [window_counts(8, 3, padding=p) for p in (0, 1)]
 print("모서리:", [int(c[0, 0]) for c in counts], " 안쪽:", [int(c[4, 4]) for c in counts])
-show_window_counts(counts, [0, 1], 3, lang="ko")
+show_window_counts(counts, [0, 1], 3, lang=LANG)
 
 # %%
 # 여러 가지 커널
@@ -160,7 +161,7 @@ photo160 = grey.reshape(160, 3, 160, 3).mean(axis=(1, 3))[None, None].astype(np.
 results = gallery(photo160)  # (1, 8, 160, 160)
 print("가중치:", gallery.weight.shape, " 결과:", results.shape)
 print(f"torch.nn.Conv2d와의 최대 차이: {max_difference(gallery, photo160):.1e}")
-show_kernel_gallery(KERNELS, results, lang="ko")
+show_kernel_gallery(KERNELS, results, lang=LANG)
 
 # %%
 # 필터는 학습으로 정해집니다
@@ -175,9 +176,9 @@ torch.manual_seed(0)
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
 learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
 likeness = nearest_kernels(learned[:, 0])
-names = kernel_names(lang="ko")
+names = kernel_names(lang=LANG)
 print("학습된 필터:", learned.shape, " 가장 닮은 커널:", [names[n] for n, _ in likeness])
-show_learned_filters(learned[:, 0], KERNELS, likeness, lang="ko")
+show_learned_filters(learned[:, 0], KERNELS, likeness, lang=LANG)
 
 # %%
 # 학습된 필터는 대부분 어느 한 방향의 경계를 찾는 커널(소벨, 엠보스)을 닮았고, 몇 개는 흐림
@@ -238,7 +239,7 @@ x = fmap[None, None]  # (1, 1, 4, 4)
 pooled, indices = MaxPool2d(2, return_indices=True)(x)
 restored = MaxUnpool2d(2)(pooled, indices)
 print("풀링 결과:", pooled.shape, " 인덱스:", indices.shape, " 언풀링 결과:", restored.shape)
-show_pooling(x, pooled, indices, restored, lang="ko")
+show_pooling(x, pooled, indices, restored, lang=LANG)
 
 # %%
 # 한 단계씩 보면 이렇습니다. 2 × 2 창을 차례로 보며 가장 큰 값(초록색)을 고르고, 풀링이 그
@@ -246,7 +247,7 @@ show_pooling(x, pooled, indices, restored, lang="ko")
 
 from layerguide.viz import animate_max_pooling
 
-pool_steps = animate_max_pooling(lang="ko")
+pool_steps = animate_max_pooling(lang=LANG)
 pool_steps
 
 # %%

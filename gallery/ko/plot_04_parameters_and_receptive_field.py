@@ -39,12 +39,13 @@ from layerguide.viz import (
     use_korean_font,
 )
 
+LANG = "ko"
 use_korean_font()
 torch.manual_seed(0)
 
 with torch.device("meta"):  # 가중치에도 메모리를 쓰지 않습니다
     dense = nn.Sequential(nn.Flatten(), nn.Linear(3 * 1080 * 1920, 1))
-dense_trace = trace(dense, HD_FRAME, lang="ko")
+dense_trace = trace(dense, HD_FRAME, lang=LANG)
 dense_trace
 
 # %%
@@ -69,7 +70,7 @@ with torch.device("meta"):
         nn.Flatten(),
         nn.Linear(16 * 216 * 384, 1),
     )
-conv_trace = trace(conv, HD_FRAME, lang="ko")
+conv_trace = trace(conv, HD_FRAME, lang=LANG)
 conv_trace
 
 # %%
@@ -84,7 +85,7 @@ print(f"평탄화 뒤: {conv_trace.rows[1].output_shape}")
 ratio = dense_trace.total_params / conv_trace.total_params
 print(f"전체: 파라미터 {conv_trace.total_params:,}개, 약 {ratio:.1f}분의 1")
 show_parameter_bill(
-    [dense_trace.total_params, conv_trace.rows[0].params, conv_trace.total_params], lang="ko"
+    [dense_trace.total_params, conv_trace.rows[0].params, conv_trace.total_params], lang=LANG
 )
 
 # %%
@@ -97,16 +98,16 @@ show_parameter_bill(
 # 층은 수용 영역을 두 배 빠르게 넓힙니다. 32 × 32 흑백 이미지에 작은 층 묶음을 적용해 봅니다.
 
 stack = field_stack()  # 합성곱, 합성곱, 풀링, 합성곱, 풀링, 합성곱 (3 × 3과 2 × 2)
-stack_trace = trace(stack, (1, 1, 32, 32), lang="ko")
+stack_trace = trace(stack, (1, 1, 32, 32), lang=LANG)
 grown = [r for r in stack_trace.rows if r.kind != "ReLU"]
-field_table(grown, lang="ko")
+field_table(grown, lang=LANG)
 
 # %%
 # 표에서 합성곱과 풀링 행의 수용 영역은 3, 5, 6, 10, 12, 20픽셀로 커지고, 유효 스트라이드는
 # 1, 1, 2, 2, 4, 4가 됩니다. 아래 그림의 사각형은 각 층에서 가운데 출력의 수용 영역을 입력
 # 이미지 위에 그렸습니다.
 
-show_receptive_fields(grown, 32, lang="ko")
+show_receptive_fields(grown, 32, lang=LANG)
 
 # %%
 # 추적기는 이 수용 영역을 커널 크기와 스트라이드로 계산합니다. 실험으로 직접 잴 수도 있습니다.
@@ -129,13 +130,13 @@ print(f"잰 값: {measured[0]} × {measured[1]}픽셀, 추적기: {grown[-1].rec
 digit = load_mnist("test").images[0, 0]  # (28, 28)
 ys, xs = np.nonzero(digit > 0)
 box = (ys.min(), xs.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)  # 위, 왼쪽, 높이, 너비
-encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang="ko")
+encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang=LANG)
 layers = [r for r in encoder_trace.rows if r.name.startswith("encoder.stages")]
 layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
 first = next(r.name for r in layers if min(np.subtract(r.receptive_field, box[2:])) >= 0)
 print(f"글씨 상자 {box[2]} × {box[3]}; 수용 영역 {[r.receptive_field[0] for r in layers]}")
 print(f"수용 영역이 글씨를 처음으로 덮는 층: {first}")
-show_digit_fields(digit, layers, box, first, lang="ko")
+show_digit_fields(digit, layers, box, first, lang=LANG)
 
 # %%
 # 최대 풀링이 도움이 되는 이유, 직접 재 보기
@@ -155,7 +156,7 @@ maps = [ReLU()(edges(d)) for d in (digits, moved)]  # 각각 (100, 2, 28, 28)
 pooled = [MaxPool2d(2)(m) for m in maps]  # 각각 (100, 2, 14, 14)
 changes = [float(np.abs(a - b).sum() / np.abs(a).sum()) for a, b in (maps, pooled)]
 print(f"특징 맵의 변화: {changes[0]:.0%}, 풀링한 맵의 변화: {changes[1]:.0%}")
-show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], changes, lang="ko")
+show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], changes, lang=LANG)
 
 # %%
 # 추적기는 수용 영역을 층의 목록 순서가 아니라 데이터가 실제로 흐르는 길을 따라
@@ -170,7 +171,7 @@ show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], cha
 # float32로 849 GB입니다. 입력 텐서를 실제로 만드는 도구는 여기서 실패합니다(torchinfo 1.8은
 # ``device="meta"``\ 를 주어도 텐서를 만듭니다). meta 장치는 형태만 다루므로 문제가 없습니다.
 
-movie_trace = trace(movie_convnet(), MOVIE_SHAPE, lang="ko")
+movie_trace = trace(movie_convnet(), MOVIE_SHAPE, lang=LANG)
 movie_trace
 
 # %%

@@ -26,6 +26,7 @@ from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
 from layerguide.lesson.decoders import training_curve
 from layerguide.viz import show_code, show_reconstructions, show_training_curve, use_korean_font
 
+LANG = "ko"
 use_korean_font()
 torch.manual_seed(0)
 
@@ -54,7 +55,7 @@ print("픽셀 값의 범위:", test.images.min(), "~", test.images.max())
 
 config = AutoencoderConfig()
 model = build_autoencoder(config)
-layerguide.trace(model, (1, 1, 28, 28), lang="ko")
+layerguide.trace(model, (1, 1, 28, 28), lang=LANG)
 
 # %%
 # 두 부분을 잇는 것은 코드뿐입니다. 코드의 크기는 인코더가 정하며, 채널 수 × 4 × 4입니다.
@@ -104,7 +105,7 @@ show_training_curve(
     test_bce=info["test_bce"],
     floor=floor,
     batch_size=PAGE_BUDGET.batch_size,
-    lang="ko",
+    lang=LANG,
 )
 
 # %%
@@ -117,7 +118,7 @@ show_training_curve(
 digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     restored = torch.sigmoid(model(digits))
-show_reconstructions({"input": digits, "output": restored}, lang="ko")
+show_reconstructions({"input": digits, "output": restored}, lang=LANG)
 
 # %%
 # 코드 들여다보기
@@ -127,7 +128,7 @@ show_reconstructions({"input": digits, "output": restored}, lang="ko")
 
 with torch.no_grad():
     first_code = model.encode(digits[:1]).values[0]  # (8, 4, 4)
-show_code(first_code, lang="ko")
+show_code(first_code, lang=LANG)
 
 # %%
 # 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열립니다.

@@ -58,6 +58,7 @@ from layerguide.viz import (
     use_korean_font,
 )
 
+LANG = "ko"
 use_korean_font()
 
 small = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])  # (N, C, H, W) = (1, 1, 2, 2)
@@ -72,7 +73,7 @@ panels = {
     "bed_of_nails": bed_of_nails(small, 4),
     "max_unpool": max_unpool(pooled, indices, 4),
 }
-show_upsampling(panels, lang="ko")
+show_upsampling(panels, lang=LANG)
 
 # %%
 # 인코더 전체로 모으면 이 정보는 꽤 많습니다. 풀링 세 번이 모두 인덱스를 넘기므로
@@ -91,7 +92,7 @@ print(f"비율 {side.bits / side.code_bits:.1f}")
 
 from layerguide.viz import animate_upsampling
 
-upsampling_steps = animate_upsampling(lang="ko")
+upsampling_steps = animate_upsampling(lang=LANG)
 upsampling_steps
 
 # %%
@@ -110,7 +111,7 @@ for k in (3, 4):
     up.weight.data[...] = 1
     counts[k] = up(np.ones((1, 1, 4, 4), dtype=np.float32))[0, 0]  # (8, 8)
     print(f"커널 크기 {k}, 스트라이드 2: (4, 4) → {counts[k].shape}")
-show_overlaps(counts, lang="ko")
+show_overlaps(counts, lang=LANG)
 
 # %%
 # 출력은 얼마나 커질까
@@ -124,14 +125,14 @@ show_overlaps(counts, lang="ko")
 settings = [(4, 3, 2, 1, 0, 1), (7, 4, 2, 1, 0, 1), (14, 4, 2, 1, 0, 1), (7, 2, 2, 0, 0, 1)]
 settings += [(7, 3, 2, 1, 1, 1), (4, 3, 1, 0, 0, 2)]
 sizes = [(*a, lesson.transposed_size(*a), lesson.measured_size(*a)) for a in settings]
-size_table(sizes, lang="ko")
+size_table(sizes, lang=LANG)
 
 # %%
 # 스트라이드 2로 4를 7로 키우는 커널 크기는 무엇일까요? 커널 크기 1~5마다, 7이 나오는 가장 작은
 # 패딩(과 스트라이드보다 작은 ``output_padding``)을 찾아봅니다.
 
 fits = lesson.kernel_fits(4, 7, stride=2)
-fits_table(fits, lang="ko")
+fits_table(fits, lang=LANG)
 
 # %%
 # 맞는 커널 크기는 다섯 가지입니다. 1 × 1 커널은 출력 픽셀 네 개 중 세 개를 비워 두고, 2 × 2
@@ -158,7 +159,7 @@ by_matrix = (matrix.T @ y.ravel()).reshape(4, 4)
 by_layer = lesson.transposed_conv(kernel, y)
 print("Cᵀ y:\n", by_matrix, "\nConvTranspose2d(y):\n", by_layer)
 print("가장 큰 차이:", np.abs(by_matrix - by_layer).max())
-show_conv_matrix(matrix, lang="ko")
+show_conv_matrix(matrix, lang=LANG)
 
 # %%
 # 사진에 생기는 체커보드 무늬
@@ -174,7 +175,7 @@ grey = photo[:480, 16:496].mean(axis=2).reshape(120, 4, 120, 4).mean(axis=(1, 3)
 upsampled = lesson.checkerboard(grey)  # 120 × 120 → 60 × 60 → 120 × 120
 ratios = {key: lesson.phase_ratio(image) for key, image in upsampled.items() if key != "input"}
 print({key: round(r, 2) for key, r in ratios.items()})
-show_checkerboard(upsampled, ratios, lang="ko")
+show_checkerboard(upsampled, ratios, lang=LANG)
 
 # %%
 # 직접 해 보기: 놀이터에서 전치 합성곱
@@ -195,7 +196,7 @@ show_checkerboard(upsampled, ratios, lang="ko")
 
 from layerguide.viz import animate_transposed_convolution
 
-transposed_steps = animate_transposed_convolution(lang="ko")
+transposed_steps = animate_transposed_convolution(lang=LANG)
 transposed_steps
 
 # %%
@@ -230,7 +231,7 @@ decoder_table(
     steps=PAGE_BUDGET.steps,
     batch_size=PAGE_BUDGET.batch_size,
     n_test=len(test.images),
-    lang="ko",
+    lang=LANG,
 )
 
 # %%
@@ -253,7 +254,7 @@ decoder_table(
 digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     rows = {"input": digits} | {n: torch.sigmoid(m(digits)) for n, m in models.items()}
-show_reconstructions(rows, lang="ko")
+show_reconstructions(rows, lang=LANG)
 
 # %%
 # 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열리고, 애니메이션은 창 안에서 재생됩니다.

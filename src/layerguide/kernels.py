@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.i18n import check_lang, text
 from layerguide.layers import Conv2d
 from layerguide.layers._base import LayerTypeError, LayerValueError
 
 __all__ = [
     "KERNELS",
-    "KERNEL_LABELS",
     "KERNEL_ORDER",
     "apply_kernel",
     "grey_photo",
@@ -81,36 +81,6 @@ KERNELS: MappingProxyType[str, Kernel] = MappingProxyType(
 )
 """Preset 3 × 3 kernels (float32, read-only), keyed by the names in :data:`KERNEL_ORDER`."""
 
-KERNEL_LABELS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
-    {
-        "en": MappingProxyType(
-            {
-                "identity": "identity",
-                "box_blur": "box blur",
-                "gaussian_blur": "Gaussian blur",
-                "sharpen": "sharpen",
-                "sobel_x": "Sobel x",
-                "sobel_y": "Sobel y",
-                "laplacian": "Laplacian",
-                "emboss": "emboss",
-            }
-        ),
-        "ko": MappingProxyType(
-            {
-                "identity": "항등",
-                "box_blur": "평균 흐림",
-                "gaussian_blur": "가우시안 흐림",
-                "sharpen": "선명화",
-                "sobel_x": "x 방향 소벨",
-                "sobel_y": "y 방향 소벨",
-                "laplacian": "라플라시안",
-                "emboss": "엠보스",
-            }
-        ),
-    }
-)
-"""Display names of the presets, per language (``"en"`` and ``"ko"``)."""
-
 
 def kernel_label(name: str, lang: str = "en") -> str:
     """The display name of preset ``name`` in ``lang``.
@@ -118,13 +88,12 @@ def kernel_label(name: str, lang: str = "en") -> str:
     >>> kernel_label("gaussian_blur"), kernel_label("gaussian_blur", lang="ko")
     ('Gaussian blur', '가우시안 흐림')
     """
-    if lang not in KERNEL_LABELS:
-        raise LayerValueError(f"kernel_label: lang must be 'en' or 'ko', got {lang!r}")
+    check_lang("kernel_label", lang)
     if name not in KERNELS:
         raise LayerValueError(
             f"kernel_label: unknown kernel {name!r}; choose one of {', '.join(KERNEL_ORDER)}"
         )
-    return KERNEL_LABELS[lang][name]
+    return text(lang, f"kernels.{name}")
 
 
 def grey_photo(size: int = 60) -> NDArray[np.float32]:

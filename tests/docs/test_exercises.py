@@ -26,6 +26,8 @@ import nbformat
 import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
 
+from layerguide.i18n import text
+
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("en", "ko")
 PAGES = sorted(
@@ -221,7 +223,7 @@ def test_exercise_page_builds_in_korean(tmp_path: Path) -> None:
     assert "코드 보기" in html  # the Korean default prompt (the page sets none)
     assert "Show code cell" not in html
     assert 'href="tiny.ipynb"' in html
-    assert exercise_notebooks.LINK_TEXT["ko"] in html
+    assert text("ko", "exercises.download") in html
     written = nbformat.read(tmp_path / "html" / "exercises" / "tiny.ipynb", as_version=4)
     assert written.cells[-1].metadata["jupyter"]["source_hidden"] is True
     assert not (tmp_path / "html" / "jupyter_execute").exists()  # not published

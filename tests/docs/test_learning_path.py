@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from layerguide.i18n import LANGS, section
+
 ROOT = Path(__file__).resolve().parents[2]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -22,7 +24,12 @@ def _load(name: str, path: Path):
 
 
 learning_path = _load("learning_path", ROOT / "docs" / "_ext" / "learning_path.py")
-SUMMARIES = learning_path.SUMMARIES
+SUMMARIES = {
+    chapter: {
+        lang: summary for lang in LANGS if (summary := section(lang, "learning_path").get(chapter))
+    }
+    for chapter in section("en", "learning_path")
+}
 stray_english = _load(
     "korean_prose", ROOT / "tests" / "docs" / "test_korean_prose.py"
 ).stray_english

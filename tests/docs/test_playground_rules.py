@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from layerguide.i18n import LANGS, section
 from layerguide.kernels import KERNEL_ORDER, KERNELS, apply_kernel, grey_photo
 from layerguide.layers import Conv2d, ConvTranspose2d, MaxPool2d
 from layerguide.layers._base import LayerTypeError, LayerValueError
@@ -178,7 +179,7 @@ def run_node(convolutions: list[dict[str, Any]] | None = None) -> dict[str, Any]
     assert NODE is not None
     job = {
         "settings": SETTINGS,
-        "strings": pg.STRINGS,
+        "strings": {lang: section(lang, "playground") for lang in LANGS},
         "limits": {**pg.LIMITS, **pg.GALLERY_LIMITS},
         "convolutions": convolutions or [],
     }
@@ -253,7 +254,7 @@ def test_error_messages_are_complete_in_both_languages(node_results: dict[str, A
 
 
 def test_strings_tables_match() -> None:
-    en, ko = pg.STRINGS["en"], pg.STRINGS["ko"]
+    en, ko = section("en", "playground"), section("ko", "playground")
     assert set(en) == set(ko)
     fields = re.compile(r"\{(\w+)\}")
     for key in en:

@@ -1,8 +1,8 @@
 """Every drawing helper in ``layerguide.viz`` refuses an unknown language the same way.
 
-One error type (:class:`layerguide.viz.FigureError`, a ``LayerguideError`` and a
-``ValueError``), raised before any drawing or computing, with a message that starts with
-the function's own name. The helpers are called with ``None`` for every required
+One error type for a language (:class:`layerguide.errors.LanguageError`, a
+``LayerguideError`` and a ``ValueError``, from :func:`layerguide.i18n.check_lang`), raised
+before any drawing or computing, with a message that starts with the function's own name. The helpers are called with ``None`` for every required
 argument: the language check must come first, so ``None`` is never touched.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from layerguide import LayerguideError, viz
+from layerguide.errors import LanguageError
 from layerguide.viz import FigureError
 
 
@@ -37,7 +38,7 @@ def test_the_walk_finds_the_helpers() -> None:
 
 
 @pytest.mark.parametrize(("name", "helper"), HELPERS, ids=[name for name, _ in HELPERS])
-def test_unknown_language_is_a_figure_error_naming_the_helper(
+def test_unknown_language_is_a_language_error_naming_the_helper(
     name: str, helper: Callable[..., Any]
 ) -> None:
     required = {
@@ -46,13 +47,12 @@ def test_unknown_language_is_a_figure_error_naming_the_helper(
         if p.default is inspect.Parameter.empty
         and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
     }
-    if name == "check_lang":
-        required["where"] = "check_lang"
-    with pytest.raises(FigureError) as info:
+    with pytest.raises(LanguageError) as info:
         helper(**{**required, "lang": "fr"})
     assert str(info.value) == f"{name}: lang must be one of ('en', 'ko'), got 'fr'"
 
 
-def test_figure_error_is_both_a_layerguide_error_and_a_value_error() -> None:
-    assert issubclass(FigureError, LayerguideError)
-    assert issubclass(FigureError, ValueError)
+def test_figure_and_language_errors_are_layerguide_errors_and_value_errors() -> None:
+    for error in (FigureError, LanguageError):
+        assert issubclass(error, LayerguideError)
+        assert issubclass(error, ValueError)

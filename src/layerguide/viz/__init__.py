@@ -4,7 +4,7 @@ Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matpl
 before each example, so fonts set in ``conf.py`` would not survive).
 """
 
-from layerguide.viz._lang import LANGS, FigureError, check_lang
+from layerguide.viz._lang import FigureError
 from layerguide.viz.animate import (
     animate_convolution,
     animate_linear_map,
@@ -60,7 +60,6 @@ from layerguide.viz.receptive import (
 from layerguide.viz.table import Table
 
 __all__ = [
-    "LANGS",
     "FigureError",
     "Table",
     "animate_convolution",
@@ -68,7 +67,6 @@ __all__ = [
     "animate_max_pooling",
     "animate_transposed_convolution",
     "animate_upsampling",
-    "check_lang",
     "conv_formula_table",
     "decoder_name",
     "decoder_table",

@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from layerguide.viz._autoencoder_text import _WORDS
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.i18n import check_lang, section
+from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 
 
 def _words(where: str, lang: str) -> dict[str, str]:
-    return _WORDS[check_lang(where, lang)]
+    return section(check_lang(where, lang), "viz.autoencoder")
 
 
 def decoder_name(name: str, lang: str) -> str:

@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
-from layerguide.kernels import KERNEL_LABELS
-from layerguide.viz._conv_text import _TEXT
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.i18n import check_lang, text
+from layerguide.kernels import KERNEL_ORDER, kernel_label
+from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -33,20 +33,19 @@ __all__ = [
 ]
 
 
-def text(lang: str, key: str, **values: Any) -> str:
-    """One label of this module (and :mod:`layerguide.viz.receptive`) in ``lang``."""
-    check_lang("layerguide.viz.conv.text", lang)
-    return _TEXT[lang][key].format(**values)
+def _t(lang: str, key: str, **values: Any) -> str:
+    """One label of this module in ``lang`` (the catalogue's ``[viz.conv]`` table)."""
+    return text(lang, f"viz.conv.{key}", **values)
 
 
 def kernel_names(lang: str = "en") -> dict[str, str]:
-    """The kernel gallery's names in ``lang`` (:data:`layerguide.kernels.KERNEL_LABELS`).
+    """The kernel gallery's names in ``lang`` (:func:`layerguide.kernels.kernel_label`).
 
     >>> kernel_names("ko")["sobel_x"]
     'x 방향 소벨'
     """
     check_lang("kernel_names", lang)
-    return dict(KERNEL_LABELS[lang])
+    return {name: kernel_label(name, lang) for name in KERNEL_ORDER}
 
 
 def _numbers(ax: Any, grid: NDArray[Any], fmt: str = "{:g}", size: float = 12) -> None:
@@ -88,10 +87,10 @@ def show_feature_maps(
     n = len(maps) + 1
     fig, axes = plt.subplots(1, n, figsize=(2.8 * n, 3.4), layout="constrained")
     axes[0].imshow(image[0, 0], cmap="gray")
-    axes[0].set_title(f"{text(lang, 'input')}\n{tuple(image.shape[2:])}")
+    axes[0].set_title(f"{_t(lang, 'input')}\n{tuple(image.shape[2:])}")
     for ax, (s, p), fmap in zip(axes[1:], settings, maps, strict=True):
         ax.imshow(fmap[0, 0], cmap="RdBu_r", vmin=-vmax, vmax=vmax)
-        ax.set_title(f"{text(lang, 'setting', s=s, p=p)}\n{tuple(fmap.shape[2:])}")
+        ax.set_title(f"{_t(lang, 'setting', s=s, p=p)}\n{tuple(fmap.shape[2:])}")
     for ax in axes:
         ax.set_axis_off()
     return fig
@@ -102,9 +101,9 @@ def conv_formula_table(n: int, k: int, rows: Sequence[Sequence[int]], *, lang: s
     check_lang("conv_formula_table", lang)
     keys = ("s", "pad", "p_h", "d2l", "torch", "layer")
     return Table(
-        [text(lang, key) for key in keys],
+        [_t(lang, key) for key in keys],
         [list(r) for r in rows],
-        caption=text(lang, "caption", n=n, k=k),
+        caption=_t(lang, "caption", n=n, k=k),
     )
 
 
@@ -130,9 +129,9 @@ def show_pixel_by_hand(
         lim = float(np.abs(grid).max()) or 1.0
         ax.imshow(grid, cmap=cmap, vmin=0 if cmap == "Greys_r" else -lim, vmax=lim)
         _numbers(ax, grid, fmt)
-        ax.set_title(text(lang, key))
+        ax.set_title(_t(lang, key))
         _bare(ax)
-    fig.suptitle(text(lang, "by_hand", total=float(products.sum()), layer=float(layer_value)))
+    fig.suptitle(_t(lang, "by_hand", total=float(products.sum()), layer=float(layer_value)))
     return fig
 
 
@@ -190,7 +189,7 @@ def show_window_counts(
     for ax, grid, p in zip(axes[0], counts, paddings, strict=True):
         ax.imshow(grid, cmap="viridis", vmin=0, vmax=top)
         _numbers(ax, np.asarray(grid), "{:.0f}", size=10)
-        ax.set_title(text(lang, "counts", k=k, p=p))
+        ax.set_title(_t(lang, "counts", k=k, p=p))
         _bare(ax)
     return fig
 
@@ -214,8 +213,8 @@ def show_learned_filters(
     fig = plt.figure(figsize=(1.9 * cols, 2.2 * (rows + 1) + 0.6), layout="constrained")
     parts: Any = fig.subfigures(2, 1, height_ratios=[rows, 1.15])
     top, bottom = parts
-    top.suptitle(text(lang, "learned"))
-    bottom.suptitle(text(lang, "hand"))
+    top.suptitle(_t(lang, "learned"))
+    bottom.suptitle(_t(lang, "hand"))
     upper = top.subplots(rows, cols, squeeze=False)
     lower = bottom.subplots(1, cols, squeeze=False)[0]
     for ax in [*upper.ravel(), *lower]:
@@ -225,7 +224,7 @@ def show_learned_filters(
         ax = upper[i // cols, i % cols]
         lim = float(np.abs(w).max()) or 1.0
         ax.imshow(w, cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.set_title(text(lang, "like", name=names.get(name, name), cos=cos), fontsize=8)
+        ax.set_title(_t(lang, "like", name=names.get(name, name), cos=cos), fontsize=8)
     for ax, (key, kernel) in zip(lower, hand.items(), strict=False):
         lim = float(np.abs(kernel).max()) or 1.0
         ax.imshow(kernel, cmap="RdBu_r", vmin=-lim, vmax=lim)
@@ -248,11 +247,11 @@ def show_pooling(
     for ax, (grid, key) in zip(axes, panels, strict=True):
         ax.imshow(grid, cmap="Blues", vmin=0, vmax=1.5 * float(np.max(x)))
         _numbers(ax, grid, size=14)
-        ax.set_title(text(lang, key))
+        ax.set_title(_t(lang, key))
         _bare(ax)
     width = x.shape[-1]
     for (row, col), index in np.ndenumerate(indices[0, 0]):
-        axes[1].text(col, row + 0.3, text(lang, "index", i=int(index)), ha="center", fontsize=8)
+        axes[1].text(col, row + 0.3, _t(lang, "index", i=int(index)), ha="center", fontsize=8)
         r, c = divmod(int(index), width)
         axes[0].add_patch(
             Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5, color="tab:orange")

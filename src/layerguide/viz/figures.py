@@ -15,10 +15,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from layerguide.viz._lang import FigureError, check_lang
-
-SHAPE = {"en": "shape", "ko": "형태"}
-
+from layerguide.i18n import check_lang, text
+from layerguide.viz._lang import FigureError
 
 #: The widest figure worth drawing in inches (the text column is about 1,100 px wide).
 MAX_WIDTH_IN = 11.0
@@ -28,7 +26,7 @@ def show_image(
     image: NDArray[Any], title: str, *, lang: str = "en", figsize: tuple[float, float] = (4, 4.5)
 ) -> Figure:
     """Show one (H, W, C) or (H, W) image with its shape in the title."""
-    word = SHAPE[check_lang("show_image", lang)]
+    word = text(check_lang("show_image", lang), "viz.figures.shape")
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
     ax.set_title(f"{title}\n{word} = {tuple(image.shape)}")
@@ -49,7 +47,7 @@ def show_channels(
     >>> len(fig.axes)
     3
     """
-    word = SHAPE[check_lang("show_channels", lang)]
+    word = text(check_lang("show_channels", lang), "viz.figures.shape")
     if chw.ndim != 3:
         raise FigureError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
     if len(names) != chw.shape[0]:
@@ -91,7 +89,7 @@ def show_side_by_side(
     images: Sequence[NDArray[Any]], titles: Sequence[str], *, lang: str = "en"
 ) -> Figure:
     """Several images in one row, each titled with its shape."""
-    word = SHAPE[check_lang("show_side_by_side", lang)]
+    word = text(check_lang("show_side_by_side", lang), "viz.figures.shape")
     n = len(images)
     # No wider than the page's text column (about 1,100 px at 100 dpi): wider pixels are only
     # scaled away by the browser, and photos make them expensive.

@@ -14,7 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.i18n import check_lang, section
+from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 if TYPE_CHECKING:
@@ -29,53 +30,12 @@ __all__ = [
     "keras_table",
 ]
 
-LABELS = {
-    "en": {
-        "quad": "quadrilateral {name}: (4, 2) → one number {value:.2f}",
-        "point": "point",
-        "weights": "{n_in} → {n_out}: {count} weights",
-        "data_line": "data: y = 2x + 1",
-        "with_bias": "Linear(1, 1) with bias",
-        "no_bias_title": "Without a bias the line must pass through (0, 0)",
-        "step": "step {step}: w = {w:.2f}, b = {b:.2f}",
-        "steps_title": "Random start, then training: the line after each step count",
-        "train_loss": "training loss ({name})",
-        "held_loss": "held-out loss ({name})",
-        "loss_axis": "MSE loss",
-        "step_axis": "training step",
-        "loss_title": "Losses of the small and the large model",
-        "true": "true curve sin(3x)",
-        "points": "training points",
-        "last": "{name}, step {step}",
-        "curve_title": "{name} ({params:,} parameters)",
-    },
-    "ko": {
-        "quad": "사각형 {name}: (4, 2) → 수 하나 {value:.2f}",
-        "point": "점",
-        "weights": "{n_in} → {n_out}: 가중치 {count}개",
-        "data_line": "데이터: y = 2x + 1",
-        "with_bias": "편향 있는 Linear(1, 1)",
-        "no_bias_title": "편향이 없으면 직선은 (0, 0)을 지나야 합니다",
-        "step": "{step}단계: w = {w:.2f}, b = {b:.2f}",
-        "steps_title": "무작위로 시작해 학습하는 동안 직선이 움직이는 모습",
-        "train_loss": "학습 손실 ({name})",
-        "held_loss": "검증 손실 ({name})",
-        "loss_axis": "MSE 손실",
-        "step_axis": "학습 단계",
-        "loss_title": "작은 모델과 큰 모델의 손실",
-        "true": "실제 곡선 sin(3x)",
-        "points": "학습 데이터",
-        "last": "{name}, {step}단계",
-        "curve_title": "{name} (파라미터 {params:,}개)",
-    },
-}
-
 
 def draw_quadrilaterals(
     quads: Mapping[str, NDArray[np.floating]], values: Mapping[str, float], *, lang: str = "en"
 ) -> Figure:
     """Each (4, 2) quadrilateral as its four numbered points, titled with the number it became."""
-    text = LABELS[check_lang("draw_quadrilaterals", lang)]
+    text = section(check_lang("draw_quadrilaterals", lang), "viz.linear")
     fig, axes = plt.subplots(
         1, len(quads), figsize=(4 * len(quads), 4), layout="constrained", squeeze=False
     )
@@ -100,7 +60,7 @@ def draw_quadrilaterals(
 
 def draw_connections(layers: Sequence[tuple[int, int]], *, lang: str = "en") -> Figure:
     """One panel per (in, out) Linear layer without bias: one line per weight."""
-    text = LABELS[check_lang("draw_connections", lang)]
+    text = section(check_lang("draw_connections", lang), "viz.linear")
     fig, axes = plt.subplots(
         1, len(layers), figsize=(3 * len(layers), 3), layout="constrained", squeeze=False
     )
@@ -126,7 +86,7 @@ def draw_bias_fit(
     lang: str = "en",
 ) -> Figure:
     """The points of y = 2x + 1 and the lines fitted with and without a bias."""
-    text = LABELS[check_lang("draw_bias_fit", lang)]
+    text = section(check_lang("draw_bias_fit", lang), "viz.linear")
     x, y = np.ravel(x), np.ravel(y)
     fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
     ax.scatter(x, y, color="black", s=15, label=text["data_line"])
@@ -149,7 +109,7 @@ def draw_training_steps(
     lang: str = "en",
 ) -> Figure:
     """Small multiples: the fitted line y = w·x + b at each recorded step."""
-    text = LABELS[check_lang("draw_training_steps", lang)]
+    text = section(check_lang("draw_training_steps", lang), "viz.linear")
     x, y = np.ravel(x), np.ravel(y)
     n = len(snapshots)
     fig, axes = plt.subplots(
@@ -178,7 +138,7 @@ def draw_overfitting(
     ``fits`` maps a model's display name to ``(parameter count, Fit)``, where the ``Fit``
     comes from :func:`layerguide.lesson.linear.fit`.
     """
-    text = LABELS[check_lang("draw_overfitting", lang)]
+    text = section(check_lang("draw_overfitting", lang), "viz.linear")
     g = np.ravel(grid)
     fig, axes = plt.subplots(
         1, 1 + len(fits), figsize=(4.6 * (1 + len(fits)), 4), layout="constrained"
@@ -209,22 +169,12 @@ def draw_overfitting(
     return fig
 
 
-KERAS = {
-    "en": (
-        ["Keras", "PyTorch", "shape in Keras", "shape in PyTorch"],
-        "The same layers in Keras and PyTorch: weights and ch. 1's batch of 4 photos",
-    ),
-    "ko": (
-        ["Keras", "PyTorch", "Keras의 형태", "PyTorch의 형태"],
-        "Keras와 PyTorch의 같은 층: 가중치와 1장의 사진 4장짜리 배치",
-    ),
-}
-
-
 def keras_table(
     pairs: Sequence[tuple[str, str, tuple[int, ...], tuple[int, ...]]], *, lang: str = "en"
 ) -> Table:
     """The Keras ↔ PyTorch pairs of :func:`layerguide.lesson.linear.keras_pytorch_pairs`."""
-    header, caption = KERAS[check_lang("keras_table", lang)]
+    words = section(check_lang("keras_table", lang), "viz.keras")
+    header = [words[k] for k in ("keras", "pytorch", "keras_shape", "pytorch_shape")]
+    caption = words["caption"]
     rows = [[keras, torch, str(k), str(t)] for keras, torch, k, t in pairs]
     return Table(header, rows, caption=caption)

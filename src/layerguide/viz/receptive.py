@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.i18n import check_lang, text
+from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -26,55 +27,9 @@ __all__ = [
     "show_shift",
 ]
 
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "bars": "Linear on the frame|Conv2d (16 filters 5×5)|Conv2d + Linear",
-        "params": "parameters (log scale)",
-        "bill": "Parameters needed for one output from a 1080×1920 colour frame",
-        "centre": "Receptive field of the centre output",
-        "field": "receptive field",
-        "stride": "effective stride",
-        "pixels": "input pixels",
-        "faster": "Pooling makes later layers see faster",
-        "layer": "layer",
-        "kind": "kind",
-        "field_hw": "receptive field (H, W)",
-        "stride_hw": "effective stride (H, W)",
-        "digit": "digit {h} × {w} px (dashed)",
-        "covers": "from {name} on, one output's field ({size} px) covers the digit",
-        "map": "feature map",
-        "pooled": "after 2 × 2 max pooling",
-        "orig": "from the original input",
-        "moved": "from the input moved 1 px right",
-        "diff": "|difference|: {change:.0%} of the map",
-    },
-    "ko": {
-        "bars": "프레임 전체에 선형 층|Conv2d (5×5 필터 16개)|Conv2d + 선형 층",
-        "params": "파라미터 개수 (로그 눈금)",
-        "bill": "1080×1920 컬러 프레임에서 출력 하나를 얻는 데 드는 파라미터",
-        "centre": "가운데 출력의 수용 영역",
-        "field": "수용 영역",
-        "stride": "유효 스트라이드",
-        "pixels": "입력 픽셀",
-        "faster": "풀링 뒤에는 수용 영역이 더 빨리 커집니다",
-        "layer": "층",
-        "kind": "종류",
-        "field_hw": "수용 영역 (H, W)",
-        "stride_hw": "유효 스트라이드 (H, W)",
-        "digit": "손글씨 {h} × {w}픽셀 (점선)",
-        "covers": "{name}부터 출력 하나의 수용 영역({size}픽셀)이 글씨 전체를 덮습니다",
-        "map": "특징 맵",
-        "pooled": "2 × 2 최대 풀링 뒤",
-        "orig": "원래 입력에서",
-        "moved": "오른쪽으로 1픽셀 옮긴 입력에서",
-        "diff": "차이의 절댓값: 맵 전체의 {change:.0%}",
-    },
-}
-
 
 def _t(lang: str, key: str, **values: Any) -> str:
-    check_lang("layerguide.viz.receptive", lang)
-    return _TEXT[lang][key].format(**values)
+    return text(lang, f"viz.receptive.{key}", **values)
 
 
 def show_parameter_bill(counts: Sequence[int], *, lang: str = "en") -> Figure:

@@ -29,6 +29,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from numpy.typing import NDArray
 
+from layerguide.i18n import check_lang, section
 from layerguide.viz._lang import FigureError
 from layerguide.viz.png import shrink_png_data_uris
 
@@ -45,42 +46,45 @@ FILLED = "#cfe2f3"  # output cells already computed
 WINNER = "#59a14f"
 
 
-# matplotlib's player buttons: (English title in its template, Korean, text symbol).
+# matplotlib's player buttons: (English title in its template, catalogue key in
+# [player] — the name of the method its onclick calls, as a11y.js uses —, text symbol).
 _BUTTONS = {
-    "fa-minus": ("Decrease speed", "느리게", "−"),
-    "fa-fast-backward": ("First frame", "첫 프레임", "|◀◀"),
-    "fa-step-backward": ("Previous frame", "이전 프레임", "|◀"),
-    "fa-play fa-flip-horizontal": ("Play backwards", "거꾸로 재생", "◀"),
-    "fa-pause": ("Pause", "일시 정지", "❚❚"),
-    "fa-play": ("Play", "재생", "▶"),
-    "fa-step-forward": ("Next frame", "다음 프레임", "▶|"),
-    "fa-fast-forward": ("Last frame", "마지막 프레임", "▶▶|"),
-    "fa-plus": ("Increase speed", "빠르게", "+"),
+    "fa-minus": ("Decrease speed", "slower", "−"),
+    "fa-fast-backward": ("First frame", "first_frame", "|◀◀"),
+    "fa-step-backward": ("Previous frame", "previous_frame", "|◀"),
+    "fa-play fa-flip-horizontal": ("Play backwards", "reverse_animation", "◀"),
+    "fa-pause": ("Pause", "pause_animation", "❚❚"),
+    "fa-play": ("Play", "play_animation", "▶"),
+    "fa-step-forward": ("Next frame", "next_frame", "▶|"),
+    "fa-fast-forward": ("Last frame", "last_frame", "▶▶|"),
+    "fa-plus": ("Increase speed", "faster", "+"),
 }
-_MODES = {"Once": "한 번", "Loop": "반복", "Reflect": "왕복", "Repetition mode": "반복 방식"}
-_SLIDER = {"en": "Frame", "ko": "프레임"}
+# The repetition-mode controls: English text in the template → catalogue key.
+_MODES = {"Once": "once", "Loop": "loop", "Reflect": "reflect", "Repetition mode": "mode"}
 
 
 def localise_player(html: str, lang: str, alt: str) -> str:
     """Make matplotlib's jshtml player offline and label it in ``lang``."""
+    words = section(check_lang("localise_player", lang), "player")
     # The template links font-awesome 4 from a CDN for its button icons.
     html = re.sub(r"<link rel=\"stylesheet\"\s+href=\"https://[^\"]*\">", "", html)
-    for icon, (en, ko, symbol) in _BUTTONS.items():
-        label = ko if lang == "ko" else en
+    for icon, (en, key, symbol) in _BUTTONS.items():
+        label = html_lib.escape(words[key], quote=True)
         html = re.sub(
             rf'title="{en}" aria-label="{en}"(\s+onclick="[^"]*">)\s*<i class="fa {icon}"></i>',
             rf'title="{label}" aria-label="{label}"\1<span aria-hidden="true">{symbol}</span>',
             html,
         )
-    if lang == "ko":
-        for en, ko in _MODES.items():
-            html = html.replace(f">{en}</label>", f">{ko}</label>")
-            html = html.replace(
-                f'title="{en}" aria-label="{en}"', f'title="{ko}" aria-label="{ko}"'
-            )
+    for en, key in _MODES.items():
+        label = html_lib.escape(words[key], quote=True)
+        html = html.replace(f">{en}</label>", f">{label}</label>")
+        html = html.replace(
+            f'title="{en}" aria-label="{en}"', f'title="{label}" aria-label="{label}"'
+        )
     alt = html_lib.escape(alt, quote=True)
     html = re.sub(r'<img id="(_anim_img\w+)">', rf'<img id="\1" alt="{alt}">', html)
-    return html.replace('class="anim-slider"', f'class="anim-slider" aria-label="{_SLIDER[lang]}"')
+    slider = html_lib.escape(words["slider"], quote=True)
+    return html.replace('class="anim-slider"', f'class="anim-slider" aria-label="{slider}"')
 
 
 class Player(FuncAnimation):

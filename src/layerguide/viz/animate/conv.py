@@ -10,8 +10,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
+from layerguide.i18n import check_lang, section
 from layerguide.layers import Conv2d
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     CURRENT,
     FILLED,
@@ -34,28 +35,6 @@ CONV_SETTINGS: tuple[tuple[int, int, int, int], ...] = (
 )
 CONV_INPUT = np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 0, 2], [1, 0, 1, 3]], dtype=np.float64)
 CONV_KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]], dtype=np.float64)
-
-_TEXT = {
-    "en": {
-        "setting": "kernel {k}, stride {s}, padding {p}, dilation {d}",
-        "input": "input {h}×{w}, padding {p} (grey)",
-        "products": "window × kernel",
-        "output": "output {h}×{w}",
-        "sum": "sum: {terms} = {total}",
-        "alt": "Animation: a 3×3 kernel slides over a 4×4 input with zero padding, for "
-        "several strides, paddings and dilations; each frame shows the products of one "
-        "window and their sum, the output value it fills.",
-    },
-    "ko": {
-        "setting": "커널 {k}, 스트라이드 {s}, 패딩 {p}, 팽창 {d}",
-        "input": "입력 {h}×{w}, 패딩 {p} (회색)",
-        "products": "창 × 커널",
-        "output": "출력 {h}×{w}",
-        "sum": "합: {terms} = {total}",
-        "alt": "애니메이션: 3×3 커널이 0으로 패딩한 4×4 입력 위를 여러 스트라이드, 패딩, "
-        "팽창으로 움직입니다. 프레임마다 한 창의 곱과 그 합, 곧 채워지는 출력 값을 보여 줍니다.",
-    },
-}
 
 
 def _fmt(v: float) -> str:
@@ -155,7 +134,7 @@ def animate_convolution(
                 f"dilation) with kernel_size {kernel.shape[0]}, got {tuple(setting)}"
             )
     records = convolution_records(x, kernel, settings)
-    text = _TEXT[lang]
+    text = section(lang, "animate.conv")
     fig, axes = new_figure((8.4, 3.5), 3)
     ax_in, ax_prod, ax_out = axes[0]
     fig.subplots_adjust(left=0.02, right=0.98, top=0.8, bottom=0.14, wspace=0.15)

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from layerguide.i18n import check_lang, section
 from layerguide.layers import ConvTranspose2d
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     FILLED,
     WINDOW,
@@ -22,31 +23,6 @@ from layerguide.viz.animate._player import (
 )
 
 TRANSPOSE_INPUT = np.array([[1, 2, 1], [2, 3, 1], [1, 1, 2]], dtype=np.float64)
-
-_TEXT = {
-    "en": {
-        "row": "kernel {k}×{k} of 1s, stride 2",
-        "input": "input 3×3",
-        "output": "output {h}×{w}: stamps add up",
-        "count": "stamps per pixel",
-        "start": "each input value stamps value × kernel; overlaps add up",
-        "step": "stamp {n} of {total}: {value:g} × kernel",
-        "alt": "Animation: a transposed convolution with stride 2 for kernel sizes 3 and 4; "
-        "each input value scales the kernel and is added into the output, and a count of "
-        "overlapping stamps forms a checkerboard for kernel 3 but not for kernel 4.",
-    },
-    "ko": {
-        "row": "커널 {k}×{k} (모두 1), 스트라이드 2",
-        "input": "입력 3×3",
-        "output": "출력 {h}×{w}: 겹치면 더함",
-        "count": "픽셀마다 겹친 횟수",
-        "start": "입력 값마다 값 × 커널을 출력에 더합니다. 겹치는 곳은 합쳐집니다",
-        "step": "{n}/{total}번째: {value:g} × 커널",
-        "alt": "애니메이션: 스트라이드 2인 전치 합성곱을 커널 크기 3과 4로 보여 줍니다. 입력 값마다 "
-        "커널에 그 값을 곱해 출력에 더하고, 겹친 횟수를 세면 커널 3에서는 체커보드 무늬가 "
-        "생기고 커널 4에서는 생기지 않습니다.",
-    },
-}
 
 
 def transposed_records(x: NDArray[np.float64], kernel_sizes: Sequence[int]) -> list[dict[str, Any]]:
@@ -113,7 +89,7 @@ def animate_transposed_convolution(
             f"got {tuple(kernel_sizes)}"
         )
     sizes = [int(k) for k in kernel_sizes]
-    text = _TEXT[lang]
+    text = section(lang, "animate.conv_transpose")
     records = transposed_records(x, sizes)
     fig, axes = new_figure((8.4, 3.0 * len(sizes) + 0.5), 3, nrows=len(sizes))
     fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.01, hspace=0.2, wspace=0.08)

@@ -10,8 +10,9 @@ from matplotlib.patches import Polygon
 from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
+from layerguide.i18n import check_lang, section
 from layerguide.layers import Linear, Parameter
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     CURRENT,
     DPI,
@@ -25,28 +26,6 @@ QUADRILATERAL = np.array([[1.0, 0.5], [3.0, 1.0], [2.5, 2.5], [0.5, 2.0]])
 WEIGHT = np.array([[1.0, -0.5], [0.5, 1.0]])
 BIAS = np.array([-2.0, 1.0])
 STEPS = 4  # frames for each of the two moves
-
-_TEXT = {
-    "en": {
-        "start": "a (4, 2) input: four points (x, y)",
-        "weight": "step 1: multiply by the weight W (the origin stays)",
-        "bias": "step 2: add the bias b (the origin moves)",
-        "before": "input",
-        "origin": "■ where the origin (0, 0) goes",
-        "alt": "Animation: the four corners of a quadrilateral go through Linear(2, 2); the "
-        "weight turns and stretches the shape while the origin stays, then the bias shifts "
-        "everything, the origin included.",
-    },
-    "ko": {
-        "start": "(4, 2) 입력: 점 (x, y) 네 개",
-        "weight": "1단계: 가중치 W를 곱합니다 (원점은 그대로)",
-        "bias": "2단계: 편향 b를 더합니다 (원점이 움직입니다)",
-        "before": "입력",
-        "origin": "■ 원점 (0, 0)이 옮겨 간 곳",
-        "alt": "애니메이션: 사각형의 네 꼭짓점이 Linear(2, 2)를 지납니다. 가중치는 원점을 그대로 "
-        "둔 채 도형을 돌리고 늘리고, 편향은 원점까지 포함해 모두를 평행 이동합니다.",
-    },
-}
 
 
 def _fmt(v: float) -> str:
@@ -120,7 +99,7 @@ def animate_linear_map(
             "animate_linear_map: points must be (n, 2), weight (2, 2) and bias (2,), got "
             f"{pts.shape}, {w.shape} and {b.shape}"
         )
-    text = _TEXT[lang]
+    text = section(lang, "animate.linear")
     records = linear_records(pts, w, b)
     fig, ax = plt.subplots(figsize=(6.4, 5.0), dpi=DPI)
     fig.subplots_adjust(left=0.08, right=0.7, top=0.9, bottom=0.08)

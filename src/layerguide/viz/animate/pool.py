@@ -10,8 +10,9 @@ from matplotlib.patches import ConnectionPatch
 from numpy.typing import ArrayLike, NDArray
 
 from layerguide import LayerguideError
+from layerguide.i18n import check_lang, section
 from layerguide.layers import MaxPool2d, MaxUnpool2d, Upsample
-from layerguide.viz._lang import FigureError, check_lang
+from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     FILLED,
     WINDOW,
@@ -26,52 +27,6 @@ from layerguide.viz.animate._player import (
 
 # The 4×4 feature map of chapter 3's pooling example.
 POOL_INPUT = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float64)
-
-_TEXT = {
-    "en": {
-        "input": "input 4×4 (small: flat index)",
-        "pooled": "max pooled 2×2",
-        "indices": "indices",
-        "step": "window {n} of 4: max {value:g} at index {index}",
-        "done": "2×2 window, stride 2: (4, 4) → (2, 2), and 4 indices",
-        "alt": "Animation: a 2×2 max pooling window moves over a 4×4 input with stride 2; in "
-        "each window the largest value is highlighted, copied to the output and its index "
-        "recorded.",
-        "up_input": "input 2×2",
-        "up_pooled": "pooled values, indices",
-        "nearest": "nearest neighbour",
-        "bed_of_nails": "bed of nails",
-        "unpool": "max unpooling",
-        "moving": "value {value:g} travels to its place",
-        "landed": "value {value:g} is in place",
-        "zeros": "every other cell is 0",
-        "start": "2×2 → 4×4 three ways",
-        "up_alt": "Animation: the four values of a 2×2 map travel to their places in three "
-        "4×4 maps: nearest neighbour copies each into its 2×2 block, bed of nails puts it in "
-        "the top-left corner, max unpooling puts it where max pooling found it.",
-    },
-    "ko": {
-        "input": "입력 4×4 (작은 수: 평탄화 인덱스)",
-        "pooled": "최대 풀링 결과 2×2",
-        "indices": "인덱스",
-        "step": "창 {n}/4: 최댓값 {value:g}, 인덱스 {index}",
-        "done": "2×2 창, 스트라이드 2: (4, 4) → (2, 2), 인덱스 4개",
-        "alt": "애니메이션: 2×2 최대 풀링 창이 4×4 입력 위를 스트라이드 2로 움직입니다. 창마다 "
-        "가장 큰 값을 표시하고, 출력에 옮기고, 그 인덱스를 기록합니다.",
-        "up_input": "입력 2×2",
-        "up_pooled": "풀링한 값, 인덱스",
-        "nearest": "최근접 이웃",
-        "bed_of_nails": "베드 오브 네일즈",
-        "unpool": "최대 언풀링",
-        "moving": "값 {value:g}, 제자리로 이동 중",
-        "landed": "값 {value:g}, 제자리에 도착",
-        "zeros": "나머지 칸은 모두 0",
-        "start": "2×2 → 4×4, 세 가지 방법",
-        "up_alt": "애니메이션: 2×2 특징 맵의 값 네 개가 세 가지 4×4 맵의 제자리로 갑니다. 최근접 "
-        "이웃은 2×2 블록 전체에 복사하고, 베드 오브 네일즈는 왼쪽 위 칸에만 놓고, 최대 "
-        "언풀링은 최대 풀링이 찾은 자리에 놓습니다.",
-    },
-}
 
 
 def _input(x: ArrayLike | None, func: str) -> NDArray[np.float64]:
@@ -115,7 +70,7 @@ def animate_max_pooling(x: ArrayLike | None = None, *, lang: str = "en") -> Play
     """
     check_lang("animate_max_pooling", lang)
     x = _input(x, "animate_max_pooling")
-    text = _TEXT[lang]
+    text = section(lang, "animate.pool")
     records = pooling_records(x)
     fig, axes = new_figure((7.6, 3.3), 3)
     fig.subplots_adjust(left=0.02, right=0.98, top=0.8, bottom=0.03, wspace=0.2)
@@ -204,7 +159,7 @@ def animate_upsampling(x: ArrayLike | None = None, *, lang: str = "en") -> Playe
     """
     check_lang("animate_upsampling", lang)
     x = _input(x, "animate_upsampling")
-    text = _TEXT[lang]
+    text = section(lang, "animate.pool")
     records = upsampling_records(x)
     names = ("nearest", "bed_of_nails", "unpool")
     fig, axes = new_figure((7.6, 4.6), 3, nrows=2)
