@@ -64,6 +64,14 @@ nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
 nb_execution_timeout = 300
 nb_execution_show_tb = True
+# myst-nb's kernels (jupyter_client + ipykernel) talk to Sphinx over TCP on localhost by
+# default, and ipykernel then warns once per notebook that the TCP link is unencrypted
+# (twelve warnings in a clean build). On POSIX, run them over IPC (Unix sockets next to the
+# connection file in Jupyter's runtime folder): no open port, nothing to warn about.
+if os.name == "posix":
+    from jupyter_client.connect import ConnectionFileMixin
+
+    ConnectionFileMixin.transport.default_value = "ipc"
 
 # -- autodoc -----------------------------------------------------------------------
 autodoc_typehints = "none"  # types are written in the numpy-style docstrings
