@@ -204,10 +204,22 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def build(session: nox.Session) -> None:
-    """Build the sdist and the wheel into dist/."""
-    session.install("-c", str(CONSTRAINTS), "build")
-    shutil.rmtree(ROOT / "dist", ignore_errors=True)
-    session.run("python", "-m", "build")
+    """Build the sdist and the wheel (from the sdist) into dist/ and check them.
+
+    ``twine check --strict`` validates the metadata PyPI will read (and that the README
+    renders); ``.ci/check_dist.py`` checks what is inside: the wheel holds the package
+    only, neither holds tests-in-the-wheel, data, caches or build output.
+    ``nox -s build -- --tag v0.1.0`` also checks the tag against the version (the release
+    workflow does this).
+    """
+    deps = nox.project.dependency_groups(PYPROJECT, "release")
+    session.install("-c", str(CONSTRAINTS), *deps)
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(dist))
+    built = sorted(str(p) for p in dist.iterdir())
+    session.run("twine", "check", "--strict", *built)
+    session.run("python", ".ci/check_dist.py", *session.posargs, *built)
 
 
 @nox.session(python=PYTHON, default=False)

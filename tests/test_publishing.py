@@ -3,7 +3,9 @@
 ``.github/workflows/docs.yml`` (GitHub Pages) and ``.readthedocs.yaml`` must be valid
 YAML without duplicate keys, build with the README's own docs command, and publish
 ``docs/_build/html``. ``.github/workflows/ci.yml`` runs the README's test command on push
-and pull request; dependabot keeps the actions current.
+and pull request; dependabot keeps the actions current. ``.github/workflows/release.yml``
+builds and checks the dists with ``nox -s build`` on a version tag, publishes them to PyPI by
+trusted publishing (no stored token) and attaches them and the site archive to a release.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "docs.yml"
 CI_WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+RELEASE_WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
 PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 READTHEDOCS = ROOT / ".readthedocs.yaml"
@@ -73,7 +76,9 @@ def normalise(command: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", [WORKFLOW, READTHEDOCS, CI_WORKFLOW, DEPENDABOT, PRE_COMMIT], ids=lambda p: p.name
+    "path",
+    [WORKFLOW, READTHEDOCS, CI_WORKFLOW, RELEASE_WORKFLOW, DEPENDABOT, PRE_COMMIT],
+    ids=lambda p: p.name,
 )
 def test_yaml_parses_without_duplicate_keys(path: Path) -> None:
     load(path)
@@ -161,3 +166,65 @@ def test_dependabot_updates_the_actions() -> None:
 def test_pre_commit_runs_ruff_and_ruff_format() -> None:
     hooks = {h["id"] for repo in load(PRE_COMMIT)["repos"] for h in repo["hooks"]}
     assert {"ruff-check", "ruff-format", "check-yaml", "end-of-file-fixer"} <= hooks
+
+
+def _runs(job: dict) -> list[str]:
+    return [normalise(s["run"]) for s in job["steps"] if "run" in s]
+
+
+def _uses(job: dict) -> list[str]:
+    return [s.get("uses", "") for s in job["steps"]]
+
+
+def test_release_workflow_builds_checks_publishes_and_attaches_the_site() -> None:
+    workflow = load(RELEASE_WORKFLOW)
+    triggers = workflow.get("on", workflow.get(True))
+    assert triggers["push"] == {"tags": ["v*"]}
+    assert "branches" not in triggers["push"]
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"dist", "site", "pypi", "github-release"}
+
+    # the dists: nox -s build (twine check --strict and the contents check), the tag checked
+    dist = " ".join(_runs(jobs["dist"]))
+    assert "python noxfile.py -s build -- --tag" in dist
+    assert "$GITHUB_REF_NAME" in dist
+    # the site: the README's docs command, docs/_build/html as one archive
+    site = _runs(jobs["site"])
+    assert normalise(readme_docs_command()) in site
+    assert any(SITE in r and "zipfile -c" in r for r in site)
+    artifacts = {
+        s["with"]["name"]: s["with"]["path"]
+        for name in ("dist", "site")
+        for s in jobs[name]["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+    }
+    assert artifacts == {"dist": "dist/", "site": "site/"}
+
+    # PyPI: trusted publishing only, from the pypi environment, after both builds, on tags
+    pypi = jobs["pypi"]
+    assert set(pypi["needs"]) == {"dist", "site"}
+    assert pypi["if"] == "github.ref_type == 'tag'"
+    assert pypi["environment"]["name"] == "pypi"
+    assert pypi["permissions"] == {"id-token": "write"}
+    (publish,) = [s for s in pypi["steps"] if "pypi-publish" in s.get("uses", "")]
+    assert publish["uses"].startswith("pypa/gh-action-pypi-publish@")
+    assert not {"password", "user"} & set(publish.get("with", {}))
+    text = RELEASE_WORKFLOW.read_text(encoding="utf-8")
+    assert "secrets." not in text, "trusted publishing needs no stored token"
+    assert [name for name, job in jobs.items() if "id-token" in job.get("permissions", {})] == [
+        "pypi"
+    ]
+
+    # the GitHub release: after PyPI, with the dists and the site archive
+    release = jobs["github-release"]
+    assert release["needs"] == ["pypi"]
+    assert release["if"] == "github.ref_type == 'tag'"
+    assert release["permissions"] == {"contents": "write"}
+    create = " ".join(_runs(release))
+    assert "gh release create" in create
+    assert "dist/*" in create
+    assert "site/*.zip" in create
+
+    every_use = [u for job in jobs.values() for u in _uses(job)]
+    assert not _pinned(every_use), f"actions without a version: {_pinned(every_use)}"

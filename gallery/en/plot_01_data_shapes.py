@@ -6,6 +6,9 @@ Deep learning is easiest to understand by watching data change :term:`shape`. Be
 we need to know what shape the data has *to begin with*: a colour image is three numbers
 per pixel, a :term:`batch` stacks images, and a movie stacks :term:`frames <frame>`. This chapter looks at each
 one and counts its numbers without ever allocating the big ones.
+
+To run this chapter yourself, install the package it uses (``pip install layerguide``).
+How, and which version built this page: https://layerguide.github.io/layerguide/en/install.html
 """
 
 # %%

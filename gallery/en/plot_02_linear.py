@@ -6,6 +6,9 @@ A :term:`Linear layer` is a :term:`linear transformation`: it multiplies every p
 matrix and so sends it to a space of the size we choose. This chapter follows the lesson's
 own example — two quadrilaterals summed up as one number each — counts its weights and
 parameters, shows what the bias is for, and trains small and large models until one overfits.
+
+To run this chapter yourself, install the package it uses (``pip install layerguide``).
+How, and which version built this page: https://layerguide.github.io/layerguide/en/install.html
 """
 
 # %%

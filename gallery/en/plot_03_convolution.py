@@ -9,6 +9,9 @@ computes one output pixel by hand, tries eight classic filters on a photo, follo
 of the data through stride and padding, shows that real filters are learned, counts the
 parameters on a full-HD image, and ends with max pooling and the indices that remember
 where each maximum came from.
+
+To run this chapter yourself, install the package it uses (``pip install layerguide``).
+How, and which version built this page: https://layerguide.github.io/layerguide/en/install.html
 """
 
 # %%

@@ -8,6 +8,9 @@ This chapter counts what that saves with ``layerguide.trace``, watches how far e
 can "see" (its receptive field) as layers stack up, checks on a handwritten digit when one
 output sees the whole of it, measures why max pooling helps, and finally traces a 90-minute
 movie (849 GB of values) without allocating any of it.
+
+To run this chapter yourself, install the package it uses (``pip install layerguide``).
+How, and which version built this page: https://layerguide.github.io/layerguide/en/install.html
 """
 
 # %%

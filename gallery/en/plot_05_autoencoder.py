@@ -7,6 +7,9 @@ narrow :term:`bottleneck`. The :term:`encoder` turns a 28 × 28 MNIST digit (784
 :term:`code` of only 128 numbers; the :term:`decoder` has to rebuild all 784 pixels from that
 code alone. This chapter follows the :term:`shape` of the data through the whole network,
 trains it briefly, watches the loss fall, and looks at what comes back.
+
+To run this chapter yourself, install the package it uses (``pip install layerguide``).
+How, and which version built this page: https://layerguide.github.io/layerguide/en/install.html
 """
 
 # %%

@@ -9,6 +9,9 @@ and filters in one learned step. A **fully connected** decoder ignores the grid 
 and computes every pixel from all code values at once. This chapter shows what each
 operation does to a tiny example, works out the transposed convolution's arithmetic, then
 trains all five decoders with codes of the same size and compares them.
+
+To run this chapter yourself, install the package it uses (``pip install layerguide``).
+How, and which version built this page: https://layerguide.github.io/layerguide/en/install.html
 """
 
 # %%

@@ -8,6 +8,10 @@ r"""
 "보는지", 곧 수용 영역(receptive field)이 어떻게 커지는지 살펴봅니다. 손글씨 숫자 이미지로는
 출력 하나가 글씨 전체를 보게 되는 층을 찾고, 최대 풀링이 왜 도움이 되는지 직접 재 봅니다.
 마지막으로 값만 해도 849 GB에 이르는 90분짜리 영화를 메모리를 한 바이트도 쓰지 않고 추적해 봅니다.
+
+이 장을 직접 실행하려면 먼저 ``layerguide`` 패키지를 설치하세요(``pip install layerguide``).
+설치 방법과 이 페이지를 빌드한 버전은 여기에서 확인할 수 있습니다:
+https://layerguide.github.io/layerguide/ko/install.html
 """
 
 # %%
