@@ -26,9 +26,16 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch
 
-from layerguide.autoencoder import load_mnist
-from layerguide.autoencoder.models import DECODER_FAMILIES, DECODERS, AutoencoderConfig
-from layerguide.autoencoder.train import TrainConfig, bce_floor, evaluate, train
+from layerguide.autoencoder import (
+    DECODER_FAMILIES,
+    DECODERS,
+    AutoencoderConfig,
+    TrainConfig,
+    bce_floor,
+    evaluate,
+    load_mnist,
+    train,
+)
 
 TARGET_BCE, TARGET_MSE = 0.068, 0.0025
 

@@ -28,8 +28,7 @@ import numpy as np
 import torch
 from matplotlib import cbook
 
-from layerguide.autoencoder import AutoencoderConfig, pretrained
-from layerguide.autoencoder.train import PAGE_BUDGET
+from layerguide.autoencoder import PAGE_BUDGET, AutoencoderConfig, pretrained
 from layerguide.layers import Conv2d, MaxPool2d, MaxUnpool2d
 from layerguide.lesson.convnet import HD_FRAME, KERNELS, hd_convnet, nearest_kernels, window_counts
 from layerguide.torch_twin import max_difference

@@ -24,8 +24,14 @@ How, and which version built this page: https://layerguide.github.io/layerguide/
 import torch
 
 import layerguide
-from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist, pretrained
-from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
+from layerguide.autoencoder import (
+    PAGE_BUDGET,
+    AutoencoderConfig,
+    bce_floor,
+    build_autoencoder,
+    load_mnist,
+    pretrained,
+)
 from layerguide.lesson.decoders import training_curve
 from layerguide.viz import show_code, show_reconstructions, show_training_curve, use_korean_font
 

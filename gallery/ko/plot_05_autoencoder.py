@@ -25,8 +25,14 @@ https://layerguide.github.io/layerguide/ko/install.html
 import torch
 
 import layerguide
-from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist, pretrained
-from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
+from layerguide.autoencoder import (
+    PAGE_BUDGET,
+    AutoencoderConfig,
+    bce_floor,
+    build_autoencoder,
+    load_mnist,
+    pretrained,
+)
 from layerguide.lesson.decoders import training_curve
 from layerguide.viz import show_code, show_reconstructions, show_training_curve, use_korean_font
 

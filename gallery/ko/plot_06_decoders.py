@@ -42,12 +42,15 @@ from torch import nn
 from layerguide.autoencoder import (
     DECODER_FAMILIES,
     DECODERS,
+    PAGE_BUDGET,
     AutoencoderConfig,
+    bce_floor,
+    bed_of_nails,
     load_mnist,
+    max_unpool,
+    nearest,
     pretrained,
 )
-from layerguide.autoencoder.models import bed_of_nails, max_unpool, nearest
-from layerguide.autoencoder.train import PAGE_BUDGET, bce_floor
 from layerguide.layers import ConvTranspose2d
 from layerguide.lesson import decoders as lesson
 from layerguide.viz import (

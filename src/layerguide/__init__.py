@@ -14,9 +14,7 @@ Each part is importable on its own:
 
 from __future__ import annotations
 
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 try:
     __version__ = version("layerguide")
@@ -24,6 +22,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0+unknown"
 
 
+from layerguide._lazy import attach
 from layerguide.errors import LayerguideError
 
 
@@ -37,12 +36,6 @@ class LayerguideTypeError(LayerguideError, TypeError):
 
 # The tracer imports torch; load it only when it is asked for, so that
 # ``import layerguide`` and the NumPy layers stay light.
-_LAZY = {
-    "trace": ("layerguide.tracer", "trace"),
-    "Trace": ("layerguide.tracer", "Trace"),
-    "TraceError": ("layerguide.tracer", "TraceError"),
-}
-
 __all__ = [
     "LayerguideError",
     "LayerguideTypeError",
@@ -52,14 +45,6 @@ __all__ = [
     "__version__",
     "trace",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module, attr = _LAZY[name]
-        return getattr(import_module(module), attr)
-    raise AttributeError(f"module 'layerguide' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = attach(
+    __name__, {"trace": ".tracer", "Trace": ".tracer", "TraceError": ".tracer"}, __all__
+)

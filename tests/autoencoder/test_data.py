@@ -34,7 +34,7 @@ def test_hub_is_canonical_mnist(hub: dict[str, tuple[np.ndarray, np.ndarray]]) -
 
 def test_bce_floor(hub: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
     """The entropy of the test pixels: no reconstruction can have a lower BCE."""
-    from layerguide.autoencoder.train import bce_floor
+    from layerguide.autoencoder import bce_floor
 
     x = hub["test"][0].astype(np.float64)
     assert bce_floor(x / 255) == pytest.approx(0.05808, abs=1e-5)  # our scaling

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from layerguide import LayerguideError
-from layerguide.autoencoder.models import (
+from layerguide.autoencoder import (
     DECODER_FAMILIES,
     DECODERS,
     AutoencoderConfig,

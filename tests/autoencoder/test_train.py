@@ -11,13 +11,12 @@ import torch
 from tests.autoencoder.helpers import fake_digits
 
 from layerguide import LayerguideError
-from layerguide.autoencoder import cache as cache_module
-from layerguide.autoencoder.models import AutoencoderConfig, build_autoencoder
-from layerguide.autoencoder.parallel import Copies
-from layerguide.autoencoder.train import (
+from layerguide.autoencoder import (
+    AutoencoderConfig,
     CheckpointError,
     Metrics,
     TrainConfig,
+    build_autoencoder,
     evaluate,
     load_checkpoint,
     pretrained,
@@ -25,6 +24,8 @@ from layerguide.autoencoder.train import (
     summary_line,
     train,
 )
+from layerguide.autoencoder import cache as cache_module
+from layerguide.autoencoder.parallel import Copies
 
 SMALL = (4, 4, 8)
 

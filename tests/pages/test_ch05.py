@@ -124,8 +124,7 @@ def test_korean_wording_from_the_review() -> None:
 
 
 def test_recording_the_curve_does_not_change_training() -> None:
-    from layerguide.autoencoder import AutoencoderConfig
-    from layerguide.autoencoder.train import TrainConfig, train
+    from layerguide.autoencoder import AutoencoderConfig, TrainConfig, train
 
     images = np.random.default_rng(0).random((48, 1, 28, 28), dtype=np.float32)
     budget = TrainConfig(steps=3, batch_size=16)

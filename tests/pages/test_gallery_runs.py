@@ -16,9 +16,8 @@ TRAINING_PAGES = {"plot_05_autoencoder.py", "plot_06_decoders.py"}
 
 def _missing_models() -> list[str]:
     """The page models that the training cache lacks (file names)."""
+    from layerguide.autoencoder import DECODERS, PAGE_BUDGET, AutoencoderConfig, cache_key
     from layerguide.autoencoder._files import cache_dir
-    from layerguide.autoencoder.models import DECODERS, AutoencoderConfig
-    from layerguide.autoencoder.train import PAGE_BUDGET, cache_key
 
     configs = [AutoencoderConfig()] + [AutoencoderConfig(decoder=d) for d in DECODERS]
     names = [f"{c.decoder}-{cache_key(c, PAGE_BUDGET, 'mnist-train')}.pt" for c in configs]

@@ -24,9 +24,10 @@ from layerguide.autoencoder.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
+from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.evaluation import Metrics, evaluate
 from layerguide.autoencoder.loop import TrainResult, train
-from layerguide.autoencoder.models import Autoencoder, AutoencoderConfig
+from layerguide.autoencoder.models import Autoencoder
 from layerguide.autoencoder.train_config import TrainConfig
 
 __all__ = ["cache_key", "make_info", "pretrained"]

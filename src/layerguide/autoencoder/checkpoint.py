@@ -9,7 +9,8 @@ import torch
 
 from layerguide import LayerguideError
 from layerguide.autoencoder._files import atomic_write
-from layerguide.autoencoder.models import Autoencoder, AutoencoderConfig, build_autoencoder
+from layerguide.autoencoder.config import AutoencoderConfig
+from layerguide.autoencoder.models import Autoencoder, build_autoencoder
 
 __all__ = ["FORMAT", "CheckpointError", "load_checkpoint", "save_checkpoint"]
 

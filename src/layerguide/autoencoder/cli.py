@@ -104,18 +104,12 @@ def _limit(n: int | None, what: str) -> slice:
 def _train(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from layerguide.autoencoder.models import AutoencoderConfig
-    from layerguide.autoencoder.train import (
-        CheckpointError,
-        TrainConfig,
-        evaluate,
-        load_checkpoint,
-        make_info,
-        resolve_device,
-        save_checkpoint,
-        summary_line,
-        train,
-    )
+    from layerguide.autoencoder.cache import make_info
+    from layerguide.autoencoder.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+    from layerguide.autoencoder.config import AutoencoderConfig
+    from layerguide.autoencoder.evaluation import evaluate, summary_line
+    from layerguide.autoencoder.loop import resolve_device, train
+    from layerguide.autoencoder.train_config import TrainConfig
 
     config = AutoencoderConfig(code_size=args.code_size)
     if args.decoder is not None:
@@ -168,7 +162,8 @@ def _train(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from layerguide.autoencoder.train import evaluate, load_checkpoint, summary_line
+    from layerguide.autoencoder.checkpoint import load_checkpoint
+    from layerguide.autoencoder.evaluation import evaluate, summary_line
 
     test_slice = _limit(args.test_limit, "test")
     model, info = load_checkpoint(args.checkpoint)

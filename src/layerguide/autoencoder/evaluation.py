@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 
 from layerguide.autoencoder._images import as_images
-from layerguide.autoencoder.models import Autoencoder, AutoencoderConfig
+from layerguide.autoencoder.config import AutoencoderConfig
+from layerguide.autoencoder.models import Autoencoder
 
 __all__ = ["Metrics", "bce_floor", "evaluate", "summary_line"]
 
@@ -34,7 +35,7 @@ def evaluate(
     Examples
     --------
     >>> import math
-    >>> from layerguide.autoencoder.models import build_autoencoder
+    >>> from layerguide.autoencoder import build_autoencoder
     >>> model = build_autoencoder(AutoencoderConfig())
     >>> m = evaluate(model, torch.full((4, 1, 28, 28), 0.5))
     >>> round(m.bce, 4) >= round(math.log(2), 4)

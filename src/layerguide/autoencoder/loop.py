@@ -20,7 +20,8 @@ import torch
 from tqdm.auto import tqdm
 
 from layerguide.autoencoder._images import as_images
-from layerguide.autoencoder.models import Autoencoder, AutoencoderConfig, build_autoencoder
+from layerguide.autoencoder.config import AutoencoderConfig
+from layerguide.autoencoder.models import Autoencoder, build_autoencoder
 from layerguide.autoencoder.parallel import Copies, torch_settings
 from layerguide.autoencoder.schedule import lr_at
 from layerguide.autoencoder.train_config import TrainConfig, TrainConfigError

@@ -21,7 +21,8 @@ The only path from encoder to decoder is the code, with one declared exception:
 ``max_unpool`` also receives the encoder's pooling indices (which of the 4 pixels in each
 window was the largest — 2 bits for each pooled value), so it sees more than the code.
 
-The pieces live in their own modules and are all importable from here:
+The pieces live in their own modules (every public name is also importable from
+:mod:`layerguide.autoencoder`):
 :mod:`~layerguide.autoencoder.config` (settings and their checks),
 :mod:`~layerguide.autoencoder.encoder`, :mod:`~layerguide.autoencoder.upsampling` (the three
 ×2 upsamplings), :mod:`~layerguide.autoencoder.decoders` (the decoders and
@@ -37,40 +38,14 @@ from torch import nn
 
 from layerguide import LayerguideTypeError
 from layerguide.autoencoder.config import (
-    CODE_HW,
-    DECODER_FAMILIES,
-    TRANSPOSE_CHANNELS,
     AutoencoderConfig,
-    ConfigError,
 )
 from layerguide.autoencoder.decoders import (
     DECODERS,
-    FullyConnectedDecoder,
-    TransposedConvDecoder,
-    UpsamplingDecoder,
 )
-from layerguide.autoencoder.encoder import Code, Encoder, EncoderStage
-from layerguide.autoencoder.upsampling import bed_of_nails, max_unpool, nearest
+from layerguide.autoencoder.encoder import Code, Encoder
 
-__all__ = [
-    "CODE_HW",
-    "DECODERS",
-    "DECODER_FAMILIES",
-    "TRANSPOSE_CHANNELS",
-    "Autoencoder",
-    "AutoencoderConfig",
-    "Code",
-    "ConfigError",
-    "Encoder",
-    "EncoderStage",
-    "FullyConnectedDecoder",
-    "TransposedConvDecoder",
-    "UpsamplingDecoder",
-    "bed_of_nails",
-    "build_autoencoder",
-    "max_unpool",
-    "nearest",
-]
+__all__ = ["Autoencoder", "build_autoencoder"]
 
 
 class Autoencoder(nn.Module):

@@ -29,9 +29,12 @@ from numpy.typing import NDArray
 
 from layerguide import LayerguideError
 from layerguide.autoencoder._files import atomic_write, cache_dir
+from layerguide.autoencoder.cache import cache_key, pretrained
+from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.data import load_mnist
-from layerguide.autoencoder.models import AutoencoderConfig, build_autoencoder
-from layerguide.autoencoder.train import TrainConfig, cache_key, pretrained, train
+from layerguide.autoencoder.loop import train
+from layerguide.autoencoder.models import build_autoencoder
+from layerguide.autoencoder.train_config import TrainConfig
 from layerguide.layers import Conv2d, ConvTranspose2d, Upsample
 
 __all__ = [
