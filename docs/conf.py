@@ -64,14 +64,15 @@ nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
 nb_execution_timeout = 300
 nb_execution_show_tb = True
-# myst-nb's kernels (jupyter_client + ipykernel) talk to Sphinx over TCP on localhost by
-# default, and ipykernel then warns once per notebook that the TCP link is unencrypted
-# (twelve warnings in a clean build). On POSIX, run them over IPC (Unix sockets next to the
-# connection file in Jupyter's runtime folder): no open port, nothing to warn about.
-if os.name == "posix":
-    from jupyter_client.connect import ConnectionFileMixin
+# myst-nb's kernels (jupyter_client + ipykernel) talk to Sphinx over TCP on localhost, and
+# ipykernel warns once per notebook that the link is unencrypted (twelve warnings in a clean
+# build). Have the kernel manager provision CurveZMQ keys, as the warning itself advises:
+# the link is encrypted and there is nothing to warn about. (IPC transport is no way out:
+# jupyter-cache starts kernels in the notebook's folder, and the relative socket path then
+# points elsewhere — the kernel never answers.)
+from jupyter_client.manager import KernelManager  # noqa: E402
 
-    ConnectionFileMixin.transport.default_value = "ipc"
+KernelManager.transport_encryption.default_value = "required"
 
 # -- autodoc -----------------------------------------------------------------------
 autodoc_typehints = "none"  # types are written in the numpy-style docstrings
