@@ -70,7 +70,7 @@ nb_execution_show_tb = True
 # the link is encrypted and there is nothing to warn about. (IPC transport is no way out:
 # jupyter-cache starts kernels in the notebook's folder, and the relative socket path then
 # points elsewhere — the kernel never answers.)
-from jupyter_client.manager import KernelManager  # noqa: E402
+from jupyter_client.manager import KernelManager
 
 KernelManager.transport_encryption.default_value = "required"
 
