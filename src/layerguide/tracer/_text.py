@@ -7,24 +7,68 @@ from __future__ import annotations
 import math
 import unicodedata
 from fractions import Fraction
+from typing import TypeAlias
 
 __all__ = [
+    "Outputs",
     "bytes_text",
     "formula",
     "human",
     "human_bytes",
+    "outputs_text",
     "pair_text",
+    "shape_leaves",
     "shape_text",
     "width",
     "with_human",
 ]
 
 Shape = tuple[int, ...]
+#: What a model returned, each tensor as its shape: a tuple or list of outputs as a list,
+#: a dict as a dict, anything that is not a tensor as the text of its type (``"int"``).
+Outputs: TypeAlias = Shape | list["Outputs"] | dict[str, "Outputs"] | str
 
 
 def shape_text(shape: Shape) -> str:
     """``(1, 3, 224, 224)`` — the way ``tuple(tensor.shape)`` prints."""
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def outputs_text(outputs: Outputs) -> str:
+    """Every output shape, nesting kept.
+
+    >>> outputs_text({"logits": (2, 3), "hidden": [(2, 8), (2, 8)], "step": "int"})
+    'logits: (2, 3), hidden: [(2, 8), (2, 8)], step: int'
+    >>> outputs_text([(4, 8), {"a": (1,)}])
+    '[(4, 8), {a: (1,)}]'
+    """
+
+    def text(node: Outputs, top: bool) -> str:
+        if isinstance(node, tuple):
+            return shape_text(node)
+        if isinstance(node, dict):
+            body = ", ".join(f"{k}: {text(v, False)}" for k, v in node.items())
+            return body if top else "{" + body + "}"
+        if isinstance(node, list):
+            return "[" + ", ".join(text(v, False) for v in node) + "]"
+        return node
+
+    return text(outputs, True)
+
+
+def shape_leaves(outputs: Outputs) -> list[Shape]:
+    """The shapes in ``outputs``, depth first.
+
+    >>> shape_leaves({"a": [(2, 3), "None"], "b": (4,)})
+    [(2, 3), (4,)]
+    """
+    if isinstance(outputs, tuple):
+        return [outputs]
+    if isinstance(outputs, dict):
+        return [s for v in outputs.values() for s in shape_leaves(v)]
+    if isinstance(outputs, list):
+        return [s for v in outputs for s in shape_leaves(v)]
+    return []
 
 
 def pair_text(pair: tuple[int | Fraction, int | Fraction] | None) -> str:
