@@ -35,6 +35,7 @@ class Frame:
     inputs: list[Shape]
     leaf: bool  # rows are made for leaf modules and functional calls
     absorbed: bool = False  # runs inside another row (below ``depth``): no row of its own
+    folded: bool = False  # a module with children shown as one row (at ``depth``)
     prev: Frame | None = None  # the row that was current before this one
     macs: int = 0
     terms: list[tuple[int, ...]] = field(default_factory=list)  # new parameters, as factors
@@ -55,6 +56,7 @@ class Param:
 #: device cannot run them; nor any op that raises ``NotImplementedError`` on meta tensors
 #: (``nonzero``, ``unique``, copying to the CPU), whose output shape depends on the values.
 VALUE_OPS = {"_local_scalar_dense", "item", "is_nonzero", "equal"}
+FOLDED_TERMS = 4  # a folded module's formula shows at most this many parameter tensors
 
 
 class Recorder:
@@ -102,7 +104,7 @@ class Recorder:
             out = (data or outs)[0] if outs else None
             fld = self.fields[id(out)][1] if data else None
             shape = tuple(int(n) for n in out.shape) if out is not None else ()
-        text = formula(frame.terms)
+        text = formula(frame.terms, most=FOLDED_TERMS if frame.folded else None)
         if frame.shared:
             shared = "shared with " + ", ".join(dict.fromkeys(frame.shared))
             text = f"{text} ({shared})" if text else shared
@@ -145,6 +147,7 @@ class Recorder:
                 and not (module is root and not type(module).__module__.startswith("torch."))
             )
             frame = Frame(path or kind, kind, path, self.data_shapes((args, kwargs)), leaf)
+            frame.folded = leaf and next(iter(module.children()), None) is not None
             frame.prev = self.current
             if self.current is not None:  # inside a row: that row gets the work
                 frame.leaf, frame.absorbed = False, True

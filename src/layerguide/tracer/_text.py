@@ -109,10 +109,11 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def formula(terms: list[tuple[int, ...]]) -> str:
+def formula(terms: list[tuple[int, ...]], most: int | None = None) -> str:
     """How a parameter count arises: ``3×16×5×5 + 16 = 1,216``.
 
     Each term is one parameter tensor, its sizes in the order the lesson reads them.
+    With more than ``most`` terms (a module folded into one row), the first two and ``…``.
 
     >>> formula([(3, 16, 5, 5), (16,)])
     '3×16×5×5 + 16 = 1,216'
@@ -120,9 +121,14 @@ def formula(terms: list[tuple[int, ...]]) -> str:
     '6,220,800×1 + 1 = 6,220,801'
     >>> formula([(64,)])
     '64'
+    >>> formula([(8, 8), (8,), (8, 8), (8,), (4,)], most=4)
+    '8×8 + 8 + … = 148'
     """
     if not terms:
         return ""
-    text = " + ".join("×".join(f"{d:,}" for d in t) if t else "1" for t in terms)
+    shown = terms if most is None or len(terms) <= most else terms[:2]
+    text = " + ".join("×".join(f"{d:,}" for d in t) if t else "1" for t in shown)
+    if len(shown) < len(terms):
+        text += " + …"
     total = sum(math.prod(t) for t in terms)
     return text if text == f"{total:,}" else f"{text} = {total:,}"

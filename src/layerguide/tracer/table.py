@@ -61,7 +61,9 @@ TEXT: dict[str, dict[str, str]] = {
         "real_random": (
             "The inputs were random, so a branch that depends on their values went their way."
         ),
-        "depth": "Modules deeper than level {depth} are folded into one row each.",
+        "depth": (
+            "Modules below level {depth} are folded into the row of their level-{depth} module."
+        ),
     },
     "ko": {
         "index": "#",
@@ -87,7 +89,9 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "real_given": "입력은 주어진 값을 썼습니다.",
         "real_random": "입력은 무작위 값이므로, 값에 따라 갈라지는 분기는 이 값을 따랐습니다.",
-        "depth": "{depth}단계보다 깊은 모듈은 모듈마다 한 행으로 합쳤습니다.",
+        "depth": (
+            "{depth}단계보다 깊은 모듈은 그 모듈을 품은 {depth}단계 모듈의 한 행으로 합쳤습니다."
+        ),
     },
 }
 
