@@ -197,3 +197,24 @@ def test_numpy_models_refuse_torch_only_arguments(name) -> None:
     args = {} if name == "input_data" else {"input_size": (4, 2)}
     with pytest.raises(TraceInputError, match=f"trace: {name}=.* applies to torch models only"):
         trace(Linear(2, 3), **args, **{name: value})
+
+
+def test_packed_sequences_need_their_lengths() -> None:
+    """``pack_padded_sequence`` reads the lengths on the CPU: one real pass."""
+
+    class Packed(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embed = nn.Embedding(10, 6)
+            self.lstm = nn.LSTM(6, 4)
+
+        def forward(self, ids, lengths):
+            packed = nn.utils.rnn.pack_padded_sequence(self.embed(ids), lengths)
+            _, (h, _) = self.lstm(packed)
+            return h[-1]
+
+    ids, lengths = torch.zeros(5, 3, dtype=torch.long), torch.tensor([5, 3, 2])
+    t = trace(Packed(), input_data=[ids, lengths])
+    assert t.needs_values == "torch._pack_padded_sequence"
+    assert not t.random_inputs
+    assert t.output_shape == (3, 4)

@@ -52,10 +52,11 @@ class Param:
     numel: int
 
 
-#: ATen operations whose answer is a value (``if x.sum() > 0`` calls the first): the meta
-#: device cannot run them; nor any op that raises ``NotImplementedError`` on meta tensors
-#: (``nonzero``, ``unique``, copying to the CPU), whose output shape depends on the values.
-VALUE_OPS = {"_local_scalar_dense", "item", "is_nonzero", "equal"}
+#: ATen operations that need the values of a tensor, which the meta device has not: a
+#: Python number from a tensor (``if x.sum() > 0`` calls the first) and sequence lengths
+#: read on the CPU. So does any op that raises ``NotImplementedError`` on meta tensors
+#: (``nonzero``, ``unique``, copying to the CPU): its output shape depends on the values.
+VALUE_OPS = {"_local_scalar_dense", "item", "is_nonzero", "equal", "_pack_padded_sequence"}
 FOLDED_TERMS = 4  # a folded module's formula shows at most this many parameter tensors
 
 

@@ -9,9 +9,9 @@ Three hooks work together while the model runs once:
 - a ``TorchDispatchMode`` sees every ATen operation underneath and updates the
   receptive field of each tensor, the MACs and the parameters of the open row.
 
-On the meta device (the default) tensors have shapes but no storage: the parameters
-are swapped for meta tensors with :func:`torch.func.functional_call` (the model is not
-modified or copied), so even an 849 GB input costs nothing.
+On the meta device (the default) tensors have shapes but no storage: for the pass, each
+module's parameters and buffers are swapped for meta tensors and put back afterwards (the
+model is not copied, and is left as it was), so even an 849 GB input costs nothing.
 
 The rows are kept by ``Recorder`` (in ``tracer/_recorder.py``); this module runs the model
 with the hooks and modes that feed it.
@@ -20,7 +20,7 @@ with the hooks and modes that feed it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import torch
@@ -152,16 +152,15 @@ def _run(
     lang: str,
 ) -> Trace:
     """One pass of ``model(*args, **kwargs)`` with the hooks and modes feeding ``recorder``."""
-    state: dict[str, torch.Tensor] = {}
+    swap: dict[int, torch.Tensor] = {}  # id of a parameter or buffer -> its meta stand-in
     for qualname, p in model.named_parameters():
         owner_name, _, pname = qualname.rpartition(".")
         owner = model.get_submodule(owner_name)
         t = torch.empty_like(p, device="meta") if meta else p
-        state[qualname] = t
+        swap[id(p)] = t
         recorder.params[id(t)] = (t, Param(qualname, _factors(owner, pname, p), p.numel()))
-    if meta:
-        for qualname, b in model.named_buffers():
-            state[qualname] = torch.empty_like(b, device="meta")
+    for b in model.buffers():
+        swap[id(b)] = torch.empty_like(b, device="meta")
 
     inputs = _tensors((args, kwargs))
     for t in inputs:
@@ -178,11 +177,14 @@ def _run(
         handles.append(module.register_forward_hook(recorder.post_hook, with_kwargs=True))
     model.eval()
     try:
-        with torch.no_grad(), _device(meta), _FunctionMode(recorder), _DispatchMode(recorder):
-            if meta:
-                out = torch.func.functional_call(model, state, args, kwargs, strict=True)
-            else:
-                out = model(*args, **kwargs)
+        with (
+            torch.no_grad(),
+            _swapped(model, swap, meta),
+            _device(meta),
+            _FunctionMode(recorder),
+            _DispatchMode(recorder),
+        ):
+            out = model(*args, **kwargs)
     except Exception as exc:
         raise recorder.failure(exc, _result(recorder, inputs, meta, lang)) from exc
     finally:
@@ -273,6 +275,37 @@ def _result(recorder: Recorder, inputs: Sequence[torch.Tensor], meta: bool, lang
         unknown_ops=tuple(recorder.unknown),
         input_bytes=sum(t.numel() * t.element_size() for t in inputs),
     )
+
+
+@contextlib.contextmanager
+def _swapped(model: nn.Module, swap: dict[int, torch.Tensor], meta: bool) -> Iterator[None]:
+    """Run with every parameter and buffer replaced by its meta stand-in, then put back.
+
+    Each module's own entries are swapped once, however many names reach the module
+    (``torch.func.functional_call`` restored a module reused under two names, or an
+    RNN's flat weights, to the meta tensors): the model is left as it was.
+    """
+    if not meta:
+        yield
+        return
+    saved: list[tuple[dict[str, Any], str, torch.Tensor]] = []
+    rnns = [m for m in model.modules() if isinstance(m, nn.RNNBase)]
+    try:
+        for module in model.modules():  # each module once
+            tables: tuple[dict[str, Any], ...] = (module._parameters, module._buffers)
+            for table in tables:
+                for name, t in list(table.items()):
+                    if t is not None and id(t) in swap:
+                        saved.append((table, name, t))
+                        table[name] = swap[id(t)]
+        for rnn in rnns:  # nn.LSTM & co. keep a list of their weights: point it at ours
+            rnn._init_flat_weights()
+        yield
+    finally:
+        for table, name, t in reversed(saved):
+            table[name] = t
+        for rnn in rnns:
+            rnn._init_flat_weights()
 
 
 def _device(meta: bool) -> Any:
