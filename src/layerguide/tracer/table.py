@@ -147,6 +147,11 @@ class Trace:
 
     ``str(trace)`` is a text table, :meth:`to_markdown` a Markdown one and
     ``_repr_html_`` an HTML one; ``lang="ko"`` gives Korean headers.
+
+    Below the table: what the model returned (``outputs``, when the last row does not
+    say it), the parameters the pass did not reach (``unused``, by module), and when the
+    meta pass needed values, the operation that did (``needs_values``) and that the trace
+    comes from one real pass on the CPU (``meta_device`` is then false).
     """
 
     rows: list[Row]
