@@ -218,3 +218,20 @@ def test_packed_sequences_need_their_lengths() -> None:
     assert t.needs_values == "torch._pack_padded_sequence"
     assert not t.random_inputs
     assert t.output_shape == (3, 4)
+
+
+def test_the_real_pass_does_not_write_into_the_callers_tensors() -> None:
+    class InPlace(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+
+        def forward(self, x):
+            if x.max() > 0:
+                x += self.fc(x)
+            return x
+
+    x = torch.ones(2, 3)
+    t = trace(InPlace(), input_data=x)
+    assert t.needs_values
+    assert torch.equal(x, torch.ones(2, 3))

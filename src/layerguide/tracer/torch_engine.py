@@ -137,6 +137,8 @@ def trace_module(
             raise
         if random:
             args = tuple(_random_input(s, dtype) for s in input_shapes)
+        else:  # forward may write into its inputs (x += …): not into the caller's tensors
+            args, kwargs = tree_map_only(torch.Tensor, torch.clone, (args, kwargs))
         result = _run(Recorder({}, depth), model, args, kwargs, False, lang)
         result.needs_values = err.kind
         result.random_inputs = random
