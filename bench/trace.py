@@ -10,6 +10,10 @@ its current size + 3 GiB (``RLIMIT_AS``), so a tool that tries to allocate the m
 fails at once instead of eating the shared machine. Run::
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/trace.py
+
+``python bench/trace.py --totals`` instead puts both tools' total beside the count a
+reader checks first, ``sum(p.numel() for p in model.parameters())``, on issue 24's
+reduced cases (the models of ``tests/tracer/test_totals.py`` and ``test_inputs.py``).
 """
 
 from __future__ import annotations
@@ -150,8 +154,44 @@ def main() -> None:
     )
 
 
+def totals() -> None:
+    """Each tool's total parameters and output shape on the reduced cases, beside the model's."""
+    import torch
+    import torchinfo
+
+    import layerguide
+
+    sys.path.insert(0, str(ROOT))
+    from tests.tracer import test_inputs, test_totals
+
+    cases = {
+        "returns its weight": (test_totals.ReturnsWeight, (1, 8)),
+        "pruning names": (test_totals.Pruned, (1, 8)),
+        "unused ParameterList": (test_totals.UnusedList, (2, 3)),
+        "LSTMCell, branch not taken": (test_totals.CellBranch, (2, 2)),
+        "own params in a child": (test_totals.Outer, (2, 4)),
+        "dict of outputs": (test_totals.DictOut, (2, 6)),
+        "if x.sum() > 0": (test_inputs.Branchy, (2, 4)),
+    }
+    print(f"{'case':27} {'parameters()':>12} {'layerguide':>10} {'torchinfo':>10}  output shapes")
+    for name, (factory, size) in cases.items():
+        torch.manual_seed(0)
+        model = factory()
+        count = sum({id(p): p.numel() for p in model.parameters()}.values())
+        ours = layerguide.trace(model, size)
+        try:
+            stats = torchinfo.summary(model, input_size=size, verbose=0)
+            theirs = f"{stats.total_params:,}"
+        except Exception as exc:  # noqa: BLE001 - report any failure as text
+            theirs = type(exc).__name__
+        shapes = ", ".join(str(s) for s in ours.output_shapes)
+        print(f"{name:27} {count:>12,} {ours.total_params:>10,} {theirs:>10}  {shapes}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         print(json.dumps(child(sys.argv[2], sys.argv[3])))
+    elif sys.argv[1:] == ["--totals"]:
+        totals()
     else:
         main()

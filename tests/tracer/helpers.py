@@ -5,13 +5,26 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from layerguide.tracer.torch_engine import trace_module
+from layerguide.tracer import torch_engine
+
+
+def unique_params(model) -> int:
+    """``sum(p.numel() for p in model.parameters())``, a shared parameter once."""
+    return sum({id(p): p.numel() for p in model.parameters()}.values())
+
+
+def assert_total_is_unique_count(model, trace) -> None:
+    """What a reader checks first: the table's total against the model's own count."""
+    assert trace.total_params == unique_params(model), (
+        f"{type(model).__name__}: total {trace.total_params:,} != "
+        f"{unique_params(model):,} in model.parameters()"
+    )
 
 
 def real_trace(model: nn.Module, shape: tuple[int, ...], seed: int = 0):
     """Trace with a real forward pass on a random input (allocates; small inputs only)."""
     torch.manual_seed(seed)
-    return trace_module(model, [torch.randn(shape)])
+    return torch_engine.trace_module(model, [torch.randn(shape)])  # module attribute: see conftest
 
 
 def leaf_output_shapes(model: nn.Module, shape: tuple[int, ...]) -> list[tuple[str, tuple]]:

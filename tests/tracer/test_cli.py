@@ -71,6 +71,7 @@ def test_module_target_formats_and_korean(capsys) -> None:
             "trace failed at row 3, fc (Linear), on input shape (1, 64)",
         ),
         (["torch.nn:Conv2d", "-i", "1,3"], "takes no arguments"),
+        (["{file}:net", "-i", "1,3,5,5", "--depth", "-1"], "got depth=-1"),
     ],
 )
 def test_clear_errors(model_file, args, message, capsys) -> None:
@@ -79,3 +80,15 @@ def test_clear_errors(model_file, args, message, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("layerguide: error: trace")
     assert message in err
+
+
+@pytest.mark.parametrize(("lang", "fmt"), [("en", "text"), ("ko", "html"), ("ko", "markdown")])
+def test_depth(lang, fmt, capsys) -> None:
+    target = "tests.tracer.models:ResNet50"
+    args = ["trace", target, "-i", "1,3,64,64", "--depth", "1", "--lang", lang, "--format", fmt]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "layer4 (Sequential)" in out
+    assert "layer4.0" not in out
+    assert "25,557,032" in out
+    assert ("level 1" if lang == "en" else "1단계") in out

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.tracer.models import Bottleneck, Functional
+import torch
+from tests.tracer.models import Bottleneck, Functional, ResNet50
+from tests.tracer.test_inputs import Branchy
+from tests.tracer.test_totals import CellBranch, DictOut, ReturnsWeight
 from torch import nn
 
 from layerguide import trace
@@ -23,11 +26,25 @@ MODELS = {
     "functional": (Functional, (1, 2, 16, 16)),
     "bottleneck": (lambda: Bottleneck(64, 16, 2, stride_in_1x1=True), (1, 64, 56, 56)),
     "movie": (movie_convnet, MOVIE_SHAPE),
+    # Issue 24's reduced cases: a returned parameter, a branch not taken, a dict of outputs,
+    # a value-dependent branch (one real pass), and ResNet-50 folded at depth 1.
+    "returns_weight": (ReturnsWeight, (1, 8)),
+    "branch_not_taken": (CellBranch, (2, 2)),
+    "dict_output": (DictOut, (2, 6)),
+    "real_pass": (Branchy, (2, 4)),
+    "resnet50_depth1": (lambda: meta(ResNet50, False), (1, 3, 224, 224), {"depth": 1}),
     "numpy_lesson": (
         lambda: Sequential(Conv2d(3, 16, 5, stride=5), ReLU(), Flatten(), Linear(1_327_104, 1)),
         (1, 3, 1080, 1920),
     ),
 }
+
+
+def meta(factory, *args):
+    with torch.device("meta"):
+        return factory(*args)
+
+
 FORMATS = {
     "txt": lambda t: t.to_text(),
     "md": lambda t: t.to_markdown(),
@@ -38,8 +55,8 @@ FORMATS = {
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("name", list(MODELS))
 def test_tables(golden, name, lang) -> None:
-    factory, shape = MODELS[name]
-    t = trace(factory(), shape, lang=lang)
+    factory, shape, *options = MODELS[name]
+    t = trace(factory(), shape, lang=lang, **(options[0] if options else {}))
     assert str(t) == t.to_text()
     for ext, render in FORMATS.items():
         golden(f"{name}.{lang}.{ext}", render(t))

@@ -140,3 +140,18 @@ def test_movie_shapes() -> None:
     assert t.rows[-2].output_shape == (162_000, 32 * 51 * 64)
     assert t.output_shape == (162_000, 10)
     assert math.prod(t.input_shapes[0]) * t.itemsize == 849_346_560_000  # input, float32
+
+
+def test_a_module_reused_under_two_names_and_an_lstm_are_left_as_they_were() -> None:
+    """``functional_call`` used to leave these on the meta device after the trace."""
+    linear = nn.Linear(4, 4)
+    reused = nn.Sequential(linear, nn.ReLU(), linear)
+    lstm = nn.LSTM(3, 5)
+    x = torch.randn(2, 4)
+    expected = reused(x)
+    trace(reused, (2, 4))
+    trace(lstm, (7, 2, 3))
+    assert all(p.device.type == "cpu" for m in (reused, lstm) for p in m.parameters())
+    assert all(w.device.type == "cpu" for w in lstm._flat_weights)
+    assert torch.equal(reused(x), expected)
+    assert lstm(torch.randn(7, 2, 3))[0].shape == (7, 2, 5)

@@ -34,6 +34,8 @@ class Frame:
     path: str  # module path ("" for the root); functional rows use their parent's
     inputs: list[Shape]
     leaf: bool  # rows are made for leaf modules and functional calls
+    absorbed: bool = False  # runs inside another row (below ``depth``): no row of its own
+    folded: bool = False  # a module with children shown as one row (at ``depth``)
     prev: Frame | None = None  # the row that was current before this one
     macs: int = 0
     terms: list[tuple[int, ...]] = field(default_factory=list)  # new parameters, as factors
@@ -50,8 +52,21 @@ class Param:
     numel: int
 
 
+#: ATen operations that need the values of a tensor, which the meta device has not: a
+#: Python number from a tensor (``if x.sum() > 0`` calls the first) and sequence lengths
+#: read on the CPU. So does any op that raises ``NotImplementedError`` on meta tensors
+#: (``nonzero``, ``unique``, copying to the CPU): its output shape depends on the values.
+VALUE_OPS = {"_local_scalar_dense", "item", "is_nonzero", "equal", "_pack_padded_sequence"}
+FOLDED_TERMS = 4  # a folded module's formula shows at most this many parameter tensors
+
+
 class Recorder:
-    def __init__(self, params: dict[int, tuple[torch.Tensor, Param]]) -> None:
+    def __init__(
+        self, params: dict[int, tuple[torch.Tensor, Param]], depth: int | None = None
+    ) -> None:
+        self.depth = depth  # modules deeper than this are one row each (None: leaves)
+        self.needs_values = False  # an operation needed values the meta device has not
+        self.largest = 0  # bytes of the largest tensor an operation made
         # id -> (tensor, field); holding the tensor keeps its id from being reused
         self.fields: dict[int, tuple[torch.Tensor, Field | None]] = {}
         self.params = params
@@ -90,7 +105,7 @@ class Recorder:
             out = (data or outs)[0] if outs else None
             fld = self.fields[id(out)][1] if data else None
             shape = tuple(int(n) for n in out.shape) if out is not None else ()
-        text = formula(frame.terms)
+        text = formula(frame.terms, most=FOLDED_TERMS if frame.folded else None)
         if frame.shared:
             shared = "shared with " + ", ".join(dict.fromkeys(frame.shared))
             text = f"{text} ({shared})" if text else shared
@@ -125,22 +140,47 @@ class Recorder:
             path = names.get(module, "")
             kind = type(module).__name__
             # A module without children is one row, except a user-written root model,
-            # whose forward is all functional calls worth showing one by one.
-            leaf = next(iter(module.children()), None) is None and not (
-                module is root and not type(module).__module__.startswith("torch.")
+            # whose forward is all functional calls worth showing one by one; so is a
+            # module at ``depth`` (the root is at 0, its children at 1…).
+            level = path.count(".") + 1 if module is not root else 0
+            leaf = (self.depth is not None and level >= self.depth) or (
+                next(iter(module.children()), None) is None
+                and not (module is root and not type(module).__module__.startswith("torch."))
             )
             frame = Frame(path or kind, kind, path, self.data_shapes((args, kwargs)), leaf)
+            frame.folded = leaf and next(iter(module.children()), None) is not None
             frame.prev = self.current
+            if self.current is not None:  # inside a row: that row gets the work
+                frame.leaf, frame.absorbed = False, True
             self.stack.append(frame)
-            self.current = frame if leaf else None
+            if not frame.absorbed:
+                self.current = frame if leaf else None
 
         return hook
 
     def post_hook(self, module: nn.Module, args: Any, kwargs: Any, output: Any) -> None:
         frame = self.stack.pop()
+        if frame.absorbed:
+            return
         self.current = frame.prev
+        # Parameters the module returns as they are (``return self.weight``), or read
+        # by calls on no data that no row took (``self.weight.t()``): its own row.
+        with torch._C.DisableTorchFunction():
+            returned = [self.params[id(t)][1] for t in tree_leaves(output) if self.is_param(t)]
         if frame.leaf:
+            frame.uses += [p for p in returned if p not in frame.uses]
             self.finish(frame, output)
+            return
+        own = [p for p in [*self.carry, *returned] if p.name not in self.first_use]
+        if own:
+            self.carry = []
+            row = Frame(frame.name, frame.kind, frame.path, frame.inputs, True)
+            row.uses = list({p.name: p for p in own}.values())
+            self.finish(row, output)
+
+    def is_param(self, t: Any) -> bool:
+        found = self.params.get(id(t))
+        return found is not None and found[0] is t
 
     # -- operations ---------------------------------------------------------------------
 
@@ -170,6 +210,8 @@ class Recorder:
                     frame.uses.append(found[1])
         data = [(t, self.fields[id(t)][1]) for t in leaves if id(t) in self.fields]
         outs = [t for t in tree_leaves(out) if isinstance(t, torch.Tensor)]
+        for t in outs:
+            self.largest = max(self.largest, t.numel() * t.element_size())
         if not data or not outs:
             return
         name = func.overloadpacket.__name__
@@ -188,11 +230,21 @@ class Recorder:
             frame.macs += torch_rules.macs(name, args, outs[0])
             frame.touched = True
 
+    def on_aten_error(self, func: Any, args: Any, kwargs: Any, exc: BaseException) -> None:
+        """Note an operation that failed for want of values on the meta device."""
+        leaves = tree_leaves((args, kwargs))
+        on_meta = any(isinstance(t, torch.Tensor) and t.is_meta for t in leaves)
+        name = func.overloadpacket.__name__
+        if on_meta and (name in VALUE_OPS or isinstance(exc, NotImplementedError)):
+            self.needs_values = True
+
     def failure(self, exc: BaseException, partial: Trace) -> TraceError:
-        frame = self.current or (self.stack[-1] if self.stack else None)
+        frame = self.current or next((f for f in reversed(self.stack) if not f.absorbed), None)
+        needs = self.needs_values
         if frame is None:
-            return TraceError(partial, "forward", "forward", (), exc)
-        return TraceError(partial, frame.name, frame.kind, tuple(frame.inputs), exc)
+            return TraceError(partial, "forward", "forward", (), exc, needs_values=needs)
+        inputs = tuple(frame.inputs)
+        return TraceError(partial, frame.name, frame.kind, inputs, exc, needs_values=needs)
 
 
 def op_name(func: Callable[..., Any]) -> str:

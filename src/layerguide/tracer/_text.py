@@ -7,24 +7,68 @@ from __future__ import annotations
 import math
 import unicodedata
 from fractions import Fraction
+from typing import TypeAlias
 
 __all__ = [
+    "Outputs",
     "bytes_text",
     "formula",
     "human",
     "human_bytes",
+    "outputs_text",
     "pair_text",
+    "shape_leaves",
     "shape_text",
     "width",
     "with_human",
 ]
 
 Shape = tuple[int, ...]
+#: What a model returned, each tensor as its shape: a tuple or list of outputs as a list,
+#: a dict as a dict, anything that is not a tensor as the text of its type (``"int"``).
+Outputs: TypeAlias = Shape | list["Outputs"] | dict[str, "Outputs"] | str
 
 
 def shape_text(shape: Shape) -> str:
     """``(1, 3, 224, 224)`` — the way ``tuple(tensor.shape)`` prints."""
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def outputs_text(outputs: Outputs) -> str:
+    """Every output shape, nesting kept.
+
+    >>> outputs_text({"logits": (2, 3), "hidden": [(2, 8), (2, 8)], "step": "int"})
+    'logits: (2, 3), hidden: [(2, 8), (2, 8)], step: int'
+    >>> outputs_text([(4, 8), {"a": (1,)}])
+    '[(4, 8), {a: (1,)}]'
+    """
+
+    def text(node: Outputs, top: bool) -> str:
+        if isinstance(node, tuple):
+            return shape_text(node)
+        if isinstance(node, dict):
+            body = ", ".join(f"{k}: {text(v, False)}" for k, v in node.items())
+            return body if top else "{" + body + "}"
+        if isinstance(node, list):
+            return "[" + ", ".join(text(v, False) for v in node) + "]"
+        return node
+
+    return text(outputs, True)
+
+
+def shape_leaves(outputs: Outputs) -> list[Shape]:
+    """The shapes in ``outputs``, depth first.
+
+    >>> shape_leaves({"a": [(2, 3), "None"], "b": (4,)})
+    [(2, 3), (4,)]
+    """
+    if isinstance(outputs, tuple):
+        return [outputs]
+    if isinstance(outputs, dict):
+        return [s for v in outputs.values() for s in shape_leaves(v)]
+    if isinstance(outputs, list):
+        return [s for v in outputs for s in shape_leaves(v)]
+    return []
 
 
 def pair_text(pair: tuple[int | Fraction, int | Fraction] | None) -> str:
@@ -65,10 +109,11 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def formula(terms: list[tuple[int, ...]]) -> str:
+def formula(terms: list[tuple[int, ...]], most: int | None = None) -> str:
     """How a parameter count arises: ``3×16×5×5 + 16 = 1,216``.
 
     Each term is one parameter tensor, its sizes in the order the lesson reads them.
+    With more than ``most`` terms (a module folded into one row), the first two and ``…``.
 
     >>> formula([(3, 16, 5, 5), (16,)])
     '3×16×5×5 + 16 = 1,216'
@@ -76,9 +121,14 @@ def formula(terms: list[tuple[int, ...]]) -> str:
     '6,220,800×1 + 1 = 6,220,801'
     >>> formula([(64,)])
     '64'
+    >>> formula([(8, 8), (8,), (8, 8), (8,), (4,)], most=4)
+    '8×8 + 8 + … = 148'
     """
     if not terms:
         return ""
-    text = " + ".join("×".join(f"{d:,}" for d in t) if t else "1" for t in terms)
+    shown = terms if most is None or len(terms) <= most else terms[:2]
+    text = " + ".join("×".join(f"{d:,}" for d in t) if t else "1" for t in shown)
+    if len(shown) < len(terms):
+        text += " + …"
     total = sum(math.prod(t) for t in terms)
     return text if text == f"{total:,}" else f"{text} = {total:,}"

@@ -47,6 +47,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--lang", choices=LANGS, default="en", help="language of the headers")
+    parser.add_argument(
+        "--depth",
+        type=int,
+        metavar="N",
+        help="fold modules below nesting level N into one row each (0: the whole model)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -56,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
     shapes = [parse_shape(text) for text in args.input]
     model = load_target(args.target)
-    result = trace(model, shapes if len(shapes) > 1 else shapes[0], lang=args.lang)
+    size = shapes if len(shapes) > 1 else shapes[0]
+    result = trace(model, size, lang=args.lang, depth=args.depth)
     if args.format == "markdown":
         print(result.to_markdown(), end="")
     elif args.format == "html":

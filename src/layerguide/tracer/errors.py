@@ -28,6 +28,10 @@ class TraceError(LayerguideError, RuntimeError):
         The shapes it was given.
     original : BaseException
         What the model raised (also chained as ``__cause__``).
+    needs_values : bool
+        The failure came from an operation that needs the tensors' values, which the
+        meta device does not have (``if x.sum() > 0``, ``x.nonzero()``): a real forward
+        pass could get past it.
     """
 
     def __init__(
@@ -37,8 +41,11 @@ class TraceError(LayerguideError, RuntimeError):
         kind: str,
         input_shapes: tuple[Shape, ...],
         original: BaseException,
+        *,
+        needs_values: bool = False,
     ) -> None:
         self.trace = trace
+        self.needs_values = needs_values
         self.name = name
         self.kind = kind
         self.input_shapes = input_shapes

@@ -15,9 +15,12 @@ from fractions import Fraction
 
 from layerguide import LayerguideError
 from layerguide.tracer._text import (
+    Outputs,
     bytes_text,
     human,
+    outputs_text,
     pair_text,
+    shape_leaves,
     shape_text,
     width,
     with_human,
@@ -48,6 +51,19 @@ TEXT: dict[str, dict[str, str]] = {
         "input_size": "Input size as {dtype}",
         "device": "Traced on the meta device: no memory was used for activations.",
         "notes": "Receptive field assumed to mix everything after",
+        "output_all": "Model output",
+        "unused": "Parameters not used in this pass",
+        "real_pass": (
+            "Traced with one real forward pass on the CPU: on the meta device, {op} needs "
+            "the values (control flow that depends on the data). {inputs}"
+        ),
+        "real_given": "The inputs were the ones given.",
+        "real_random": (
+            "The inputs were random, so a branch that depends on their values went their way."
+        ),
+        "depth": (
+            "Modules below level {depth} are folded into the row of their level-{depth} module."
+        ),
     },
     "ko": {
         "index": "#",
@@ -65,6 +81,17 @@ TEXT: dict[str, dict[str, str]] = {
         "input_size": "입력 크기 ({dtype})",
         "device": "meta 장치에서 추적했습니다: 활성화 값에 메모리를 쓰지 않았습니다.",
         "notes": "다음 연산부터는 수용 영역을 입력 전체로 가정했습니다",
+        "output_all": "모델 출력",
+        "unused": "이번 순전파에서 쓰이지 않은 파라미터",
+        "real_pass": (
+            "meta 장치에서는 {op}에 실제 값이 필요해서(데이터 값에 따라 갈라지는 제어 흐름) "
+            "CPU에서 실제 순전파를 한 번 실행해 추적했습니다. {inputs}"
+        ),
+        "real_given": "입력은 주어진 값을 썼습니다.",
+        "real_random": "입력은 무작위 값이므로, 값에 따라 갈라지는 분기는 이 값을 따랐습니다.",
+        "depth": (
+            "{depth}단계보다 깊은 모듈은 그 모듈을 품은 {depth}단계 모듈의 한 행으로 합쳤습니다."
+        ),
     },
 }
 
@@ -120,6 +147,11 @@ class Trace:
 
     ``str(trace)`` is a text table, :meth:`to_markdown` a Markdown one and
     ``_repr_html_`` an HTML one; ``lang="ko"`` gives Korean headers.
+
+    Below the table: what the model returned (``outputs``, when the last row does not
+    say it), the parameters the pass did not reach (``unused``, by module), and when the
+    meta pass needed values, the operation that did (``needs_values``) and that the trace
+    comes from one real pass on the CPU (``meta_device`` is then false).
     """
 
     rows: list[Row]
@@ -129,11 +161,25 @@ class Trace:
     lang: str = "en"
     meta_device: bool = True  # traced without allocating activations
     unknown_ops: tuple[str, ...] = field(default=())  # ops whose field was assumed global
+    # What the model returned, tensors as shapes, nesting kept ([…] for a tuple or list,
+    # {…} for a dict); None when only the rows are known (the NumPy engine).
+    outputs: Outputs | None = None
+    unused: tuple[tuple[str, int], ...] = ()  # (module or parameter, count) not reached
+    input_bytes: int | None = None  # bytes of every input tensor (None: shapes × itemsize)
+    needs_values: str = ""  # op that made the meta pass fall back to a real one
+    random_inputs: bool = False  # that real pass ran on random inputs made from shapes
+    depth: int | None = None  # modules deeper than this are one row each
 
     @property
     def total_params(self) -> int:
-        """Parameters used by the forward pass, each counted once."""
-        return sum(r.params for r in self.rows)
+        """Every parameter of the model, each counted once: those the rows used first, and
+        those the pass did not reach (``unused``)."""
+        return sum(r.params for r in self.rows) + self.unused_params
+
+    @property
+    def unused_params(self) -> int:
+        """Parameters the forward pass did not reach."""
+        return sum(n for _, n in self.unused)
 
     @property
     def total_macs(self) -> int:
@@ -146,8 +192,23 @@ class Trace:
         return 2 * self.total_macs
 
     @property
+    def output_shapes(self) -> list[Shape]:
+        """Shape of every tensor the model returned, in order (nesting flattened)."""
+        if self.outputs is not None:
+            return shape_leaves(self.outputs)
+        return [self.output_shape]
+
+    @property
     def output_shape(self) -> Shape:
-        """Output shape of the last row (the input shape when there are no rows)."""
+        """Shape of the model's (first) output tensor.
+
+        From what the model returned when that is known, else the last row's output
+        (the input shape when there are no rows).
+        """
+        if self.outputs is not None:
+            leaves = shape_leaves(self.outputs)
+            if leaves:
+                return leaves[0]
         return self.rows[-1].output_shape if self.rows else self.input_shapes[0]
 
     def __len__(self) -> int:
@@ -171,8 +232,17 @@ class Trace:
         return header, body, self._footer(words)
 
     def _footer(self, words: dict[str, str]) -> list[str]:
-        input_bytes = sum(math.prod(s) for s in self.input_shapes) * self.itemsize
-        lines = [
+        input_bytes = self.input_bytes
+        if input_bytes is None:
+            input_bytes = sum(math.prod(s) for s in self.input_shapes) * self.itemsize
+        lines = []
+        last = self.rows[-1].output_shape if self.rows else None
+        if self.outputs is not None and self.outputs != last:  # said by the last row
+            lines.append(f"{words['output_all']}: {outputs_text(self.outputs)}")
+        if self.unused:
+            names = ", ".join(f"{name} ({n:,})" for name, n in self.unused)
+            lines.append(f"{words['unused']}: {names}")
+        lines += [
             f"{words['total_params']}: {self.total_params:,}",
             f"{words['total_macs']}: {with_human(self.total_macs)}",
             f"{words['flops']}: {with_human(self.total_flops)}",
@@ -180,6 +250,11 @@ class Trace:
         ]
         if self.meta_device:
             lines.append(words["device"])
+        if self.needs_values:
+            inputs = words["real_random" if self.random_inputs else "real_given"]
+            lines.append(words["real_pass"].format(op=self.needs_values, inputs=inputs))
+        if self.depth is not None:
+            lines.append(words["depth"].format(depth=self.depth))
         if self.unknown_ops:
             lines.append(f"{words['notes']}: {', '.join(self.unknown_ops)}")
         return lines
