@@ -91,4 +91,4 @@ def test_depth(lang, fmt, capsys) -> None:
     assert "layer4 (Sequential)" in out
     assert "layer4.0" not in out
     assert "25,557,032" in out
-    assert ("level 1" if lang == "en" else "1단계") in out
+    assert ("level 1" if lang == "en" else "깊이 1") in out

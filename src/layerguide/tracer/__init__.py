@@ -20,10 +20,9 @@ from __future__ import annotations
 from layerguide.tracer.core import parse_input_size, trace
 from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError, TraceTargetError
 from layerguide.tracer.rules import LayerRule, register_layer
-from layerguide.tracer.table import LangError, Row, RowNameError, Trace
+from layerguide.tracer.table import Row, RowNameError, Trace
 
 __all__ = [
-    "LangError",
     "LayerRule",
     "Row",
     "RowNameError",

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from layerguide.i18n import LANGS
 from layerguide.tracer.errors import TraceInputError, TraceTargetError
-from layerguide.tracer.table import LANGS, Shape
+from layerguide.tracer.table import Shape
 
 FORMATS = ("text", "markdown", "html")
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from layerguide.i18n import check_lang
 from layerguide.tracer.errors import TraceInputError, TraceModelError
-from layerguide.tracer.table import Shape, Trace, check_lang
+from layerguide.tracer.table import Shape, Trace
 
 
 def parse_input_size(input_size: Any) -> list[Shape]:
@@ -116,7 +117,7 @@ def trace(
     >>> trace(torch.nn.Embedding(100, 4), input_data=ids).output_shape
     (2, 7, 4)
     """
-    check_lang(lang)
+    check_lang("trace", lang)
     _check_depth(depth)
     if (input_size is None) == (input_data is None):
         given = "neither"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layerguide import LayerguideError
+from layerguide import LayerguideError, i18n
 from layerguide.tracer._text import shape_text
 from layerguide.tracer.table import Row, Shape, Trace
 
@@ -70,12 +70,9 @@ class TraceError(LayerguideError, RuntimeError):
             f"{type(self.original).__name__}: {self.original}"
         )
         if self.rows:
-            text += f"\n{FAILED[self.trace.lang]}\n{self.trace.to_text()}"
+            failed = i18n.text(self.trace.lang, "tracer.table.failed")
+            text += f"\n{failed}\n{self.trace.to_text()}"
         return text
-
-
-#: The line above the partial table, per language (a test checks it covers ``TEXT``).
-FAILED = {"en": "Rows traced before the failure:", "ko": "실패하기 전까지 추적한 층:"}
 
 
 class TraceTargetError(LayerguideError, ValueError):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from layerguide import LayerguideError
+from layerguide.i18n import check_lang, section, text
 from layerguide.tracer._text import (
     Outputs,
     bytes_text,
@@ -26,85 +27,10 @@ from layerguide.tracer._text import (
     with_human,
 )
 
-__all__ = ["LangError", "Row", "RowNameError", "Trace"]
+__all__ = ["Row", "RowNameError", "Trace"]
 
 Shape = tuple[int, ...]
 Stride = tuple[int | Fraction, int | Fraction]
-
-LANGS = ("en", "ko")
-
-#: Column headers and footer words, per language.
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "index": "#",
-        "layer": "Layer (kind)",
-        "input": "Input shape",
-        "output": "Output shape",
-        "params": "Params",
-        "formula": "Param formula",
-        "macs": "MACs",
-        "rf": "Receptive field",
-        "stride": "Eff. stride",
-        "total_params": "Total params",
-        "total_macs": "Total MACs",
-        "flops": "FLOPs (1 MAC = 2 FLOPs)",
-        "input_size": "Input size as {dtype}",
-        "device": "Traced on the meta device: no memory was used for activations.",
-        "notes": "Receptive field assumed to mix everything after",
-        "output_all": "Model output",
-        "unused": "Parameters not used in this pass",
-        "real_pass": (
-            "Traced with one real forward pass on the CPU: on the meta device, {op} needs "
-            "the values (control flow that depends on the data). {inputs}"
-        ),
-        "real_given": "The inputs were the ones given.",
-        "real_random": (
-            "The inputs were random, so a branch that depends on their values went their way."
-        ),
-        "depth": (
-            "Modules below level {depth} are folded into the row of their level-{depth} module."
-        ),
-    },
-    "ko": {
-        "index": "#",
-        "layer": "층 (종류)",
-        "input": "입력 형태",
-        "output": "출력 형태",
-        "params": "파라미터",
-        "formula": "파라미터 계산식",
-        "macs": "곱셈-누산(MAC)",
-        "rf": "수용 영역",
-        "stride": "유효 스트라이드",
-        "total_params": "전체 파라미터",
-        "total_macs": "전체 곱셈-누산(MAC)",
-        "flops": "FLOPs (1 MAC = 2 FLOPs)",
-        "input_size": "입력 크기 ({dtype})",
-        "device": "meta 장치에서 추적했습니다: 활성화 값에 메모리를 쓰지 않았습니다.",
-        "notes": "다음 연산부터는 수용 영역을 입력 전체로 가정했습니다",
-        "output_all": "모델 출력",
-        "unused": "이번 순전파에서 쓰이지 않은 파라미터",
-        "real_pass": (
-            "meta 장치에서는 {op}에 실제 값이 필요해서(데이터 값에 따라 갈라지는 제어 흐름) "
-            "CPU에서 실제 순전파를 한 번 실행해 추적했습니다. {inputs}"
-        ),
-        "real_given": "입력은 주어진 값을 썼습니다.",
-        "real_random": "입력은 무작위 값이므로, 값에 따라 갈라지는 분기는 이 값을 따랐습니다.",
-        "depth": (
-            "{depth}단계보다 깊은 모듈은 그 모듈을 품은 {depth}단계 모듈의 한 행으로 합쳤습니다."
-        ),
-    },
-}
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language code, else raise."""
-    if lang not in LANGS:
-        raise LangError(f"Trace: lang must be one of {LANGS}, got {lang!r}")
-    return lang
-
-
-class LangError(LayerguideError, ValueError):
-    """An unsupported ``lang`` was asked for."""
 
 
 class RowNameError(LayerguideError, KeyError):
@@ -226,7 +152,7 @@ class Trace:
     # -- printing ---------------------------------------------------------------------
 
     def _cells(self, lang: str) -> tuple[list[str], list[list[str]], list[str]]:
-        words = TEXT[check_lang(lang)]
+        words = section(check_lang("Trace", lang), "tracer.table")
         header = [words[k] for k in COLUMNS]
         body = [row_cells(i, r) for i, r in enumerate(self.rows, 1)]
         return header, body, self._footer(words)
@@ -292,12 +218,9 @@ class Trace:
         The wrapper scrolls sideways on narrow screens, so it is a labelled region in the
         tab order (``tabindex="0"``): keyboard users can focus it and scroll with the arrows.
         """
-        lang = check_lang(lang or self.lang)
+        lang = check_lang("Trace", lang or self.lang)
         header, body, footer = self._cells(lang)
-        label = {
-            "en": "Trace table: shapes, parameters and MACs layer by layer",
-            "ko": "추적 표: 층마다 형태, 파라미터, 곱셈-누산(MAC)",
-        }[lang]
+        label = text(lang, "tracer.table.label")
 
         def cell(tag: str, text: str, col: int) -> str:
             style = ' style="text-align:right"' if COLUMNS[col] in RIGHT else ""
