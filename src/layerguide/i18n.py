@@ -4,10 +4,10 @@ JavaScript show to a reader.
 A catalogue is a TOML file a translator can read and edit without reading code:
 ``src/layerguide/locales/<lang>.toml``. Tables group the words by the part that shows them
 (``[viz.conv]``, ``[tracer.table]``, ``[playground]`` …) and ``{name}`` marks a value filled
-in at run time (Python's :meth:`str.format` syntax, e.g. ``{loss:.4f}``). The languages are
+in at run time (Python's ``str.format`` syntax, e.g. ``{loss:.4f}``). The languages are
 the catalogues there are: adding a language means adding a catalogue (every key of
 ``en.toml``, translated) — no code changes. ``$LAYERGUIDE_LOCALES`` (folders, separated
-by :data:`os.pathsep`) adds catalogues from elsewhere; the tests use it to prove the point.
+by ``os.pathsep``) adds catalogues from elsewhere; the tests use it to prove the point.
 
 There is no fallback: an unknown language is a :class:`~layerguide.errors.LanguageError`,
 and a key missing from one catalogue fails ``tests/test_i18n.py``.
@@ -68,12 +68,12 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 _FILES = _files()
-#: The languages layerguide speaks: one per catalogue, English first.
+#: The languages layerguide speaks, one per catalogue, English first.
 LANGS: tuple[str, ...] = tuple(sorted(_FILES, key=lambda code: (code != "en", code)))
 
 
 def check_lang(where: str, lang: object) -> str:
-    """``lang`` if it has a catalogue, else a :class:`LanguageError` naming ``where``.
+    """``lang`` if it has a catalogue, else a :class:`~layerguide.errors.LanguageError` naming ``where``.
 
     Every function that takes ``lang`` calls this first.
 

@@ -22,7 +22,7 @@ The only path from encoder to decoder is the code, with one declared exception:
 window was the largest — 2 bits for each pooled value), so it sees more than the code.
 
 The pieces live in their own modules (every public name is also importable from
-:mod:`layerguide.autoencoder`):
+``layerguide.autoencoder``):
 :mod:`~layerguide.autoencoder.config` (settings and their checks),
 :mod:`~layerguide.autoencoder.encoder`, :mod:`~layerguide.autoencoder.upsampling` (the three
 ×2 upsamplings), :mod:`~layerguide.autoencoder.decoders` (the decoders and

@@ -28,7 +28,7 @@ def korean_font_path() -> Path:
 
     Raises
     ------
-    layerguide.LayerguideError
+    layerguide.errors.LayerguideError
         If neither ``koreanize-matplotlib`` nor ``fonts-nanum`` is installed.
     """
     candidates: list[Path] = []
