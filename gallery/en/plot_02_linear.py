@@ -74,7 +74,7 @@ values_torch = {
 }
 for name, value in values.items():
     print(f"quadrilateral {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
-viz.draw_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
+viz.show_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
 
 # %%
 # Our NumPy network and its ``torch.nn`` twin hold the same numbers and give the same two
@@ -98,7 +98,7 @@ counts = [w.numel() for w in weights]
 total = sum(counts)
 print(len(weights), "weights:", [w.shape for w in weights])
 print(" + ".join(map(str, counts)), "=", total, "parameters")
-viz.draw_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
+viz.show_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
 trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
 
 # %%
@@ -148,7 +148,7 @@ for use_bias in (True, False):
         opt.step()
     fits[use_bias] = model
 print("w, b at steps", snapshots)
-viz.draw_training_steps(x_line, y_line, snapshots, lang=LANG)
+viz.show_training_steps(x_line, y_line, snapshots, lang=LANG)
 
 # %%
 # What the bias does
@@ -160,7 +160,7 @@ viz.draw_training_steps(x_line, y_line, snapshots, lang=LANG)
 w_bias, b_bias = float(fits[True].weight.data[0, 0]), float(fits[True].bias.data[0])
 w_zero = float(fits[False].weight.data[0, 0])
 print(f"with bias: w = {w_bias:.3f}, b = {b_bias:.3f};  without: w = {w_zero:.3f}")
-viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
+viz.show_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
 
 # %%
 # The same layer, seen as a map of the plane: ``Linear(2, 2)`` takes the four corners of
@@ -215,7 +215,7 @@ results
 # rises. It underfits instead: it is too small to follow even the sine curve. Stopping at the lowest held-out loss (early stopping),
 # more data, or a smaller model are the usual cures.
 
-viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)
+viz.show_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)
 
 # %%
 # Keras and PyTorch

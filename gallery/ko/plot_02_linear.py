@@ -76,7 +76,7 @@ values_torch = {
 }
 for name, value in values.items():
     print(f"사각형 {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
-viz.draw_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
+viz.show_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
 
 # %%
 # NumPy로 만든 신경망과 ``torch.nn``\ 으로 만든 쌍둥이는 같은 가중치를 가지고, 두 사각형에 대해
@@ -100,7 +100,7 @@ counts = [w.numel() for w in weights]
 total = sum(counts)
 print(len(weights), "가중치 개수:", [w.shape for w in weights])
 print(" + ".join(map(str, counts)), "=", total, "(파라미터 개수)")
-viz.draw_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
+viz.show_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
 trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
 
 # %%
@@ -151,7 +151,7 @@ for use_bias in (True, False):
         opt.step()
     fits[use_bias] = model
 print("단계별 w, b:", snapshots)
-viz.draw_training_steps(x_line, y_line, snapshots, lang=LANG)
+viz.show_training_steps(x_line, y_line, snapshots, lang=LANG)
 
 # %%
 # 편향이 하는 일
@@ -163,7 +163,7 @@ viz.draw_training_steps(x_line, y_line, snapshots, lang=LANG)
 w_bias, b_bias = float(fits[True].weight.data[0, 0]), float(fits[True].bias.data[0])
 w_zero = float(fits[False].weight.data[0, 0])
 print(f"편향 있음: w = {w_bias:.3f}, b = {b_bias:.3f};  편향 없음: w = {w_zero:.3f}")
-viz.draw_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
+viz.show_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
 
 # %%
 # 같은 층을 평면 위의 변환으로 볼 수도 있습니다. ``Linear(2, 2)``\ 는 사각형의 네 꼭짓점,
@@ -218,7 +218,7 @@ results
 # 못하는 과소적합이 나타납니다. 모델이 너무 작기 때문입니다. 흔히 쓰는 해결책으로는 검증 손실이 가장 낮을 때 멈추기(조기 종료),
 # 데이터 더 모으기, 더 작은 모델 쓰기가 있습니다.
 
-viz.draw_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)
+viz.show_overfitting(grid, data[0], data[1], {n: (sizes[n], r) for n, r in runs.items()}, lang=LANG)
 
 # %%
 # Keras와 PyTorch

@@ -48,19 +48,19 @@ def test_shape_line_is_in_the_page_language(lang: str, word: str) -> None:
 def test_chapter_2_figures_draw_in_both_languages(lang: str) -> None:
     quads = lesson.QUADRILATERALS
     figs = {
-        "quads": viz.draw_quadrilaterals(quads, {"A": 0.5, "B": -1.0}, lang=lang),
-        "connections": viz.draw_connections([(2, 3), (3, 1), (4, 1)], lang=lang),
-        "bias": viz.draw_bias_fit(
+        "quads": viz.show_quadrilaterals(quads, {"A": 0.5, "B": -1.0}, lang=lang),
+        "connections": viz.show_connections([(2, 3), (3, 1), (4, 1)], lang=lang),
+        "bias": viz.show_bias_fit(
             np.arange(3.0), np.arange(3.0), np.ones(3), np.zeros(3), lang=lang
         ),
-        "steps": viz.draw_training_steps(
+        "steps": viz.show_training_steps(
             np.arange(3.0), np.arange(3.0), {0: (1.0, 0.0)}, lang=lang
         ),
     }
     grid = np.linspace(-1, 1, 5)[:, None]
     data = lesson.noisy_sine(4, 4)
     run = lesson.fit(Sequential(Linear(1, 1)).to(np.float64), data, grid, steps=3)
-    figs["overfit"] = viz.draw_overfitting(grid, data[0], data[1], {"m": (2, run)}, lang=lang)
+    figs["overfit"] = viz.show_overfitting(grid, data[0], data[1], {"m": (2, run)}, lang=lang)
     drawn = {name: texts(fig) for name, fig in figs.items()}
     assert len(figs["quads"].axes) == 2
     assert any(("weights" if lang == "en" else "가중치") in t for t in drawn["connections"])
@@ -81,7 +81,7 @@ def test_keras_table_in_the_page_language(lang: str) -> None:
     "call",
     [
         lambda: viz.show_image(np.zeros((2, 2)), "t", lang="fr"),
-        lambda: viz.draw_connections([(2, 3)], lang="fr"),
+        lambda: viz.show_connections([(2, 3)], lang="fr"),
         lambda: viz.keras_table([], lang="fr"),
     ],
 )
@@ -92,4 +92,4 @@ def test_unknown_language_is_a_clear_error(call) -> None:
 
 def test_quadrilateral_shape_is_checked() -> None:
     with pytest.raises(ValueError, match=r"must have shape \(4, 2\)"):
-        viz.draw_quadrilaterals({"bad": np.zeros((3, 2))}, {"bad": 0.0})
+        viz.show_quadrilaterals({"bad": np.zeros((3, 2))}, {"bad": 0.0})

@@ -34,7 +34,7 @@ HELPERS = _helpers()
 def test_the_walk_finds_the_helpers() -> None:
     names = {name for name, _ in HELPERS}
     assert len(HELPERS) >= 30
-    assert {"show_image", "animate_convolution", "size_table", "draw_quadrilaterals"} <= names
+    assert {"show_image", "animate_convolution", "size_table", "show_quadrilaterals"} <= names
 
 
 @pytest.mark.parametrize(("name", "helper"), HELPERS, ids=[name for name, _ in HELPERS])

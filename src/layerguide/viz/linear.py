@@ -22,27 +22,27 @@ if TYPE_CHECKING:
     from layerguide.lesson.linear import Fit
 
 __all__ = [
-    "draw_bias_fit",
-    "draw_connections",
-    "draw_overfitting",
-    "draw_quadrilaterals",
-    "draw_training_steps",
     "keras_table",
+    "show_bias_fit",
+    "show_connections",
+    "show_overfitting",
+    "show_quadrilaterals",
+    "show_training_steps",
 ]
 
 
-def draw_quadrilaterals(
+def show_quadrilaterals(
     quads: Mapping[str, NDArray[np.floating]], values: Mapping[str, float], *, lang: str = "en"
 ) -> Figure:
     """Each (4, 2) quadrilateral as its four numbered points, titled with the number it became."""
-    text = section(check_lang("draw_quadrilaterals", lang), "viz.linear")
+    text = section(check_lang("show_quadrilaterals", lang), "viz.linear")
     fig, axes = plt.subplots(
         1, len(quads), figsize=(4 * len(quads), 4), layout="constrained", squeeze=False
     )
     for ax, (name, pts) in zip(axes[0], quads.items(), strict=True):
         if pts.shape != (4, 2):
             raise FigureError(
-                f"draw_quadrilaterals: {name!r} must have shape (4, 2), got {pts.shape}"
+                f"show_quadrilaterals: {name!r} must have shape (4, 2), got {pts.shape}"
             )
         closed = np.vstack([pts, pts[:1]])
         ax.fill(closed[:, 0], closed[:, 1], alpha=0.2, color="#4c72b0")
@@ -58,9 +58,9 @@ def draw_quadrilaterals(
     return fig
 
 
-def draw_connections(layers: Sequence[tuple[int, int]], *, lang: str = "en") -> Figure:
+def show_connections(layers: Sequence[tuple[int, int]], *, lang: str = "en") -> Figure:
     """One panel per (in, out) Linear layer without bias: one line per weight."""
-    text = section(check_lang("draw_connections", lang), "viz.linear")
+    text = section(check_lang("show_connections", lang), "viz.linear")
     fig, axes = plt.subplots(
         1, len(layers), figsize=(3 * len(layers), 3), layout="constrained", squeeze=False
     )
@@ -77,7 +77,7 @@ def draw_connections(layers: Sequence[tuple[int, int]], *, lang: str = "en") -> 
     return fig
 
 
-def draw_bias_fit(
+def show_bias_fit(
     x: NDArray[np.floating],
     y: NDArray[np.floating],
     with_bias: NDArray[np.floating],
@@ -86,7 +86,7 @@ def draw_bias_fit(
     lang: str = "en",
 ) -> Figure:
     """The points of y = 2x + 1 and the lines fitted with and without a bias."""
-    text = section(check_lang("draw_bias_fit", lang), "viz.linear")
+    text = section(check_lang("show_bias_fit", lang), "viz.linear")
     x, y = np.ravel(x), np.ravel(y)
     fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
     ax.scatter(x, y, color="black", s=15, label=text["data_line"])
@@ -101,7 +101,7 @@ def draw_bias_fit(
     return fig
 
 
-def draw_training_steps(
+def show_training_steps(
     x: NDArray[np.floating],
     y: NDArray[np.floating],
     snapshots: Mapping[int, tuple[float, float]],
@@ -109,7 +109,7 @@ def draw_training_steps(
     lang: str = "en",
 ) -> Figure:
     """Small multiples: the fitted line y = w·x + b at each recorded step."""
-    text = section(check_lang("draw_training_steps", lang), "viz.linear")
+    text = section(check_lang("show_training_steps", lang), "viz.linear")
     x, y = np.ravel(x), np.ravel(y)
     n = len(snapshots)
     fig, axes = plt.subplots(
@@ -125,7 +125,7 @@ def draw_training_steps(
     return fig
 
 
-def draw_overfitting(
+def show_overfitting(
     grid: NDArray[np.floating],
     x_train: NDArray[np.floating],
     y_train: NDArray[np.floating],
@@ -138,14 +138,14 @@ def draw_overfitting(
     ``fits`` maps a model's display name to ``(parameter count, Fit)``, where the ``Fit``
     comes from :func:`layerguide.lesson.linear.fit`.
     """
-    text = section(check_lang("draw_overfitting", lang), "viz.linear")
+    text = section(check_lang("show_overfitting", lang), "viz.linear")
     g = np.ravel(grid)
     fig, axes = plt.subplots(
         1, 1 + len(fits), figsize=(4.6 * (1 + len(fits)), 4), layout="constrained"
     )
     for i, (name, (params, run)) in enumerate(fits.items()):
         if run.best_curve is None or run.last_curve is None:
-            raise FigureError(f"draw_overfitting: the fit of {name!r} has no model curves")
+            raise FigureError(f"show_overfitting: the fit of {name!r} has no model curves")
         color = f"C{i}"
         axes[0].plot(run.train, color=color, ls="--", label=text["train_loss"].format(name=name))
         axes[0].plot(run.held, color=color, label=text["held_loss"].format(name=name))

@@ -7,12 +7,8 @@ from layerguide.viz.animate.conv_transpose import (
     transposed_records,
 )
 from layerguide.viz.animate.linear import animate_linear_map, linear_records
-from layerguide.viz.animate.pool import (
-    animate_max_pooling,
-    animate_upsampling,
-    pooling_records,
-    upsampling_records,
-)
+from layerguide.viz.animate.pool import animate_max_pooling, pooling_records
+from layerguide.viz.animate.upsampling import animate_upsampling, upsampling_records
 
 __all__ = [
     "Player",
