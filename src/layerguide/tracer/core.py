@@ -63,7 +63,7 @@ def trace(
     input_size : tuple of int, or list of tuple
         Shape of the input, batch axis included, e.g. ``(1, 3, 224, 224)``; a list of
         shapes for a model that takes several inputs.
-    input_data : tensor, list or tuple, or dict, optional
+    input_data : Tensor, list or tuple, or dict, optional
         Real inputs instead of ``input_size`` (torch models): a tensor is ``forward``'s
         one argument, a list or tuple its positional arguments (each any nesting of
         tensors), a dict its keyword arguments. Only their shapes and dtypes are used

@@ -98,8 +98,10 @@ class Trace:
 
     @property
     def total_params(self) -> int:
-        """Every parameter of the model, each counted once: those the rows used first, and
-        those the pass did not reach (``unused``)."""
+        """Every parameter of the model, each counted once.
+
+        Those the rows used first, and those the pass did not reach (``unused``).
+        """
         return sum(r.params for r in self.rows) + self.unused_params
 
     @property
