@@ -27,13 +27,14 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from layerguide.errors import ArgumentError, LanguageError
 
-__all__ = ["LANGS", "catalogue", "check_lang", "section", "text"]
+__all__ = ["LANGS", "catalogue", "check_lang", "display_width", "section", "text"]
 
 #: The folder of the catalogues that ship with the package.
 LOCALES = Path(__file__).with_name("locales")
@@ -118,3 +119,12 @@ def section(lang: str, prefix: str) -> dict[str, str]:
     if not found:
         raise ArgumentError(f"section: the {lang} catalogue has no table [{prefix}]")
     return found
+
+
+def display_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: Hangul and other wide characters take two.
+
+    >>> display_width("형태"), display_width("shape")
+    (4, 5)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

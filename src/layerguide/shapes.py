@@ -49,15 +49,18 @@ def nbytes(shape: tuple[int, ...], dtype: DTypeLike) -> int:
     return numel(shape) * np.dtype(dtype).itemsize
 
 
-def format_bytes(n: int) -> str:
+def format_bytes(n: int, *, binary: bool = True) -> str:
     """Human-readable size in decimal units (kB = 1000 B) and binary units (GiB = 1024³ B).
 
-    The units are written the same way in Korean and English, so there is no ``lang``.
+    The one byte formatter of the package (the tracer's tables use it too). The units are
+    written the same way in Korean and English, so there is no ``lang``.
 
     >>> format_bytes(849_346_560_000)
     '849.3 GB (791.0 GiB)'
     >>> format_bytes(212_336_640_000)
     '212.3 GB (197.8 GiB)'
+    >>> format_bytes(24_900_000, binary=False)
+    '24.9 MB'
     """
     if n < 0:
         raise ShapeError(f"format_bytes: n must be >= 0, got {n}")
@@ -71,7 +74,8 @@ def format_bytes(n: int) -> str:
             i += 1
         return f"{value:.0f} {names[i]}" if i == 0 else f"{value:.1f} {names[i]}"
 
-    return f"{scale(n, 1000, units)} ({scale(n, 1024, bunits)})"
+    decimal = scale(n, 1000, units)
+    return f"{decimal} ({scale(n, 1024, bunits)})" if binary else decimal
 
 
 def hwc_to_chw(image: NDArray[Any]) -> NDArray[Any]:

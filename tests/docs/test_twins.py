@@ -6,11 +6,12 @@ import ast
 import io
 import re
 import tokenize
-import unicodedata
 from pathlib import Path
 
 import pytest
 from sphinx_gallery.py_source_parser import split_code_and_text_blocks
+
+from layerguide.i18n import display_width
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("en", "ko")
@@ -103,10 +104,6 @@ def test_skeleton_ignores_prose_but_not_code() -> None:
     assert code_skeleton(a) != code_skeleton(d)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _rst_sources() -> list[Path]:
     found = []
     for lang in LANGS:
@@ -125,4 +122,4 @@ def test_rst_underlines_cover_wide_titles(path: Path) -> None:
         title = lines[i - 1].removeprefix(m.group(1) or "") if m else ""
         if m and title.strip() and not re.fullmatch(r"([=\-~^])\1+", title.strip()):
             underline = len(lines[i]) - len(m.group(1) or "")
-            assert underline >= _width(title), f"{path.name}:{i + 1}: underline too short"
+            assert underline >= display_width(title), f"{path.name}:{i + 1}: underline too short"

@@ -63,7 +63,7 @@ def test_tables(golden, name, lang) -> None:
 
 
 def test_text_table_is_aligned_with_korean_headers() -> None:
-    from layerguide.tracer._text import width
+    from layerguide.i18n import display_width as width
 
     lines = trace(Functional(), (1, 2, 16, 16), lang="ko").to_text().splitlines()
     table = lines[: lines.index(lines[0], 1) + 1]

@@ -1,25 +1,24 @@
 """How numbers, shapes and sizes print in a trace table: ``(1, 3, 224, 224)``, ``4.09G``,
-``24.9 MB``, ``3×16×5×5 + 16 = 1,216``; and how wide a string is in a terminal.
+``24.9 MB``, ``3×16×5×5 + 16 = 1,216``.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from fractions import Fraction
 from typing import TypeAlias
+
+from layerguide.shapes import format_bytes
 
 __all__ = [
     "Outputs",
     "bytes_text",
     "formula",
     "human",
-    "human_bytes",
     "outputs_text",
     "pair_text",
     "shape_leaves",
     "shape_text",
-    "width",
     "with_human",
 ]
 
@@ -93,20 +92,7 @@ def with_human(n: int) -> str:
 
 def bytes_text(n: int) -> str:
     """``849,346,560,000 B (849.3 GB)``; small sizes alone."""
-    return f"{n:,} B ({human_bytes(n)})" if n >= 1000 else f"{n} B"
-
-
-def human_bytes(n: int) -> str:
-    """Decimal bytes: 24.9 MB, 849.3 GB."""
-    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
-def width(text: str) -> int:
-    """Terminal width of ``text``: Hangul and other wide characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return f"{n:,} B ({format_bytes(n, binary=False)})" if n >= 1000 else f"{n} B"
 
 
 def formula(terms: list[tuple[int, ...]], most: int | None = None) -> str:

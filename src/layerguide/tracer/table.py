@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from layerguide import LayerguideError
-from layerguide.i18n import check_lang, section, text
+from layerguide.i18n import check_lang, display_width, section, text
 from layerguide.tracer._text import (
     Outputs,
     bytes_text,
@@ -23,7 +23,6 @@ from layerguide.tracer._text import (
     pair_text,
     shape_leaves,
     shape_text,
-    width,
     with_human,
 )
 
@@ -190,12 +189,12 @@ class Trace:
     def to_text(self, lang: str | None = None) -> str:
         """The table as aligned plain text (what ``str(trace)`` returns)."""
         header, body, footer = self._cells(lang or self.lang)
-        widths = [max(width(c) for c in col) for col in zip(header, *body, strict=True)]
+        widths = [max(display_width(c) for c in col) for col in zip(header, *body, strict=True)]
 
         def line(cells: list[str]) -> str:
             out = []
             for col, (cell, w) in enumerate(zip(cells, widths, strict=True)):
-                pad = " " * (w - width(cell))
+                pad = " " * (w - display_width(cell))
                 out.append(pad + cell if COLUMNS[col] in RIGHT else cell + pad)
             return "  ".join(out).rstrip()
 

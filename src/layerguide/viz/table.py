@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from numbers import Number
 from typing import Any
 
+from layerguide.i18n import display_width
 from layerguide.viz._lang import FigureError
 
 __all__ = ["Table"]
@@ -108,21 +109,14 @@ class Table:
 
     def __str__(self) -> str:
         cells = [list(self.header)] + [[_text(v) for v in r] for r in self.rows]
-        widths = [max(_width(row[c]) for row in cells) for c in range(len(self.header))]
+        widths = [max(display_width(row[c]) for row in cells) for c in range(len(self.header))]
 
         def line(row: list[str]) -> str:
             out = []
             for c, text in enumerate(row):
-                pad = " " * (widths[c] - _width(text))
+                pad = " " * (widths[c] - display_width(text))
                 out.append(pad + text if self._numeric[c] and row is not cells[0] else text + pad)
             return "  ".join(out).rstrip()
 
         lines = [line(r) for r in cells]
         return "\n".join(([self.caption] if self.caption else []) + lines)
-
-
-def _width(text: str) -> int:
-    """Display width in a terminal: Hangul and other wide characters count as two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
