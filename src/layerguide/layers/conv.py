@@ -6,6 +6,7 @@ speed tricks (wide rows at stride 1, stride phases otherwise, reused buffers).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -94,6 +95,18 @@ class Conv2d(ConvBase):
         c_in, (kh, kw) = self.in_channels, self.kernel_size
         self._init_parameters((self.out_channels, c_in), c_in * kh * kw, bias, dtype, rng)
         self._work = Workspace()
+
+    torch_class = "Conv2d"
+    weight_in_first = True  # (C_out, C_in, kH, kW), like torch
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import window_field
+
+        return window_field(f, shape_in, self.kernel_size, self.stride, self.dilation)
+
+    def macs(self, shape_in: Shape, shape_out: Shape) -> int:
+        """Every output value: C_in·kH·kW products."""
+        return math.prod(shape_out) * self.in_channels * math.prod(self.kernel_size)
 
     def output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -97,6 +98,17 @@ class ConvTranspose2d(ConvBase):
         # torch computes fan_in from weight.size(1), which is C_out here
         self._init_parameters((self.in_channels, c_out), c_out * kh * kw, bias, dtype, rng)
         self._work = Workspace()
+
+    torch_class = "ConvTranspose2d"
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import transposed_field
+
+        return transposed_field(f, shape_in, self.kernel_size, self.stride, self.dilation)
+
+    def macs(self, shape_in: Shape, shape_out: Shape) -> int:
+        """Every input value stamps C_out·kH·kW products."""
+        return math.prod(shape_in) * self.out_channels * math.prod(self.kernel_size)
 
     def output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__

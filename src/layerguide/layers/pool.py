@@ -112,6 +112,17 @@ class MaxPool2d(Module):
                 )
         self.return_indices = bool(return_indices)
 
+    torch_class = "MaxPool2d"
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        args = (self.kernel_size, self.stride, self.padding, self.dilation)
+        return args, {"return_indices": self.return_indices}
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import window_field
+
+        return window_field(f, shape_in, self.kernel_size, self.stride, self.dilation)
+
     def extra_repr(self) -> str:
         s = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
         if self.dilation != (1, 1):
