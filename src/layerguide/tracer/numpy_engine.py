@@ -22,12 +22,25 @@ from layerguide.tracer.rules import LayerRule, rule_for
 from layerguide.tracer.table import Row, Shape, Trace
 
 
-def _factors(rule: LayerRule | None, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """Sizes in reading order: ``in×out`` for Linear, ``in×out×kH×kW`` for Conv2d."""
-    leaf = name.rpartition(".")[2]
+def _factors(layer: Module, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Sizes in reading order: ``in×out`` for Linear, ``in×out×kH×kW`` for Conv2d.
+
+    ``name`` is the parameter's dotted name inside ``layer``; the layer that owns it (the
+    inner Linear of ``inner.weight``) says whether its weight is stored out-first.
+    """
+    path, _, leaf = name.rpartition(".")
+    owner = dict(_modules(layer)).get(path, layer)
+    rule = rule_for(owner)
     if leaf == "weight" and rule is not None and rule.weight_in_first and len(shape) >= 2:
         return (shape[1], shape[0], *shape[2:])
     return shape
+
+
+def _modules(layer: Module, path: str = "") -> Iterator[tuple[str, Module]]:
+    """``(dotted path, module)`` for ``layer`` (path ``""``) and every layer inside it."""
+    yield path, layer
+    for name, child in layer.named_children():
+        yield from _modules(child, f"{path}.{name}" if path else name)
 
 
 def _rows_of(model: Any, prefix: str = "") -> Iterator[tuple[str, Module]]:
@@ -94,11 +107,11 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
                 shared.append(counted[id(p)])
                 continue
             counted[id(p)] = name
-            terms.append(_factors(rule, pname, tuple(p.data.shape)))
+            terms.append(_factors(layer, pname, tuple(p.data.shape)))
             params += int(p.data.size)
         text = formula(terms)
         if shared:
-            text = (text + " " if text else "") + "(shared with " + ", ".join(shared) + ")"
+            text = (text + " " if text else "") + "(shared with " + ", ".join(dict.fromkeys(shared)) + ")"
         if fld is not None:
             fld, known = _field(rule, layer, fld, shape, out)
             if not known:
