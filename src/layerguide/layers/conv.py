@@ -123,7 +123,8 @@ class Conv2d(ConvBase):
         cols = windows.columns(x, (ho, wo))  # (C_in·kH·kW, M): one column per output pixel
         w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, C_in·kH·kW)
         bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
-        out = windows.to_output(w2 @ cols, bias)  # (C_out, M) → (N, C_out, H_out, W_out)
+        y = self._work.matmul("y", w2, cols)  # (C_out, M): every filter · every window
+        out = windows.to_output(y, bias)  # (N, C_out, H_out, W_out)
         self.save_for_backward(out_shape, cols=cols, windows=windows)
         return out
 
@@ -135,4 +136,5 @@ class Conv2d(ConvBase):
             self.bias.accumulate(grad_out.sum(axis=(0, 2, 3)))  # (C_out,)
         self.weight.accumulate((g @ cols.T).reshape(self.weight.shape))  # (C_out, C_in·kH·kW)
         w2 = self.weight.data.reshape(g.shape[0], -1).astype(cols.dtype, copy=False)
-        return windows.fold(w2.T @ g)  # (C_in·kH·kW, M) → (N, C_in, H, W)
+        gcols = self._work.matmul("gcols", w2.T, g)  # (C_in·kH·kW, M): what each tap sent
+        return windows.fold(gcols)  # add the columns back where they came from: (N, C_in, H, W)
