@@ -25,7 +25,9 @@ product itself. Each trick here keeps the same numbers and buys speed:
   instead of boolean indexing.
 
 :class:`Windows` puts the first four together behind four methods, so that
-``Conv2d.forward`` is ``w @ windows.columns(x)`` and its backward is the two products.
+``Conv2d.forward`` is ``w @ windows.columns(x)`` and its backward is the two products;
+:class:`Stamps` does the same for ``ConvTranspose2d`` (its columns are added into the
+output), and :class:`~layerguide.layers._pool_taps.MaxTaps` for ``MaxPool2d``.
 
 The im2col variants live in :mod:`~layerguide.layers._im2col`, the pooling taps in
 :mod:`~layerguide.layers._pool_taps`; both are importable from here.
@@ -50,6 +52,7 @@ from layerguide.layers._pool_taps import set_where, valid_block
 
 __all__ = [
     "Pair",
+    "Stamps",
     "Windows",
     "Workspace",
     "col2im",
@@ -188,3 +191,76 @@ class Windows:
             gxp = self.work.get("gxp", (c, n, hp, wp), gcols.dtype)
             col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (C, N, Hp, Wp)
         return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
+
+
+class Stamps:
+    """The stamps of a transposed convolution: columns added into the output, and back.
+
+    Each input value stamps a (C_out, kH, kW) patch onto the output, ``stride`` apart. The
+    patches are the columns of one (C_out·kH·kW, N·H·W) matrix; :meth:`to_output` adds them
+    up (col2im) into a buffer large enough for every stamp, crops ``padding`` and adds the
+    bias; :meth:`from_output` is its adjoint (un-crop, then im2col). Channels first, so a
+    transposed convolution is one matrix product for the whole batch.
+    """
+
+    def __init__(
+        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, work: Workspace
+    ) -> None:
+        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
+        self.work = work
+
+    def inputs(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        """(N, C, H, W) → (C, N·H·W): one column per input value."""
+        n, c, h, w = self.in_shape = x.shape
+        x_cn = self.work.get("x_cn", (c, n, h, w), x.dtype)
+        x_cn[...] = x.transpose(1, 0, 2, 3)
+        return x_cn.reshape(c, n * h * w)
+
+    def _buffer_hw(self, out_hw: Pair) -> Pair:
+        """Height and width of the uncropped result: every stamp, and the kept window."""
+        h, w = self.in_shape[2:]
+        hw = [
+            max((m - 1) * s + d * (k - 1) + 1, p + o)
+            for m, o, k, s, p, d in zip(
+                (h, w), out_hw, self.kernel, self.stride, self.padding, self.dilation, strict=True
+            )
+        ]
+        return (hw[0], hw[1])
+
+    def to_output(
+        self, cols: NDArray[np.floating], out_hw: Pair, bias: NDArray[np.floating] | None
+    ) -> NDArray[np.floating]:
+        """col2im: (C_out·kH·kW, N·H·W) → (N, C_out, H_out, W_out), plus ``bias``."""
+        n, _, h, w = self.in_shape
+        (kh, kw), (ph, pw), (ho, wo) = self.kernel, self.padding, out_hw
+        c_out = cols.shape[0] // (kh * kw)
+        self.out_hw, buf_hw = out_hw, self._buffer_hw(out_hw)
+        stamps = cols.reshape(c_out, kh, kw, n, h, w).transpose(0, 3, 1, 2, 4, 5)
+        full = self.work.get("full", (c_out, n, *buf_hw), cols.dtype)
+        col2im(stamps, buf_hw, self.stride, self.dilation, out=full)  # (C_out, N, H_buf, W_buf)
+        kept = full[:, :, ph : ph + ho, pw : pw + wo].transpose(1, 0, 2, 3)
+        out = np.empty(kept.shape, cols.dtype)
+        if bias is None:
+            out[...] = kept
+        else:
+            np.add(kept, bias[:, None, None], out=out)
+        return out
+
+    def from_output(self, g: NDArray[np.floating]) -> NDArray[np.floating]:
+        """Adjoint of :meth:`to_output`: (N, C_out, H_out, W_out) → (C_out·kH·kW, N·H·W)."""
+        n, _, h, w = self.in_shape
+        (kh, kw), (ph, pw), (ho, wo) = self.kernel, self.padding, self.out_hw
+        c_out = g.shape[1]
+        # grad_out sits at offset `padding` inside the uncropped buffer, whose border
+        # stays zero (written once).
+        gbuf = self.work.zeros_once("gbuf", (c_out, n, *self._buffer_hw(self.out_hw)), g.dtype)
+        gbuf[:, :, ph : ph + ho, pw : pw + wo] = g.transpose(1, 0, 2, 3)
+        gcols = self.work.get("gcols", (c_out, kh, kw, n, h, w), g.dtype)
+        im2col(gbuf, self.kernel, self.stride, self.dilation, (h, w),
+               out=gcols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
+        return gcols.reshape(c_out * kh * kw, n * h * w)
+
+    def to_input(self, g_cn: NDArray[np.floating]) -> NDArray[np.floating]:
+        """(C, N·H·W) → (N, C, H, W), the layout of the input."""
+        n, c, h, w = self.in_shape
+        return g_cn.reshape(c, n, h, w).transpose(1, 0, 2, 3).copy()

@@ -33,6 +33,7 @@ class ReLU(Module):
     """
 
     torch_class = "ReLU"
+
     def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
         from layerguide.tracer.rules import elementwise_field
 
@@ -73,6 +74,7 @@ class Sigmoid(Module):
     """
 
     torch_class = "Sigmoid"
+
     def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
         from layerguide.tracer.rules import elementwise_field
 
