@@ -147,15 +147,8 @@ def col2im(
 
 def _tiles(padded_hw: Pair, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> bool:
     """Whether the windows cover the padded image exactly, edge to edge."""
-    return (
-        dilation == (1, 1)
-        and kernel == stride
-        and padded_hw
-        == (
-            out_hw[0] * stride[0],
-            out_hw[1] * stride[1],
-        )
-    )
+    covered = (out_hw[0] * stride[0], out_hw[1] * stride[1])
+    return dilation == (1, 1) and kernel == stride and padded_hw == covered
 
 
 def _phase_block(

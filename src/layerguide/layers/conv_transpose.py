@@ -141,7 +141,7 @@ class ConvTranspose2d(ConvBase):
 
     def forward(self, x: Any) -> NDArray[np.floating]:
         # K = C_out·kH·kW: the size of one stamp
-        n, c_out, ho, wo = out_shape = self.output_shape(x.shape)
+        _, _, ho, wo = out_shape = self.output_shape(x.shape)
         stamps = Stamps(self.kernel_size, self.stride, self.padding, self.dilation, self._work)
         x_cn = stamps.inputs(x)  # (C_in, N·H·W): one column per input value
         w2 = self.weight.data.reshape(x.shape[1], -1).astype(x.dtype, copy=False)  # (C_in, K)

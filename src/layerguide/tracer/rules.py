@@ -145,9 +145,7 @@ def transposed_field(
     """Stamps ``stride`` apart (transposed convolution): a fractional step ``1/s``."""
     if not on_grid(f, shape_in):
         return None
-    fp = [
-        transposed_footprint(k, s, d) for k, s, d in zip(kernel, stride, dilation, strict=True)
-    ]
+    fp = [transposed_footprint(k, s, d) for k, s, d in zip(kernel, stride, dilation, strict=True)]
     return f.window(shape_in[-2:], fp, [Fraction(1, s) for s in stride])
 
 
