@@ -67,7 +67,7 @@ class MaxTaps:
                 (o_r, phase_r, q_r), (o_c, phase_c, q_c) = rows, cols
                 self.taps.append((i * kw + j, (o_r, o_c), (phase_r, phase_c, q_r, q_c)))
 
-    def maximum(self, x: NDArray[np.floating]) -> tuple[NDArray[np.floating], NDArray[Any]]:
+    def maximum(self, x: NDArray[np.floating]) -> tuple[NDArray[np.floating], NDArray[np.integer]]:
         """The maximum of every window and which tap holds it (``kH·kW`` if none does).
 
         Ties go to the first tap in reading order and NaN wins, the last NaN of a window
@@ -80,7 +80,9 @@ class MaxTaps:
             b = best[(..., *out_block)]
             np.maximum(b, phases[(..., *in_block)], out=b)  # NaN wins, as in torch
         n_taps = self.kernel[0] * self.kernel[1]
-        arg = np.full(best.shape, n_taps, dtype=np.uint8 if n_taps < 255 else np.int32)
+        arg: NDArray[np.integer] = np.full(
+            best.shape, n_taps, dtype=np.uint8 if n_taps < 255 else np.int32
+        )
         # The first tap holding the maximum wins: walk backwards, earlier ones overwrite.
         for t, out_block, in_block in reversed(self.taps):
             at = (..., *out_block)

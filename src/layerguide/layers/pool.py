@@ -147,9 +147,9 @@ class MaxPool2d(Module):
         return (n, c, ho, wo)
 
     def forward(self, x: Any) -> Any:
-        out_shape = self.output_shape(x.shape)  # (N, C, H_out, W_out)
+        _, _, ho, wo = out_shape = self.output_shape(x.shape)
         taps = MaxTaps(self.kernel_size, self.stride, self.padding, self.dilation,
-                       x.shape[2:], out_shape[2:])  # fmt: skip
+                       (x.shape[2], x.shape[3]), (ho, wo))  # fmt: skip
         best, arg = taps.maximum(x)  # (N, C, H_out, W_out) each: the maximum, and which tap
         self.save_for_backward(out_shape, arg=arg, taps=taps)
         if not self.return_indices:
