@@ -30,10 +30,12 @@ product itself. Each trick here keeps the same numbers and buys speed:
 output), and :class:`~layerguide.layers._pool_taps.MaxTaps` for ``MaxPool2d``.
 
 The im2col variants live in :mod:`~layerguide.layers._im2col`, the pooling taps in
-:mod:`~layerguide.layers._pool_taps`; both are importable from here.
+:mod:`~layerguide.layers._pool_taps`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,27 +46,10 @@ from layerguide.layers._im2col import (
     col2im_wide,
     im2col,
     im2col_wide,
-    merge_phases,
-    split_phases,
     wide_offsets,
 )
-from layerguide.layers._pool_taps import set_where, valid_block
 
-__all__ = [
-    "Pair",
-    "Stamps",
-    "Windows",
-    "Workspace",
-    "col2im",
-    "col2im_wide",
-    "im2col",
-    "im2col_wide",
-    "merge_phases",
-    "set_where",
-    "split_phases",
-    "valid_block",
-    "wide_offsets",
-]
+__all__ = ["Stamps", "Windows", "Workspace"]
 
 
 class Workspace:
@@ -114,26 +99,28 @@ class Windows:
     a convolution is one matrix product for the whole batch.
     """
 
-    def __init__(
-        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, work: Workspace
-    ) -> None:
-        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
-        self.work = work
-        self.wide = stride == (1, 1)
+    def __init__(self, conv: Any, in_shape: tuple[int, ...], out_hw: Pair) -> None:
+        """Where the windows of ``conv`` (a Conv2d) lie on an input of ``in_shape``."""
+        self.kernel, self.stride = conv.kernel_size, conv.stride
+        self.padding, self.dilation = conv.padding, conv.dilation
+        self.work: Workspace = conv._work
+        self.in_shape, self.out_hw = in_shape, out_hw
+        (ph, pw), (kw, dw) = self.padding, (self.kernel[1], self.dilation[1])
+        self.padded_hw = (in_shape[2] + 2 * ph, in_shape[3] + 2 * pw)
+        self.wide = self.stride == (1, 1)
+        self.offsets = wide_offsets(self.kernel, self.dilation, self.padded_hw[1])
+        tail = (kw - 1) * dw  # in the wide layout the last run reads this far past the plane
+        self.flat_len = self.padded_hw[0] * self.padded_hw[1] + tail
 
-    def columns(self, x: NDArray[np.floating], out_hw: Pair) -> NDArray[np.floating]:
+    def columns(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """im2col: (N, C, H, W) → (C·kH·kW, M), one column per output pixel."""
-        n, c, h, w = self.in_shape = x.shape
-        self.out_hw = out_hw
-        (kh, kw), (ph, pw) = self.kernel, self.padding
-        self.padded_hw = hp, wp = h + 2 * ph, w + 2 * pw
+        n, c, h, w = x.shape
+        (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
+        out_hw = self.out_hw
         x_cn = x.transpose(1, 0, 2, 3)  # (C, N, H, W), a view
         if self.wide:
-            tail = (kw - 1) * self.dilation[1]  # the last run reads this far past the plane
-            xflat = self.work.zeros_once("xflat", (c, n, hp * wp + tail), x.dtype)
+            xflat = self.work.zeros_once("xflat", (c, n, self.flat_len), x.dtype)
             xflat[:, :, : hp * wp].reshape(c, n, hp, wp)[:, :, ph : ph + h, pw : pw + w] = x_cn
-            self.offsets = wide_offsets(self.kernel, self.dilation, wp)
-            self.flat_len = xflat.shape[2]
             cols = self.work.get("cols", (c, kh * kw, n, out_hw[0] * wp), x.dtype)
             im2col_wide(xflat, self.offsets, out_hw[0] * wp, cols)
         else:
@@ -203,38 +190,38 @@ class Stamps:
     transposed convolution is one matrix product for the whole batch.
     """
 
-    def __init__(
-        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, work: Workspace
-    ) -> None:
-        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
-        self.work = work
+    def __init__(self, conv: Any, in_shape: tuple[int, ...], out_hw: Pair) -> None:
+        """Where the stamps of ``conv`` (a ConvTranspose2d) land for an input of ``in_shape``."""
+        self.kernel, self.stride = conv.kernel_size, conv.stride
+        self.padding, self.dilation = conv.padding, conv.dilation
+        self.work: Workspace = conv._work
+        self.in_shape, self.out_hw = in_shape, out_hw
+        self.buffer_hw = self._buffer_hw()
 
     def inputs(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """(N, C, H, W) → (C, N·H·W): one column per input value."""
-        n, c, h, w = self.in_shape = x.shape
+        n, c, h, w = x.shape
         x_cn = self.work.get("x_cn", (c, n, h, w), x.dtype)
         x_cn[...] = x.transpose(1, 0, 2, 3)
         return x_cn.reshape(c, n * h * w)
 
-    def _buffer_hw(self, out_hw: Pair) -> Pair:
+    def _buffer_hw(self) -> Pair:
         """Height and width of the uncropped result: every stamp, and the kept window."""
-        h, w = self.in_shape[2:]
+        geometry = (self.kernel, self.stride, self.padding, self.dilation)
         hw = [
             max((m - 1) * s + d * (k - 1) + 1, p + o)
-            for m, o, k, s, p, d in zip(
-                (h, w), out_hw, self.kernel, self.stride, self.padding, self.dilation, strict=True
-            )
+            for m, o, k, s, p, d in zip(self.in_shape[2:], self.out_hw, *geometry, strict=True)
         ]
         return (hw[0], hw[1])
 
     def to_output(
-        self, cols: NDArray[np.floating], out_hw: Pair, bias: NDArray[np.floating] | None
+        self, cols: NDArray[np.floating], bias: NDArray[np.floating] | None
     ) -> NDArray[np.floating]:
         """col2im: (C_out·kH·kW, N·H·W) → (N, C_out, H_out, W_out), plus ``bias``."""
         n, _, h, w = self.in_shape
-        (kh, kw), (ph, pw), (ho, wo) = self.kernel, self.padding, out_hw
+        (kh, kw), (ph, pw), (ho, wo) = self.kernel, self.padding, self.out_hw
         c_out = cols.shape[0] // (kh * kw)
-        self.out_hw, buf_hw = out_hw, self._buffer_hw(out_hw)
+        buf_hw = self.buffer_hw
         stamps = cols.reshape(c_out, kh, kw, n, h, w).transpose(0, 3, 1, 2, 4, 5)
         full = self.work.get("full", (c_out, n, *buf_hw), cols.dtype)
         col2im(stamps, buf_hw, self.stride, self.dilation, out=full)  # (C_out, N, H_buf, W_buf)
@@ -253,7 +240,7 @@ class Stamps:
         c_out = g.shape[1]
         # grad_out sits at offset `padding` inside the uncropped buffer, whose border
         # stays zero (written once).
-        gbuf = self.work.zeros_once("gbuf", (c_out, n, *self._buffer_hw(self.out_hw)), g.dtype)
+        gbuf = self.work.zeros_once("gbuf", (c_out, n, *self.buffer_hw), g.dtype)
         gbuf[:, :, ph : ph + ho, pw : pw + wo] = g.transpose(1, 0, 2, 3)
         gcols = self.work.get("gcols", (c_out, kh, kw, n, h, w), g.dtype)
         im2col(gbuf, self.kernel, self.stride, self.dilation, (h, w),

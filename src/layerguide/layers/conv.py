@@ -119,8 +119,8 @@ class Conv2d(ConvBase):
 
     def forward(self, x: Any) -> NDArray[np.floating]:
         _, c_out, ho, wo = out_shape = self.output_shape(x.shape)
-        windows = Windows(self.kernel_size, self.stride, self.padding, self.dilation, self._work)
-        cols = windows.columns(x, (ho, wo))  # (C_in·kH·kW, M): one column per output pixel
+        windows = Windows(self, x.shape, (ho, wo))  # where this layer's windows lie on x
+        cols = windows.columns(x)  # (C_in·kH·kW, M): one column per output pixel
         w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, C_in·kH·kW)
         bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
         y = self._work.matmul("y", w2, cols)  # (C_out, M): every filter · every window

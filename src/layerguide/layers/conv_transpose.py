@@ -142,12 +142,12 @@ class ConvTranspose2d(ConvBase):
     def forward(self, x: Any) -> NDArray[np.floating]:
         # K = C_out·kH·kW: the size of one stamp
         _, _, ho, wo = out_shape = self.output_shape(x.shape)
-        stamps = Stamps(self.kernel_size, self.stride, self.padding, self.dilation, self._work)
+        stamps = Stamps(self, x.shape, (ho, wo))  # where this layer's stamps land
         x_cn = stamps.inputs(x)  # (C_in, N·H·W): one column per input value
         w2 = self.weight.data.reshape(x.shape[1], -1).astype(x.dtype, copy=False)  # (C_in, K)
         cols = self._work.matmul("cols", w2.T, x_cn)  # (K, N·H·W): one stamp per input value
         bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
-        out = stamps.to_output(cols, (ho, wo), bias)  # add up, crop: (N, C_out, H_out, W_out)
+        out = stamps.to_output(cols, bias)  # add up, crop: (N, C_out, H_out, W_out)
         self.save_for_backward(out_shape, x_cn=x_cn, stamps=stamps)
         return out
 
