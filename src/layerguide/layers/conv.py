@@ -133,7 +133,7 @@ class Conv2d(ConvBase):
         cols, windows = saved["cols"], saved["windows"]  # (C_in·kH·kW, M)
         g = windows.from_output(grad_out.astype(cols.dtype, copy=False))  # (C_out, M)
         if self.bias is not None:
-            self.bias.accumulate(grad_out.sum(axis=(0, 2, 3)))  # (C_out,)
+            self.bias.accumulate(g.sum(axis=1))  # (C_out,): summed over every output pixel
         self.weight.accumulate((g @ cols.T).reshape(self.weight.shape))  # (C_out, C_in·kH·kW)
         w2 = self.weight.data.reshape(g.shape[0], -1).astype(cols.dtype, copy=False)
         gcols = self._work.matmul("gcols", w2.T, g)  # (C_in·kH·kW, M): what each tap sent
