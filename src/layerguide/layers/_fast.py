@@ -17,8 +17,13 @@ product itself. Each trick here keeps the same numbers and buys speed:
   contiguous run of the flattened padded plane if we also compute the W_pad − W_out
   columns that wrap around (and drop them), so each copy is a plain memory copy; channels
   first makes the whole batch one matrix product.
-- **Scratch buffers** (:class:`Workspace`): large arrays reused between calls instead of
-  allocated afresh (page faults on fresh memory cost as much as the copy).
+- **Disjoint windows** (:func:`~layerguide.layers._im2col.col2im`): when the windows do
+  not overlap (kernel ≤ stride, as in the lesson's stride-5 example), col2im is one
+  strided copy per tap, with no adding and no phases.
+- **Scratch buffers** (:class:`Workspace`, :meth:`Workspace.matmul`): large arrays and
+  products reused between calls instead of allocated afresh. Fresh memory costs a page
+  fault per 4 kB, and a step that frees tens of MB may see the allocator hand them back
+  to the system each time: the first Conv2d of a process was 6× slower that way.
 - **Pooling taps** (:func:`~layerguide.layers._pool_taps.valid_block`,
   :func:`~layerguide.layers._pool_taps.set_where`): max pooling compares whole blocks tap
   by tap in the stride-phase layout, and records the winning tap with integer arithmetic
