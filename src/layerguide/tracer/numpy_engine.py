@@ -111,12 +111,8 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
             params += int(p.data.size)
         text = formula(terms)
         if shared:
-            text = (
-                (text + " " if text else "")
-                + "(shared with "
-                + ", ".join(dict.fromkeys(shared))
-                + ")"
-            )
+            note = "(shared with " + ", ".join(dict.fromkeys(shared)) + ")"
+            text = f"{text} {note}" if text else note
         if fld is not None:
             fld, known = _field(rule, layer, fld, shape, out)
             if not known:
