@@ -3,24 +3,35 @@
 Run with ``nox -s bench -- layers`` or, by hand (these variables slow numpy here)::
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/layers.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/layers.py --against ../old
 
-Each case is timed in this one process, ours and torch's calls alternating: one forward
-and one backward (our ``layer(x)`` + ``layer.backward(g)``; torch's functional op +
-autograd with gradients for the input and every parameter). Prints ours/torch per case —
-from the best time of each side (like ``timeit``: least disturbed by other processes) and
-from the median times — and, over the six Conv2d cases of issue 3, the median and worst
-ratio. ``--threads 1`` makes both libraries single-threaded, which on a shared machine
-gives the steadiest comparison. Benchmarks never assert.
+A step is what training does: our ``layer(x)`` + ``layer.backward(g)`` (which always
+computes the input gradient), against torch's functional op + autograd with gradients for
+the input and every parameter. Ours and torch's steps alternate, after one warm-up call
+each. Prints ours/torch per case from the best times (like ``timeit``: least disturbed by
+other processes) and from the medians, and over the six Conv2d cases the median and
+worst ratio.
+
+Each Conv2d case runs in a fresh process, so its layer is the first Conv2d the process
+makes, as in a reader's own script. ``--against PATH`` (a checkout, or its ``src``) runs
+the same cases with that version, alternating with this one in the same run, and prints
+both columns. Last, the lesson's full-HD example is timed in fresh processes: five steps
+of the first Conv2d a process makes, then five of a second, identical one.
+``--threads 1`` makes both libraries single-threaded (the steadiest comparison on a shared
+machine). Benchmarks never assert.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 if __name__ == "__main__" and "--threads" in sys.argv:  # must happen before numpy loads BLAS
     _n = sys.argv[sys.argv.index("--threads") + 1]
@@ -54,6 +65,8 @@ LINEAR_CASES = [  # (N, in, out)
     (64, 784, 128),
     (256, 1024, 1024),
 ]
+HD_CASE = (1, 3, 1080, 1920, 16, 5, 5, 0)  # the lesson's example: a full-HD frame, stride 5
+HERE = Path(__file__).resolve().parents[1] / "src"  # this checkout's package
 
 
 def interleaved(fns: list[Callable[[], object]], repeat: int, budget: float) -> list[list[float]]:
@@ -117,6 +130,84 @@ def compare(
     return best, med
 
 
+def conv_case(case: tuple[int, ...], repeat: int, budget: float) -> dict[str, float]:
+    """Time one Conv2d case against torch in this process (a worker's job)."""
+    n, c, h, w, co, k, s, p = case
+    x = np.random.default_rng(0).standard_normal((n, c, h, w), dtype=np.float32)
+    layer = Conv2d(c, co, k, s, p, rng=0)
+    out = layer(x)
+    grad = np.random.default_rng(1).standard_normal(out.shape, dtype=np.float32)
+    params = [p.data for p in layer.parameters()]
+    op = lambda xt, wt, bt: F.conv2d(xt, wt, bt, s, p)
+    t_torch, t_ours = interleaved(
+        [torch_step(op, x, params, grad), ours_step(layer, x, grad)], repeat, budget
+    )
+    return {
+        "ours": min(t_ours), "torch": min(t_torch),
+        "best": min(t_ours) / min(t_torch),
+        "median": statistics.median(t_ours) / statistics.median(t_torch),
+    }  # fmt: skip
+
+
+def hd_steps() -> dict[str, list[float]]:
+    """Five steps of the first Conv2d this process makes, then of a second one (ms)."""
+    n, c, h, w, co, k, s, _ = HD_CASE
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, c, h, w), dtype=np.float32)
+    g = rng.standard_normal((n, co, h // s, w // s), dtype=np.float32)
+    times: dict[str, list[float]] = {}
+    for which in ("first", "second"):
+        layer = Conv2d(c, co, k, stride=s)
+        times[which] = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            layer(x)
+            layer.backward(g)
+            times[which].append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
+def in_fresh_process(src: Path, job: str, args: argparse.Namespace) -> dict:
+    """Run ``job`` (``conv:<i>`` or ``hd``) in a new Python with ``src`` first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    cmd = [sys.executable, __file__, "--worker", job, "--repeat", str(args.repeat),
+           "--budget", str(args.budget)]  # fmt: skip
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def conv_section(args: argparse.Namespace, versions: dict[str, Path]) -> None:
+    """Every Conv2d case in fresh processes, the versions alternating; ratios side by side."""
+    names = list(versions)
+    print("Conv2d forward+backward, each case in a fresh process; ours/torch, best | median")
+    print(f"  {'case (N, C_in, H, W -> C_out, k, s, p)':<40}" + "".join(
+        f"{name:>26}" for name in names))  # fmt: skip
+    ratios: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    for i, case in enumerate(CONV_CASES):
+        order = names if i % 2 == 0 else names[::-1]  # neither version always goes first
+        for name in order:
+            ratios[name].append(in_fresh_process(versions[name], f"conv:{i}", args))
+        cells = "".join(
+            f"{r['ours'] * 1e3:9.1f} ms {r['best']:5.2f}x|{r['median']:5.2f}x"
+            for r in (ratios[name][-1] for name in names)
+        )
+        print(f"  {case!s:<40}{cells}", flush=True)
+    for kind in ("best", "median"):
+        line = "  ".join(
+            f"{name}: median {statistics.median(r[kind] for r in ratios[name]):.2f}x, "
+            f"worst {max(r[kind] for r in ratios[name]):.2f}x"
+            for name in names
+        )
+        print(f"  from {kind} times: {line}")
+    print(f"Conv2d{HD_CASE[:4]} k=5 s=5 in a fresh process: ms per step, first | second layer")
+    for name in names:
+        t = in_fresh_process(versions[name], "hd", args)
+        first, second = (" ".join(f"{v:.0f}" for v in t[w]) for w in ("first", "second"))
+        print(f"  {name:<12} first: {first}   second: {second}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="timed runs per case (max)")
@@ -124,34 +215,39 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=None, help="BLAS and torch threads (default: libraries' own)"
     )
+    parser.add_argument(
+        "--against", type=Path, default=None, help="another checkout (or its src) to compare with"
+    )
+    parser.add_argument("--conv-only", action="store_true", help="skip the other layers")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    rng = np.random.default_rng(0)
+    if args.worker == "hd":
+        print(json.dumps(hd_steps()))
+        return
+    if args.worker:
+        case = CONV_CASES[int(args.worker.split(":")[1])]
+        print(json.dumps(conv_case(case, args.repeat, args.budget)))
+        return
+    versions = {"this": HERE}
+    if args.against is not None:
+        src = args.against.resolve()
+        versions[src.parent.name if src.name == "src" else src.name] = (
+            src if (src / "layerguide").is_dir() else src / "src"
+        )
     print(
         f"numpy {np.__version__}, torch {torch.__version__}, torch threads {torch.get_num_threads()}"
     )
+    conv_section(args, versions)
+    if args.conv_only:
+        return
     print(
         f"{'case (N, C_in, H, W -> C_out, k, s, p)':<42} {'ours best':>12} {'torch best':>12} "
         f"{'ratio':>8} {'ratio of':>8}"
     )
     print(f"{'':<42} {'':>12} {'':>12} {'of best':>8} {'medians':>8}")
-
-    print("Conv2d forward+backward")
-    ratios = []
-    for n, c, h, w, co, k, s, p in CONV_CASES:
-        x = rng.standard_normal((n, c, h, w), dtype=np.float32)
-        layer = Conv2d(c, co, k, s, p, rng=0)
-        op = lambda xt, wt, bt, s=s, p=p: F.conv2d(xt, wt, bt, s, p)
-        ratios.append(
-            compare(
-                f"  ({n},{c},{h},{w} -> {co},{k},{s},{p})", layer, op, x, args.repeat, args.budget
-            )
-        )
-    for i, kind in enumerate(("best times", "median times")):
-        r = [pair[i] for pair in ratios]
-        print(f"  from {kind}: median ratio {statistics.median(r):.2f}x, worst {max(r):.2f}x")
-
+    rng = np.random.default_rng(0)
     print("ConvTranspose2d forward+backward")
     for n, c, h, w, co, k, s, p in CONVT_CASES:
         x = rng.standard_normal((n, c, h, w), dtype=np.float32)

@@ -92,3 +92,31 @@ def test_a_layer_without_twin_is_refused_by_name() -> None:
     with pytest.raises(TwinError, match="torch_twin: no PyTorch twin for BCELoss") as info:
         torch_twin(BCELoss())
     assert isinstance(info.value, LayerguideError)
+
+
+def test_a_nested_sequential_gets_a_nested_twin_with_the_same_parameter_names() -> None:
+    layer = Sequential(Sequential(Conv2d(1, 2, 3, rng=0, **F64), ReLU()), Flatten())
+    twin = torch_twin(layer)
+    assert [name for name, _ in layer.named_parameters()] == ["0.0.weight", "0.0.bias"]
+    assert [name for name, _ in twin.named_parameters()] == ["0.0.weight", "0.0.bias"]
+    x = np.random.default_rng(9).standard_normal((2, 1, 5, 5))
+    np.testing.assert_allclose(twin(torch.from_numpy(x)).detach().numpy(), layer(x), rtol=1e-12)
+
+
+def test_a_parameter_torch_does_not_have_is_refused_by_name() -> None:
+    from layerguide.layers import Parameter
+
+    class ScaledLinear(Linear):
+        def __init__(self) -> None:
+            super().__init__(2, 3, rng=0)
+            self.scale = Parameter(np.ones(3, dtype=np.float32))
+
+    with pytest.raises(
+        TwinError, match=r"ScaledLinear has parameters \['bias', 'scale', 'weight'\]"
+    ):
+        torch_twin(ScaledLinear())
+
+
+def test_settings_without_a_torch_layer_are_refused_by_name() -> None:
+    with pytest.raises(TwinError, match=r"no PyTorch twin for Upsample\(.*bed_of_nails"):
+        torch_twin(Upsample(2, mode="bed_of_nails"))

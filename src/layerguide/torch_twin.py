@@ -14,44 +14,28 @@ Conv2d(1, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))
 >>> bool(np.allclose(conv(x), twin(torch.from_numpy(x)).detach().numpy(), atol=1e-6))
 True
 
-The weights are copied, so training one does not move the other. Subclasses of a layer get
-the twin of the layer they extend. Losses and the optimizer have no twin.
+Nothing here knows a particular layer: each layer names its ``torch_class`` and its
+constructor arguments (:meth:`~layerguide.layers.Module.torch_arguments`), and the
+parameters are copied by name (``weight``, ``0.bias``; see
+:meth:`~layerguide.layers.Module.named_parameters`). The weights are copied, so training
+one does not move the other. Subclasses of a layer get the twin of the layer they extend.
+Losses and the optimizer have no twin.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from layerguide import LayerguideError
-from layerguide.layers import (
-    Conv2d,
-    ConvTranspose2d,
-    Flatten,
-    Linear,
-    MaxPool2d,
-    MaxUnpool2d,
-    Module,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    Upsample,
-)
+from layerguide.layers import Module
 
 __all__ = ["TwinError", "max_difference", "torch_twin"]
 
 
 class TwinError(LayerguideError, TypeError):
     """A layer that has no PyTorch twin here."""
-
-
-def _copy_weights(twin: Any, layer: Any) -> Any:
-    import torch
-
-    with torch.no_grad():
-        twin.weight.copy_(torch.from_numpy(layer.weight.data))
-        if layer.bias is not None:
-            twin.bias.copy_(torch.from_numpy(layer.bias.data))
-    return twin
 
 
 def torch_twin(layer: Module) -> Any:
@@ -70,56 +54,55 @@ def torch_twin(layer: Module) -> Any:
     Raises
     ------
     TwinError
-        For a layer with no twin here (a loss, a layer of your own).
+        For a layer with no twin here (a loss, a layer of your own that names no
+        ``torch_class``), or whose parameters do not match the twin's names and shapes.
     """
     from torch import nn
 
-    if isinstance(layer, Sequential):
-        return nn.Sequential(*(torch_twin(child) for child in layer))
-    if isinstance(layer, Linear):
-        twin = nn.Linear(
-            layer.in_features,
-            layer.out_features,
-            bias=layer.bias is not None,
-            dtype=_torch_dtype(layer),
+    name = getattr(type(layer), "torch_class", None)
+    arguments = layer.torch_arguments() if name is not None else None
+    if name is None or arguments is None:
+        described = repr(layer) if name is not None else type(layer).__name__
+        raise TwinError(f"torch_twin: no PyTorch twin for {described}")
+    args, kwargs = arguments
+    twin = getattr(nn, name)(
+        *(_to_torch(a) for a in args), **{k: _to_torch(v) for k, v in kwargs.items()}
+    )
+    _copy_parameters(layer, twin)
+    return twin
+
+
+def _to_torch(value: Any) -> Any:
+    """A layer's twin for a layer, torch's dtype for a NumPy dtype; anything else as is."""
+    import torch
+
+    if isinstance(value, Module):
+        return torch_twin(value)
+    if isinstance(value, np.dtype):
+        return getattr(torch, value.name)
+    return value
+
+
+def _copy_parameters(layer: Module, twin: Any) -> None:
+    """Copy every parameter into the twin's parameter of the same name and shape."""
+    import torch
+
+    ours = dict(layer.named_parameters())
+    theirs = dict(twin.named_parameters())
+    kind = type(layer).__name__
+    if ours.keys() != theirs.keys():
+        raise TwinError(
+            f"torch_twin: {kind} has parameters {sorted(ours)} but torch.nn."
+            f"{type(twin).__name__} has {sorted(theirs)}"
         )
-        return _copy_weights(twin, layer)
-    if isinstance(layer, Conv2d | ConvTranspose2d):
-        common = {
-            "kernel_size": layer.kernel_size,
-            "stride": layer.stride,
-            "padding": layer.padding,
-            "dilation": layer.dilation,
-            "bias": layer.bias is not None,
-            "dtype": _torch_dtype(layer),
-        }
-        if isinstance(layer, ConvTranspose2d):
-            cls: Any = nn.ConvTranspose2d
-            common["output_padding"] = layer.output_padding
-        else:
-            cls = nn.Conv2d
-        return _copy_weights(cls(layer.in_channels, layer.out_channels, **common), layer)
-    if isinstance(layer, MaxPool2d):
-        return nn.MaxPool2d(
-            layer.kernel_size,
-            layer.stride,
-            layer.padding,
-            layer.dilation,
-            return_indices=layer.return_indices,
-        )
-    if isinstance(layer, MaxUnpool2d):
-        return nn.MaxUnpool2d(layer.kernel_size, layer.stride, layer.padding)
-    if isinstance(layer, Upsample):
-        return nn.Upsample(
-            scale_factor=tuple(float(s) for s in layer.scale_factor), mode=layer.mode
-        )
-    if isinstance(layer, ReLU):
-        return nn.ReLU()
-    if isinstance(layer, Sigmoid):
-        return nn.Sigmoid()
-    if isinstance(layer, Flatten):
-        return nn.Flatten(layer.start_dim, layer.end_dim)
-    raise TwinError(f"torch_twin: no PyTorch twin for {type(layer).__name__}")
+    with torch.no_grad():
+        for pname, p in ours.items():
+            if tuple(theirs[pname].shape) != p.shape:
+                raise TwinError(
+                    f"torch_twin: {kind}.{pname} has shape {p.shape} but torch's has "
+                    f"{tuple(theirs[pname].shape)}"
+                )
+            theirs[pname].copy_(torch.from_numpy(p.data))
 
 
 def max_difference(layer: Module, x: Any) -> float:
@@ -130,19 +113,9 @@ def max_difference(layer: Module, x: Any) -> float:
     >>> max_difference(Linear(3, 2, rng=0, dtype=np.float64), np.ones((4, 3))) < 1e-12
     True
     """
-    import numpy as np
     import torch
 
     x = np.asarray(x)
     with torch.no_grad():
         theirs = torch_twin(layer)(torch.from_numpy(x)).numpy()
     return float(np.abs(np.asarray(layer(x)) - theirs).max())
-
-
-def _torch_dtype(layer: Module) -> Any:
-    """The torch dtype of the layer's first parameter (float32 when it has none)."""
-    import torch
-
-    for p in layer.parameters():
-        return getattr(torch, str(p.data.dtype))
-    return torch.float32

@@ -3,7 +3,8 @@
 Tests get it as the session fixture ``parity`` (pytest's importlib mode puts no test
 folder on ``sys.path``, so a fixture is the clean way to share it).
 
-Build our layer and the torch layer with the *same* weights, run both in float64 and
+Build our layer and the torch layer with the *same* weights (copied by name through
+``torch_twin``), run both in float64 and
 compare the output shape, the output, the input gradient and every parameter gradient.
 """
 
@@ -17,6 +18,7 @@ import pytest
 import torch
 
 from layerguide.layers import Module
+from layerguide.torch_twin import torch_twin
 
 RTOL = 1e-7  # float64: the two libraries add in different orders, nothing more
 ATOL = 1e-10  # floor for values that cancel to ~0 (rtol alone is meaningless there)
@@ -29,17 +31,15 @@ def close(ours: np.ndarray, theirs: torch.Tensor | np.ndarray, what: str, rtol: 
     np.testing.assert_allclose(ours, theirs_np, rtol=rtol, atol=atol, err_msg=what)
 
 
-def copy_params_to_torch(ours: Module, theirs: torch.nn.Module) -> list[torch.Tensor]:
-    """Give the torch layer our parameters (in order: weight, then bias), as float64."""
-    theirs.double()
-    t_params = list(theirs.parameters())
-    o_params = ours.parameters()
-    assert len(t_params) == len(o_params), (len(t_params), len(o_params))
-    with torch.no_grad():
-        for o, t in zip(o_params, t_params, strict=True):
-            assert tuple(t.shape) == o.shape, f"weight layout differs: {t.shape} vs {o.shape}"
-            t.copy_(torch.from_numpy(o.data))
-    return t_params
+def with_our_parameters(ours: Module, theirs: torch.nn.Module) -> list[torch.Tensor]:
+    """Load our parameters into the torch layer through ``torch_twin``; return them in our order.
+
+    ``theirs`` is built by the test from its own arguments; ``load_state_dict`` is strict,
+    so the twin's parameter names and shapes must be torch's.
+    """
+    theirs.double().load_state_dict(torch_twin(ours).state_dict())
+    by_name = dict(theirs.named_parameters())
+    return [by_name[name] for name, _ in ours.named_parameters()]
 
 
 def check_parity(
@@ -53,13 +53,13 @@ def check_parity(
 ) -> np.ndarray:
     """Compare ``ours(x, *extra)`` with ``theirs(x, *torch_extra)`` and all gradients.
 
-    ``theirs`` is a torch module (its parameters are overwritten with ours) or a function
-    of the input tensor. Returns our output (the first element if it is a tuple).
+    ``theirs`` is a torch module (its parameters are overwritten with ours, copied by
+    :func:`~layerguide.torch_twin.torch_twin`) or a function of the input tensor. Returns our output (the first element if it is a tuple).
     """
     ours.to(np.float64)
     ours.zero_grad()
     x = np.asarray(x, dtype=np.float64)
-    t_params = copy_params_to_torch(ours, theirs) if isinstance(theirs, torch.nn.Module) else []
+    t_params = with_our_parameters(ours, theirs) if isinstance(theirs, torch.nn.Module) else []
     if torch_extra is None:
         torch_extra = [torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in extra]
 

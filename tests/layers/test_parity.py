@@ -30,6 +30,7 @@ from layerguide.layers import (
     Sigmoid,
     Upsample,
 )
+from layerguide.torch_twin import torch_twin
 
 EXAMPLES = 500  # per layer; the whole file runs in well under a minute on 2 cores
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None)
@@ -283,11 +284,8 @@ def test_sgd_matches_torch():
 
     rng = np.random.default_rng(0)
     ours = Sequential(Linear(3, 4, rng=rng), ReLU(), Linear(4, 1, rng=rng)).to(np.float64)
-    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
-    t_params = list(theirs.double().parameters())
-    with torch.no_grad():
-        for o, t in zip(ours.parameters(), t_params, strict=True):
-            t.copy_(torch.from_numpy(o.data))
+    theirs = torch_twin(ours)
+    t_params = list(theirs.parameters())
     opt = SGD(ours.parameters(), lr=0.1, momentum=0.9, weight_decay=0.01)
     t_opt = torch.optim.SGD(t_params, lr=0.1, momentum=0.9, weight_decay=0.01)
     loss, t_loss = MSELoss(), torch.nn.MSELoss()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -126,11 +126,24 @@ class Module:
     needs with :meth:`save_for_backward`; ``backward`` gets it back, with its ``grad_out``
     checked against the output's shape, from :meth:`saved_for_backward`.
     Parameters are found by walking the attributes (a :class:`Parameter`, a
-    :class:`Module`, or a list of modules), in the order they were set.
+    :class:`Module`, or a list of modules) and named as torch names them (``weight``,
+    ``0.bias``).
+
+    A layer also describes itself, so that nothing outside its own file needs to know it:
+
+    - ``torch_class`` and :meth:`torch_arguments`: the ``torch.nn`` layer it teaches and
+      how to build it (:func:`layerguide.torch_twin.torch_twin` copies the parameters by
+      name);
+    - :meth:`field` and :meth:`macs`: what :func:`layerguide.tracer.trace` shows beyond the
+      shapes (the defaults: unknown receptive field, no multiply-accumulates).
     """
 
     #: Whether ``layer(x)`` checks ``x`` (a container leaves it to its first layer).
     checks_input = True
+    #: Name of the ``torch.nn`` class this layer mirrors (``None``: it has no twin).
+    torch_class: ClassVar[str | None] = None
+    #: Whether the tracer writes the weight as ``in×out×…`` (torch stores it out-first).
+    weight_in_first: ClassVar[bool] = False
 
     def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         if self.checks_input:
@@ -161,24 +174,58 @@ class Module:
 
     def parameters(self) -> list[Parameter]:
         """Every parameter of this layer and the layers inside it, in order, each once."""
-        found: list[Parameter] = []
+        return [p for _, p in self.named_parameters()]
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """``(name, parameter)`` pairs, named like torch's: ``weight``, ``0.bias``, …
+
+        A layer's own parameters come first, then those of the layers inside it; a
+        parameter shared by two layers is listed once, under its first name.
+        """
+        found: list[tuple[str, Parameter]] = []
         seen: set[int] = set()
-        for p in self._walk():
+        for name, p in self._walk(""):
             if id(p) not in seen:
                 seen.add(id(p))
-                found.append(p)
+                found.append((name, p))
         return found
 
-    def _walk(self) -> Iterator[Parameter]:
-        for value in vars(self).values():
-            if isinstance(value, Parameter):
-                yield value
-            elif isinstance(value, Module):
-                yield from value._walk()
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The layers inside this one, with their names (an attribute, or ``attr.i``)."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
             elif isinstance(value, (list, tuple)):
-                for item in value:
+                for i, item in enumerate(value):
                     if isinstance(item, Module):
-                        yield from item._walk()
+                        yield f"{name}.{i}", item
+
+    def _walk(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield prefix + name, value
+        for name, child in self.named_children():
+            yield from child._walk(f"{prefix}{name}.")
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """Positional and keyword arguments that build the ``torch_class`` twin.
+
+        A layer among them stands for its own twin and a NumPy dtype for torch's;
+        ``None`` means that these settings have no torch twin.
+        """
+        return (), {}
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        """The receptive field after this layer, given the tracer's field ``f`` before it.
+
+        Returns a :class:`~layerguide.tracer.field.Field`, or ``None`` when the layer does
+        not know (the default): the tracer then assumes it mixes every pixel.
+        """
+        return None
+
+    def macs(self, shape_in: Shape, shape_out: Shape) -> int:
+        """Multiply-accumulates of one forward pass on ``shape_in`` (default 0)."""
+        return 0
 
     def zero_grad(self) -> None:
         """Forget every parameter gradient (set ``.grad`` to ``None``, as torch does)."""

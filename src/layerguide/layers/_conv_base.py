@@ -7,6 +7,8 @@ gets checked pairs (``kernel_size``, ``stride``, ``padding``, ``dilation``), the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import DTypeLike
 
@@ -68,6 +70,19 @@ class ConvBase(Module):
         """torch's default initialisation, U(-1/sqrt(fan_in), +1/sqrt(fan_in))."""
         self.weight = uniform_init((*weight_channels, *self.kernel_size), fan_in, dtype, rng)
         self.bias = uniform_init((self.out_channels,), fan_in, dtype, rng) if bias else None
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        kwargs = {
+            "kernel_size": self.kernel_size,
+            "stride": self.stride,
+            "padding": self.padding,
+            "dilation": self.dilation,
+            "bias": self.bias is not None,
+            "dtype": self.weight.data.dtype,
+        }
+        if hasattr(self, "output_padding"):
+            kwargs["output_padding"] = self.output_padding
+        return (self.in_channels, self.out_channels), kwargs
 
     def extra_repr(self) -> str:
         s = (

@@ -17,21 +17,30 @@ product itself. Each trick here keeps the same numbers and buys speed:
   contiguous run of the flattened padded plane if we also compute the W_pad − W_out
   columns that wrap around (and drop them), so each copy is a plain memory copy; channels
   first makes the whole batch one matrix product.
-- **Scratch buffers** (:class:`Workspace`): large arrays reused between calls instead of
-  allocated afresh (page faults on fresh memory cost as much as the copy).
+- **Disjoint windows** (:func:`~layerguide.layers._im2col.col2im`): when the windows do
+  not overlap (kernel ≤ stride, as in the lesson's stride-5 example), col2im is one
+  strided copy per tap, with no adding and no phases.
+- **Scratch buffers** (:class:`Workspace`, :meth:`Workspace.matmul`): large arrays and
+  products reused between calls instead of allocated afresh. Fresh memory costs a page
+  fault per 4 kB, and a step that frees tens of MB may see the allocator hand them back
+  to the system each time: the first Conv2d of a process was 6× slower that way.
 - **Pooling taps** (:func:`~layerguide.layers._pool_taps.valid_block`,
   :func:`~layerguide.layers._pool_taps.set_where`): max pooling compares whole blocks tap
   by tap in the stride-phase layout, and records the winning tap with integer arithmetic
   instead of boolean indexing.
 
 :class:`Windows` puts the first four together behind four methods, so that
-``Conv2d.forward`` is ``w @ windows.columns(x)`` and its backward is the two products.
+``Conv2d.forward`` is ``w @ windows.columns(x)`` and its backward is the two products;
+:class:`Stamps` does the same for ``ConvTranspose2d`` (its columns are added into the
+output), and :class:`~layerguide.layers._pool_taps.MaxTaps` for ``MaxPool2d``.
 
 The im2col variants live in :mod:`~layerguide.layers._im2col`, the pooling taps in
-:mod:`~layerguide.layers._pool_taps`; both are importable from here.
+:mod:`~layerguide.layers._pool_taps`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,26 +51,10 @@ from layerguide.layers._im2col import (
     col2im_wide,
     im2col,
     im2col_wide,
-    merge_phases,
-    split_phases,
     wide_offsets,
 )
-from layerguide.layers._pool_taps import set_where, valid_block
 
-__all__ = [
-    "Pair",
-    "Windows",
-    "Workspace",
-    "col2im",
-    "col2im_wide",
-    "im2col",
-    "im2col_wide",
-    "merge_phases",
-    "set_where",
-    "split_phases",
-    "valid_block",
-    "wide_offsets",
-]
+__all__ = ["Stamps", "Windows", "Workspace"]
 
 
 class Workspace:
@@ -89,18 +82,17 @@ class Workspace:
             arr.fill(0)
         return arr
 
-    def padded(
-        self, key: str, x: NDArray[np.floating], padding: Pair, extra: Pair = (0, 0)
+    def matmul(
+        self, key: str, a: NDArray[np.floating], b: NDArray[np.floating]
     ) -> NDArray[np.floating]:
-        """``x`` with ``padding`` zeros on every side (plus ``extra`` at the bottom/right)."""
-        ph, pw = padding
-        if ph == pw == 0 and extra == (0, 0):
-            return x
-        n, c, h, w = x.shape
-        shape = (n, c, h + 2 * ph + extra[0], w + 2 * pw + extra[1])
-        out = self.zeros_once(key, shape, x.dtype)
-        out[:, :, ph : ph + h, pw : pw + w] = x
-        return out
+        """``a @ b`` written into a reused array (valid until the next call with ``key``).
+
+        A large product allocated afresh every step is freed every step too, and the
+        allocator may hand its pages back to the system: the next step then pays a page
+        fault for every 4 kB (this made the first Conv2d of a process 6× slower).
+        """
+        out = self.get(key, (a.shape[0], b.shape[1]), np.result_type(a, b))
+        return np.matmul(a, b, out=out)
 
 
 class Windows:
@@ -112,26 +104,28 @@ class Windows:
     a convolution is one matrix product for the whole batch.
     """
 
-    def __init__(
-        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, work: Workspace
-    ) -> None:
-        self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
-        self.work = work
-        self.wide = stride == (1, 1)
+    def __init__(self, conv: Any, in_shape: tuple[int, ...], out_hw: Pair) -> None:
+        """Where the windows of ``conv`` (a Conv2d) lie on an input of ``in_shape``."""
+        self.kernel, self.stride = conv.kernel_size, conv.stride
+        self.padding, self.dilation = conv.padding, conv.dilation
+        self.work: Workspace = conv._work
+        self.in_shape, self.out_hw = in_shape, out_hw
+        (ph, pw), (kw, dw) = self.padding, (self.kernel[1], self.dilation[1])
+        self.padded_hw = (in_shape[2] + 2 * ph, in_shape[3] + 2 * pw)
+        self.wide = self.stride == (1, 1)
+        self.offsets = wide_offsets(self.kernel, self.dilation, self.padded_hw[1])
+        tail = (kw - 1) * dw  # in the wide layout the last run reads this far past the plane
+        self.flat_len = self.padded_hw[0] * self.padded_hw[1] + tail
 
-    def columns(self, x: NDArray[np.floating], out_hw: Pair) -> NDArray[np.floating]:
+    def columns(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
         """im2col: (N, C, H, W) → (C·kH·kW, M), one column per output pixel."""
-        n, c, h, w = self.in_shape = x.shape
-        self.out_hw = out_hw
-        (kh, kw), (ph, pw) = self.kernel, self.padding
-        self.padded_hw = hp, wp = h + 2 * ph, w + 2 * pw
+        n, c, h, w = x.shape
+        (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
+        out_hw = self.out_hw
         x_cn = x.transpose(1, 0, 2, 3)  # (C, N, H, W), a view
         if self.wide:
-            tail = (kw - 1) * self.dilation[1]  # the last run reads this far past the plane
-            xflat = self.work.zeros_once("xflat", (c, n, hp * wp + tail), x.dtype)
+            xflat = self.work.zeros_once("xflat", (c, n, self.flat_len), x.dtype)
             xflat[:, :, : hp * wp].reshape(c, n, hp, wp)[:, :, ph : ph + h, pw : pw + w] = x_cn
-            self.offsets = wide_offsets(self.kernel, self.dilation, wp)
-            self.flat_len = xflat.shape[2]
             cols = self.work.get("cols", (c, kh * kw, n, out_hw[0] * wp), x.dtype)
             im2col_wide(xflat, self.offsets, out_hw[0] * wp, cols)
         else:
@@ -167,7 +161,11 @@ class Windows:
         n, ho, cols = self._grid()
         c_out, wo = g.shape[1], self.out_hw[1]
         if not self.wide:
-            return np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(c_out, -1)
+            g_cn = g.transpose(1, 0, 2, 3)  # (C_out, N, H_out, W_out); a view when N = 1
+            if not g_cn.flags.c_contiguous:
+                g_cn = self.work.get("g_cn", g_cn.shape, g.dtype)
+                g_cn[...] = g.transpose(1, 0, 2, 3)
+            return g_cn.reshape(c_out, -1)
         gwide = self.work.zeros_once("gwide", (c_out, n, ho, cols), g.dtype)
         gwide[..., :wo] = g.transpose(1, 0, 2, 3)
         return gwide.reshape(c_out, -1)
@@ -185,3 +183,76 @@ class Windows:
             gxp = self.work.get("gxp", (c, n, hp, wp), gcols.dtype)
             col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (C, N, Hp, Wp)
         return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
+
+
+class Stamps:
+    """The stamps of a transposed convolution: columns added into the output, and back.
+
+    Each input value stamps a (C_out, kH, kW) patch onto the output, ``stride`` apart. The
+    patches are the columns of one (C_out·kH·kW, N·H·W) matrix; :meth:`to_output` adds them
+    up (col2im) into a buffer large enough for every stamp, crops ``padding`` and adds the
+    bias; :meth:`from_output` is its adjoint (un-crop, then im2col). Channels first, so a
+    transposed convolution is one matrix product for the whole batch.
+    """
+
+    def __init__(self, conv: Any, in_shape: tuple[int, ...], out_hw: Pair) -> None:
+        """Where the stamps of ``conv`` (a ConvTranspose2d) land for an input of ``in_shape``."""
+        self.kernel, self.stride = conv.kernel_size, conv.stride
+        self.padding, self.dilation = conv.padding, conv.dilation
+        self.work: Workspace = conv._work
+        self.in_shape, self.out_hw = in_shape, out_hw
+        self.buffer_hw = self._buffer_hw()
+
+    def inputs(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
+        """(N, C, H, W) → (C, N·H·W): one column per input value."""
+        n, c, h, w = x.shape
+        x_cn = self.work.get("x_cn", (c, n, h, w), x.dtype)
+        x_cn[...] = x.transpose(1, 0, 2, 3)
+        return x_cn.reshape(c, n * h * w)
+
+    def _buffer_hw(self) -> Pair:
+        """Height and width of the uncropped result: every stamp, and the kept window."""
+        geometry = (self.kernel, self.stride, self.padding, self.dilation)
+        hw = [
+            max((m - 1) * s + d * (k - 1) + 1, p + o)
+            for m, o, k, s, p, d in zip(self.in_shape[2:], self.out_hw, *geometry, strict=True)
+        ]
+        return (hw[0], hw[1])
+
+    def to_output(
+        self, cols: NDArray[np.floating], bias: NDArray[np.floating] | None
+    ) -> NDArray[np.floating]:
+        """col2im: (C_out·kH·kW, N·H·W) → (N, C_out, H_out, W_out), plus ``bias``."""
+        n, _, h, w = self.in_shape
+        (kh, kw), (ph, pw), (ho, wo) = self.kernel, self.padding, self.out_hw
+        c_out = cols.shape[0] // (kh * kw)
+        buf_hw = self.buffer_hw
+        stamps = cols.reshape(c_out, kh, kw, n, h, w).transpose(0, 3, 1, 2, 4, 5)
+        full = self.work.get("full", (c_out, n, *buf_hw), cols.dtype)
+        col2im(stamps, buf_hw, self.stride, self.dilation, out=full)  # (C_out, N, H_buf, W_buf)
+        kept = full[:, :, ph : ph + ho, pw : pw + wo].transpose(1, 0, 2, 3)
+        out = np.empty(kept.shape, cols.dtype)
+        if bias is None:
+            out[...] = kept
+        else:
+            np.add(kept, bias[:, None, None], out=out)
+        return out
+
+    def from_output(self, g: NDArray[np.floating]) -> NDArray[np.floating]:
+        """Adjoint of :meth:`to_output`: (N, C_out, H_out, W_out) → (C_out·kH·kW, N·H·W)."""
+        n, _, h, w = self.in_shape
+        (kh, kw), (ph, pw), (ho, wo) = self.kernel, self.padding, self.out_hw
+        c_out = g.shape[1]
+        # grad_out sits at offset `padding` inside the uncropped buffer, whose border
+        # stays zero (written once).
+        gbuf = self.work.zeros_once("gbuf", (c_out, n, *self.buffer_hw), g.dtype)
+        gbuf[:, :, ph : ph + ho, pw : pw + wo] = g.transpose(1, 0, 2, 3)
+        gcols = self.work.get("gcols", (c_out, kh, kw, n, h, w), g.dtype)
+        im2col(gbuf, self.kernel, self.stride, self.dilation, (h, w),
+               out=gcols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
+        return gcols.reshape(c_out * kh * kw, n * h * w)
+
+    def to_input(self, g_cn: NDArray[np.floating]) -> NDArray[np.floating]:
+        """(C, N·H·W) → (N, C, H, W), the layout of the input."""
+        n, c, h, w = self.in_shape
+        return g_cn.reshape(c, n, h, w).transpose(1, 0, 2, 3).copy()

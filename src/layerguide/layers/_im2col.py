@@ -120,6 +120,16 @@ def col2im(
     n, c, kh, kw, ho, wo = cols.shape
     if out is None:
         out = np.empty((n, c, *padded_hw), cols.dtype)
+    if all(d * (k - 1) < s for k, s, d in zip((kh, kw), stride, dilation, strict=True)):
+        # Windows that do not overlap: every value has a place of its own, so each tap is
+        # one strided copy (no adding, no phases); zeros only where no window reaches.
+        if not _tiles(padded_hw, (kh, kw), stride, dilation, (ho, wo)):
+            out.fill(0)
+        for i in range(kh):
+            for j in range(kw):
+                rows, cs = _window_slices(i, j, (ho, wo), stride, dilation)
+                out[:, :, rows, cs] = cols[:, :, i, j]  # (N, C, H_out, W_out)
+        return out
     if stride == (1, 1):
         out.fill(0)
         for i in range(kh):
@@ -133,6 +143,12 @@ def col2im(
         for j in range(kw):
             phases[(..., *_phase_block(i, j, (ho, wo), stride, dilation))] += cols[:, :, i, j]
     return merge_phases(phases, padded_hw, out=out)
+
+
+def _tiles(padded_hw: Pair, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> bool:
+    """Whether the windows cover the padded image exactly, edge to edge."""
+    covered = (out_hw[0] * stride[0], out_hw[1] * stride[1])
+    return dilation == (1, 1) and kernel == stride and padded_hw == covered
 
 
 def _phase_block(

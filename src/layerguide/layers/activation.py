@@ -32,6 +32,13 @@ class ReLU(Module):
     (8, 16, 28, 28)
     """
 
+    torch_class = "ReLU"
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import elementwise_field
+
+        return elementwise_field(f, shape_in, shape_out)
+
     def output_shape(self, input_shape: Shape) -> Shape:
         return tuple(int(d) for d in input_shape)
 
@@ -65,6 +72,13 @@ class Sigmoid(Module):
     >>> Sigmoid().output_shape((64, 1, 28, 28))
     (64, 1, 28, 28)
     """
+
+    torch_class = "Sigmoid"
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import elementwise_field
+
+        return elementwise_field(f, shape_in, shape_out)
 
     def output_shape(self, input_shape: Shape) -> Shape:
         return tuple(int(d) for d in input_shape)

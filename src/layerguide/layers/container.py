@@ -50,6 +50,16 @@ class Flatten(Module):
         self.start_dim = int(start_dim)
         self.end_dim = int(end_dim)
 
+    torch_class = "Flatten"
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return (self.start_dim, self.end_dim), {}
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import elementwise_field
+
+        return elementwise_field(f, shape_in, shape_out)
+
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
@@ -110,6 +120,7 @@ class Sequential(Module):
     """
 
     checks_input = False  # the first layer checks the input, and names itself
+    torch_class = "Sequential"
 
     def __init__(self, *layers: Module) -> None:
         for i, layer in enumerate(layers):
@@ -118,6 +129,14 @@ class Sequential(Module):
                     f"Sequential: argument {i} must be a layer (Module), got {type(layer).__name__}"
                 )
         self.layers: list[Module] = list(layers)
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return tuple(self.layers), {}
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """``("0", first layer), ("1", second layer), …``, as torch names them."""
+        for i, layer in enumerate(self.layers):
+            yield str(i), layer
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self.layers)

@@ -6,6 +6,7 @@ speed tricks (wide rows at stride 1, stride phases otherwise, reused buffers).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -95,6 +96,18 @@ class Conv2d(ConvBase):
         self._init_parameters((self.out_channels, c_in), c_in * kh * kw, bias, dtype, rng)
         self._work = Workspace()
 
+    torch_class = "Conv2d"
+    weight_in_first = True  # (C_out, C_in, kH, kW), like torch
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import window_field
+
+        return window_field(f, shape_in, self.kernel_size, self.stride, self.dilation)
+
+    def macs(self, shape_in: Shape, shape_out: Shape) -> int:
+        """Every output value: C_in·kH·kW products."""
+        return math.prod(shape_out) * self.in_channels * math.prod(self.kernel_size)
+
     def output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__
         n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
@@ -106,11 +119,12 @@ class Conv2d(ConvBase):
 
     def forward(self, x: Any) -> NDArray[np.floating]:
         _, c_out, ho, wo = out_shape = self.output_shape(x.shape)
-        windows = Windows(self.kernel_size, self.stride, self.padding, self.dilation, self._work)
-        cols = windows.columns(x, (ho, wo))  # (C_in·kH·kW, M): one column per output pixel
+        windows = Windows(self, x.shape, (ho, wo))  # where this layer's windows lie on x
+        cols = windows.columns(x)  # (C_in·kH·kW, M): one column per output pixel
         w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, C_in·kH·kW)
         bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
-        out = windows.to_output(w2 @ cols, bias)  # (C_out, M) → (N, C_out, H_out, W_out)
+        y = self._work.matmul("y", w2, cols)  # (C_out, M): every filter · every window
+        out = windows.to_output(y, bias)  # (N, C_out, H_out, W_out)
         self.save_for_backward(out_shape, cols=cols, windows=windows)
         return out
 
@@ -119,7 +133,8 @@ class Conv2d(ConvBase):
         cols, windows = saved["cols"], saved["windows"]  # (C_in·kH·kW, M)
         g = windows.from_output(grad_out.astype(cols.dtype, copy=False))  # (C_out, M)
         if self.bias is not None:
-            self.bias.accumulate(grad_out.sum(axis=(0, 2, 3)))  # (C_out,)
+            self.bias.accumulate(g.sum(axis=1))  # (C_out,): summed over every output pixel
         self.weight.accumulate((g @ cols.T).reshape(self.weight.shape))  # (C_out, C_in·kH·kW)
         w2 = self.weight.data.reshape(g.shape[0], -1).astype(cols.dtype, copy=False)
-        return windows.fold(w2.T @ g)  # (C_in·kH·kW, M) → (N, C_in, H, W)
+        gcols = self._work.matmul("gcols", w2.T, g)  # (C_in·kH·kW, M): what each tap sent
+        return windows.fold(gcols)  # add the columns back where they came from: (N, C_in, H, W)

@@ -1,7 +1,12 @@
-"""Transposed convolution (``torch.nn.ConvTranspose2d``): one matrix product + col2im."""
+"""Transposed convolution (``torch.nn.ConvTranspose2d``): one matrix product + col2im.
+
+The stamps come from :class:`~layerguide.layers._fast.Stamps`, which hides the buffers
+(the uncropped result, reused between calls).
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -9,7 +14,7 @@ from numpy.typing import DTypeLike, NDArray
 
 from layerguide.layers._checks import LayerValueError, Shape, check_channels, check_rank, pair
 from layerguide.layers._conv_base import ConvBase
-from layerguide.layers._fast import Workspace, col2im, im2col
+from layerguide.layers._fast import Stamps, Workspace
 
 __all__ = ["ConvTranspose2d"]
 
@@ -98,6 +103,17 @@ class ConvTranspose2d(ConvBase):
         self._init_parameters((self.in_channels, c_out), c_out * kh * kw, bias, dtype, rng)
         self._work = Workspace()
 
+    torch_class = "ConvTranspose2d"
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import transposed_field
+
+        return transposed_field(f, shape_in, self.kernel_size, self.stride, self.dilation)
+
+    def macs(self, shape_in: Shape, shape_out: Shape) -> int:
+        """Every input value stamps C_out·kH·kW products."""
+        return math.prod(shape_in) * self.out_channels * math.prod(self.kernel_size)
+
     def output_shape(self, input_shape: Shape) -> Shape:
         name = type(self).__name__
         n, c, h, w = check_rank(name, input_shape, 4, "(N, C, H, W)")
@@ -123,56 +139,25 @@ class ConvTranspose2d(ConvBase):
             size.append(out)
         return (n, self.out_channels, size[0], size[1])
 
-    def _buffer_hw(self, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> tuple[int, int]:
-        """Height and width of the uncropped result: every stamp, and the kept window."""
-        hw = []
-        for m, o, k, s, p, d in zip(
-            in_hw, out_hw, self.kernel_size, self.stride, self.padding, self.dilation, strict=True
-        ):
-            hw.append(max((m - 1) * s + d * (k - 1) + 1, p + o))
-        return (hw[0], hw[1])
-
     def forward(self, x: Any) -> NDArray[np.floating]:
-        # Channels first, (C, N, …): then the whole batch is one matrix product.
-        n, c_out, ho, wo = out_shape = self.output_shape(x.shape)
-        c_in, h, w = x.shape[1:]
-        kh, kw = self.kernel_size
-        ph, pw = self.padding
-        x_cn = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).reshape(c_in, n * h * w)
-        w2 = self.weight.data.reshape(c_in, -1).astype(x.dtype, copy=False)  # (C_in, K)
-        cols = self._work.get("cols", (c_out * kh * kw, n * h * w), x.dtype)
-        np.matmul(w2.T, x_cn, out=cols)  # (C_out·kH·kW, N·H·W): one stamp per input value
-        stamps = cols.reshape(c_out, kh, kw, n, h, w).transpose(0, 3, 1, 2, 4, 5)
-        buf_hw = self._buffer_hw((h, w), (ho, wo))
-        full = self._work.get("full", (c_out, n, *buf_hw), x.dtype)
-        col2im(stamps, buf_hw, self.stride, self.dilation, out=full)  # (C_out, N, H_buf, W_buf)
-        kept = full[:, :, ph : ph + ho, pw : pw + wo].transpose(1, 0, 2, 3)  # crop `padding`
-        out = np.empty(out_shape, x.dtype)  # (N, C_out, H_out, W_out)
-        if self.bias is not None:
-            np.add(kept, self.bias.data.astype(x.dtype, copy=False)[:, None, None], out=out)
-        else:
-            out[...] = kept
-        self.save_for_backward(out_shape, x_cn=x_cn, in_shape=x.shape, buf_hw=buf_hw)
+        # K = C_out·kH·kW: the size of one stamp
+        _, _, ho, wo = out_shape = self.output_shape(x.shape)
+        stamps = Stamps(self, x.shape, (ho, wo))  # where this layer's stamps land
+        x_cn = stamps.inputs(x)  # (C_in, N·H·W): one column per input value
+        w2 = self.weight.data.reshape(x.shape[1], -1).astype(x.dtype, copy=False)  # (C_in, K)
+        cols = self._work.matmul("cols", w2.T, x_cn)  # (K, N·H·W): one stamp per input value
+        bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
+        out = stamps.to_output(cols, bias)  # add up, crop: (N, C_out, H_out, W_out)
+        self.save_for_backward(out_shape, x_cn=x_cn, stamps=stamps)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         saved = self.saved_for_backward(grad_out)
-        x_cn, (n, c_in, h, w) = saved["x_cn"], saved["in_shape"]
-        _, c_out, ho, wo = saved["out_shape"]
-        kh, kw = self.kernel_size
-        ph, pw = self.padding
-        g = grad_out.astype(x_cn.dtype, copy=False)
+        x_cn, stamps = saved["x_cn"], saved["stamps"]  # (C_in, N·H·W)
+        g = grad_out.astype(x_cn.dtype, copy=False)  # (N, C_out, H_out, W_out)
         if self.bias is not None:
             self.bias.accumulate(g.sum(axis=(0, 2, 3)))  # (C_out,)
-        # Un-crop: grad_out sits at offset `padding` inside the uncropped buffer, whose
-        # border stays zero (written once).
-        gbuf = self._work.zeros_once("gbuf", (c_out, n, *saved["buf_hw"]), g.dtype)
-        gbuf[:, :, ph : ph + ho, pw : pw + wo] = g.transpose(1, 0, 2, 3)  # (C_out, N, …)
-        gcols = self._work.get("gcols", (c_out, kh, kw, n, h, w), g.dtype)
-        im2col(gbuf, self.kernel_size, self.stride, self.dilation, (h, w),
-               out=gcols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
-        gcols2 = gcols.reshape(c_out * kh * kw, n * h * w)  # (K, N·H·W)
-        self.weight.accumulate((x_cn @ gcols2.T).reshape(self.weight.shape))  # (C_in, K)
-        w2 = self.weight.data.reshape(c_in, -1).astype(g.dtype, copy=False)  # (C_in, K)
-        grad_cn = (w2 @ gcols2).reshape(c_in, n, h, w)  # (C_in, N, H, W)
-        return grad_cn.transpose(1, 0, 2, 3).copy()  # (N, C_in, H, W)
+        gcols = stamps.from_output(g)  # (K, N·H·W): what each stamp's values received
+        self.weight.accumulate((x_cn @ gcols.T).reshape(self.weight.shape))  # (C_in, K)
+        w2 = self.weight.data.reshape(x_cn.shape[0], -1).astype(g.dtype, copy=False)  # (C_in, K)
+        return stamps.to_input(w2 @ gcols)  # (C_in, N·H·W) → (N, C_in, H, W)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,22 @@ class Linear(Module):
         self.bias = (
             uniform_init((self.out_features,), self.in_features, dtype, rng) if bias else None
         )
+
+    torch_class = "Linear"
+    weight_in_first = True  # (out_features, in_features), like torch
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        kwargs = {"bias": self.bias is not None, "dtype": self.weight.data.dtype}
+        return (self.in_features, self.out_features), kwargs
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import dense_field
+
+        return dense_field(f, shape_in)
+
+    def macs(self, shape_in: Shape, shape_out: Shape) -> int:
+        """Every output value: in_features products."""
+        return math.prod(shape_out) * self.in_features
 
     def extra_repr(self) -> str:
         return (

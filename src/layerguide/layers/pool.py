@@ -1,4 +1,8 @@
-"""Max pooling (``torch.nn.MaxPool2d``): the largest value of each window."""
+"""Max pooling (``torch.nn.MaxPool2d``): the largest value of each window.
+
+The window's taps are compared block by block in :class:`~layerguide.layers._pool_taps.MaxTaps`,
+which also records which tap won (for the indices and the backward pass).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,9 @@ from numpy.typing import NDArray
 
 from layerguide.layers._base import Module
 from layerguide.layers._checks import LayerValueError, Shape, check_rank, conv_out_size, pair
-from layerguide.layers._fast import merge_phases, set_where, split_phases, valid_block
+from layerguide.layers._pool_taps import MaxTaps
 
 __all__ = ["MaxPool2d"]
-
-
-def _first_valid(out_len: int, stride: int, padding: int, dilation: int) -> NDArray[np.intp]:
-    """Per output row: the first input row inside the image (where torch starts its index)."""
-    start = np.arange(out_len) * stride - padding
-    skip = np.where(start < 0, -(start // dilation), 0)  # taps that fall in the padding
-    return start + skip * dilation
 
 
 def _check_no_empty_window(
@@ -112,6 +109,17 @@ class MaxPool2d(Module):
                 )
         self.return_indices = bool(return_indices)
 
+    torch_class = "MaxPool2d"
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        args = (self.kernel_size, self.stride, self.padding, self.dilation)
+        return args, {"return_indices": self.return_indices}
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import window_field
+
+        return window_field(f, shape_in, self.kernel_size, self.stride, self.dilation)
+
     def extra_repr(self) -> str:
         s = f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
         if self.dilation != (1, 1):
@@ -139,87 +147,15 @@ class MaxPool2d(Module):
         return (n, c, ho, wo)
 
     def forward(self, x: Any) -> Any:
-        out_shape = self.output_shape(x.shape)
-        ho, wo = out_shape[2:]
-        h, w = x.shape[2:]
-        kh, kw = self.kernel_size
-        # The input split by stride phase, so that every tap reads contiguous rows.
-        phases = split_phases(x, self.stride)  # (N, C, sH, sW, ceil(H/sH), ceil(W/sW))
-        taps = self._taps(h, w, ho, wo)
-        best = np.full(out_shape, -np.inf, dtype=x.dtype)  # (N, C, H_out, W_out)
-        for _, out_block, in_block in taps:
-            b = best[(..., *out_block)]
-            np.maximum(b, phases[(..., *in_block)], out=b)  # NaN wins, as in torch
-        # Which tap won: the first one (in reading order) that holds the maximum, as in
-        # torch — so walk the taps backwards and let earlier ones overwrite later ones.
-        n_taps = kh * kw
-        arg = np.full(out_shape, n_taps, dtype=np.uint8 if n_taps < 255 else np.int32)
-        for t, out_block, in_block in reversed(taps):
-            set_where(
-                arg[(..., *out_block)], t, phases[(..., *in_block)] == best[(..., *out_block)]
-            )
-        if np.isnan(best).any():  # torch keeps the *last* NaN of a window
-            for t, out_block, in_block in taps:
-                set_where(arg[(..., *out_block)], t, np.isnan(phases[(..., *in_block)]))
-        self.save_for_backward(out_shape, arg=arg, taps=taps, in_shape=x.shape)
+        _, _, ho, wo = out_shape = self.output_shape(x.shape)
+        taps = MaxTaps(self.kernel_size, self.stride, self.padding, self.dilation,
+                       (x.shape[2], x.shape[3]), (ho, wo))  # fmt: skip
+        best, arg = taps.maximum(x)  # (N, C, H_out, W_out) each: the maximum, and which tap
+        self.save_for_backward(out_shape, arg=arg, taps=taps)
         if not self.return_indices:
             return best
-        return best, self._indices(arg, h, w, ho, wo)
-
-    def _taps(self, h: int, w: int, ho: int, wo: int) -> list[tuple[int, Any, Any]]:
-        """For every tap (i, j) of the window: the output block where it lies inside the
-        image (a rectangle) and where it reads in the stride-phase layout."""
-        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-        )
-        taps = []
-        for i in range(kh):
-            rows = valid_block(h, ho, sh, i * dh - ph)
-            for j in range(kw):
-                cols = valid_block(w, wo, sw, j * dw - pw)
-                if rows is None or cols is None:
-                    continue
-                (o_r, phase_r, q_r), (o_c, phase_c, q_c) = rows, cols
-                taps.append((i * kw + j, (o_r, o_c), (phase_r, phase_c, q_r, q_c)))
-        return taps
-
-    def _indices(
-        self, arg: NDArray[np.integer], h: int, w: int, ho: int, wo: int
-    ) -> NDArray[np.int64]:
-        """torch's indices: the flat position ``row * W + col`` of each maximum in its plane."""
-        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-        )
-        corner = (np.arange(ho) * sh - ph)[:, None] * w + (np.arange(wo) * sw - pw)
-        offset = np.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)] + [0])
-        idx = corner + offset[arg]  # (N, C, H_out, W_out), int64
-        never = arg == kh * kw  # every value was -inf: torch points at the first valid one
-        if never.any():
-            first = _first_valid(ho, sh, ph, dh)[:, None] * w + _first_valid(wo, sw, pw, dw)
-            idx = np.where(never, first, idx)
-        return idx.astype(np.int64, copy=False)
+        return best, taps.indices(arg)  # flat index row·W + col in the input plane
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         saved = self.saved_for_backward(grad_out)
-        n, c, h, w = saved["in_shape"]
-        arg = saved["arg"]
-        sh, sw = self.stride
-        hq, wq = -(-h // sh), -(-w // sw)
-        grad_phases = np.zeros((n, c, sh, sw, hq, wq), dtype=grad_out.dtype)
-        finite = bool(np.isfinite(grad_out).all())  # then g·won is exact, and much faster
-        tmp = np.empty_like(grad_out)
-        for t, out_block, in_block in saved["taps"]:
-            won = arg[(..., *out_block)] == t  # windows whose maximum is tap t
-            g, sent = grad_out[(..., *out_block)], tmp[(..., *out_block)]
-            if finite:
-                np.multiply(g, won, out=sent)
-            else:
-                np.copyto(sent, np.where(won, g, 0))
-            grad_phases[(..., *in_block)] += sent  # overlapping windows add up
-        return merge_phases(grad_phases, (h, w))
+        return saved["taps"].send_back(grad_out, saved["arg"])  # (N, C, H, W)

@@ -59,6 +59,16 @@ class MaxUnpool2d(Module):
         self.stride = self.kernel_size if stride is None else pair(name, "stride", stride, 1)
         self.padding = pair(name, "padding", padding, 0)
 
+    torch_class = "MaxUnpool2d"
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return (self.kernel_size, self.stride, self.padding), {}
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import stretch_field
+
+        return stretch_field(f, shape_in, shape_out)
+
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 

@@ -67,6 +67,18 @@ class Upsample(Module):
             )
         self.mode = mode
 
+    torch_class = "Upsample"
+
+    def torch_arguments(self) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        if self.mode != "nearest":
+            return None  # bed of nails is a transposed convolution in torch, not a layer
+        return (), {"scale_factor": tuple(float(s) for s in self.scale_factor), "mode": self.mode}
+
+    def field(self, f: Any, shape_in: Shape, shape_out: Shape) -> Any:
+        from layerguide.tracer.rules import stretch_field
+
+        return stretch_field(f, shape_in, shape_out)
+
     def extra_repr(self) -> str:
         return f"scale_factor={self.scale_factor}, mode={self.mode!r}"
 

@@ -1,37 +1,65 @@
 """Trace a NumPy model from :mod:`layerguide.layers` with shape arithmetic alone.
 
-Each layer's ``output_shape`` gives the shapes (nothing is allocated), the rule registered
-for its class (:mod:`~layerguide.tracer.rules`) gives MACs and the receptive field, and its
-``weight``/``bias`` parameters give the counts. A ``Sequential`` is traced layer by layer.
+Each layer's ``output_shape`` gives the shapes (nothing is allocated), its ``field`` and
+``macs`` (or a rule registered for its class, :mod:`~layerguide.tracer.rules`) give MACs
+and the receptive field, and its ``named_parameters()`` give the counts, whatever the
+parameters are called. A ``Sequential`` is traced layer by layer, and a ``Sequential``
+inside it too: its layers' rows are named as torch names them (``0.0``, ``0.1``, ``1``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from layerguide.layers import Module, Sequential
 from layerguide.tracer._text import formula
-from layerguide.tracer.errors import TraceError, TraceInputError
+from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError
 from layerguide.tracer.field import Field
 from layerguide.tracer.rules import LayerRule, rule_for
 from layerguide.tracer.table import Row, Shape, Trace
 
 
-def _factors(rule: LayerRule | None, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """Sizes in reading order: ``in×out`` for Linear, ``in×out×kH×kW`` for Conv2d."""
-    if name == "weight" and rule is not None and rule.weight_in_first and len(shape) >= 2:
+def _factors(layer: Module, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Sizes in reading order: ``in×out`` for Linear, ``in×out×kH×kW`` for Conv2d.
+
+    ``name`` is the parameter's dotted name inside ``layer``; the layer that owns it (the
+    inner Linear of ``inner.weight``) says whether its weight is stored out-first.
+    """
+    path, _, leaf = name.rpartition(".")
+    owner = dict(_modules(layer)).get(path, layer)
+    rule = rule_for(owner)
+    if leaf == "weight" and rule is not None and rule.weight_in_first and len(shape) >= 2:
         return (shape[1], shape[0], *shape[2:])
     return shape
 
 
-def _params(layer: Any) -> list[tuple[str, Any]]:
-    found = []
-    for name in ("weight", "bias"):
-        p = getattr(layer, name, None)
-        if p is not None and hasattr(p, "data"):
-            found.append((name, p))
-    return found
+def _modules(layer: Module, path: str = "") -> Iterator[tuple[str, Module]]:
+    """``(dotted path, module)`` for ``layer`` (path ``""``) and every layer inside it."""
+    yield path, layer
+    for name, child in layer.named_children():
+        yield from _modules(child, f"{path}.{name}" if path else name)
+
+
+def _rows_of(model: Any, prefix: str = "") -> Iterator[tuple[str, Module]]:
+    """``(name, layer)`` for every layer that gets a row: a Sequential's layers, recursively.
+
+    Named like torch's ``named_modules``: ``0``, ``1``, and ``0.0``, ``0.1`` inside a
+    nested Sequential. Anything that is not a layer is refused by name.
+    """
+    if not isinstance(model, Module):
+        where = f" (at {prefix.rstrip('.')})" if prefix else ""
+        raise TraceModelError(
+            f"trace: cannot trace {type(model).__name__}{where}: a layerguide.layers model is "
+            "made of Module subclasses with an output_shape method"
+        )
+    if isinstance(model, Sequential):
+        for name, child in model.named_children():
+            yield from _rows_of(child, f"{prefix}{name}.")
+    else:
+        yield prefix.rstrip("."), model
 
 
 def _field(
@@ -51,8 +79,7 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
         raise TraceInputError(
             f"trace: a layerguide.layers model takes one input, got {len(input_shapes)} shapes"
         )
-    layers = list(model.layers) if hasattr(model, "layers") else [model]
-    named = [(str(i) if hasattr(model, "layers") else "", layer) for i, layer in enumerate(layers)]
+    named = list(_rows_of(model))
     shape = input_shapes[0]
     fld: Field | None = Field.input() if len(shape) == 4 else None
     counted: dict[int, str] = {}
@@ -63,23 +90,29 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
         kind = type(layer).__name__
         rule = rule_for(layer)
         name = name or kind
+        if type(layer).output_shape is Module.output_shape:
+            raise TraceModelError(
+                f"trace: {name} ({kind}) has no output_shape method; a layer must say what "
+                "shape it returns for an input shape to be traced"
+            )
         try:
             out = tuple(int(d) for d in layer.output_shape(shape))
         except Exception as exc:
             partial = _result(rows, input_shapes, dtype, unknown, lang)
             raise TraceError(partial, name, kind, (shape,), exc) from exc
         terms, shared, params = [], [], 0
-        for pname, p in _params(layer):
+        for pname, p in layer.named_parameters():
             dtype = p.data.dtype
             if id(p) in counted:
                 shared.append(counted[id(p)])
                 continue
             counted[id(p)] = name
-            terms.append(_factors(rule, pname, tuple(p.data.shape)))
+            terms.append(_factors(layer, pname, tuple(p.data.shape)))
             params += int(p.data.size)
         text = formula(terms)
         if shared:
-            text = (text + " " if text else "") + "(shared with " + ", ".join(shared) + ")"
+            note = "(shared with " + ", ".join(dict.fromkeys(shared)) + ")"
+            text = f"{text} {note}" if text else note
         if fld is not None:
             fld, known = _field(rule, layer, fld, shape, out)
             if not known:

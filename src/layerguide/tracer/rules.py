@@ -1,12 +1,15 @@
-"""What the tracer knows about each NumPy layer class: its MACs and its receptive field.
+"""What the tracer knows about a NumPy layer beyond its shapes: its MACs and receptive field.
 
-The shapes come from the layer itself (``output_shape``) and the parameter counts from its
-``weight`` and ``bias``; the rest needs a :class:`LayerRule`, looked up by class along the
-method resolution order: a subclass of :class:`~layerguide.layers.Conv2d` is traced as a
-convolution. A layer class without a rule still gets its row (shapes and parameters), but
-the trace lists it in ``unknown_ops`` and assumes it mixes every input pixel.
+A layer describes itself (see :class:`~layerguide.layers.Module`): its ``output_shape``
+gives the shapes, its ``named_parameters()`` the counts, and its ``field`` and ``macs``
+methods the rest, usually through the helpers below (:func:`window_field` for a sliding
+window, :func:`stretch_field` for upsampling, …). A layer that does not say is still
+traced (shapes and parameters), but the trace lists it in ``unknown_ops`` and assumes it
+mixes every input pixel.
 
-Add a rule for your own layer with :func:`register_layer`:
+For a layer class you cannot edit, :func:`register_layer` gives the same facts from
+outside; a registered rule wins over the methods of the class it names and of its
+parents, looked up along the method resolution order:
 
 >>> import numpy as np
 >>> from layerguide.layers import Module, Sequential
@@ -21,27 +24,25 @@ Add a rule for your own layer with :func:`register_layer`:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from layerguide.layers import (
-    Conv2d,
-    ConvTranspose2d,
-    Flatten,
-    Linear,
-    MaxPool2d,
-    MaxUnpool2d,
-    ReLU,
-    Sigmoid,
-    Upsample,
-)
+from layerguide.layers import Module
 from layerguide.tracer.errors import TraceModelError
 from layerguide.tracer.field import Field, transposed_footprint, window_footprint
 
-__all__ = ["LayerRule", "register_layer", "rule_for"]
+__all__ = [
+    "LayerRule",
+    "dense_field",
+    "elementwise_field",
+    "register_layer",
+    "rule_for",
+    "stretch_field",
+    "transposed_field",
+    "window_field",
+]
 
 Shape = tuple[int, ...]
 #: ``field(layer, f, shape_in, shape_out)``: the field after the layer, or ``None`` when
@@ -94,11 +95,28 @@ def register_layer(
 
 
 def rule_for(layer: Any) -> LayerRule | None:
-    """The rule of the nearest class in ``type(layer).__mro__`` that has one."""
+    """The rule of the nearest class in ``type(layer).__mro__`` that has one.
+
+    A class has one if it was registered with :func:`register_layer`, or if it defines
+    ``field`` or ``macs`` itself (the base ``Module``'s defaults do not count).
+    """
     for cls in type(layer).__mro__:
         if cls in _RULES:
             return _RULES[cls]
+        if cls is Module:
+            return None
+        if "field" in vars(cls) or "macs" in vars(cls):
+            return _own_rule(layer)
     return None
+
+
+def _own_rule(layer: Any) -> LayerRule:
+    """The rule a layer declares with its own ``field`` and ``macs`` methods."""
+    return LayerRule(
+        field=lambda lay, f, shape_in, shape_out: lay.field(f, shape_in, shape_out),
+        macs=lambda lay, shape_in, shape_out: int(lay.macs(shape_in, shape_out)),
+        weight_in_first=bool(getattr(layer, "weight_in_first", False)),
+    )
 
 
 def on_grid(f: Field, shape_in: Shape) -> bool:
@@ -106,29 +124,32 @@ def on_grid(f: Field, shape_in: Shape) -> bool:
     return f.jump is not None and len(shape_in) == 4
 
 
-# ----------------------------------------------------------------------------- built-in rules
+# ------------------------------------------------------------- fields of the usual layers
+# A layer's ``field`` method calls one of these with its own numbers; each returns None
+# when the input is no longer an image grid (the layer then counts as unknown).
 
 
-def _window(layer: Any, f: Field, shape_in: Shape, shape_out: Shape) -> Field | None:
-    """A sliding window (convolution, max pooling)."""
+def window_field(
+    f: Field, shape_in: Shape, kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int]
+) -> Field | None:
+    """A sliding window (convolution, max pooling): ``d·(k − 1) + 1`` pixels, ``s`` apart."""
     if not on_grid(f, shape_in):
         return None
-    fp = [window_footprint(k, d) for k, d in zip(layer.kernel_size, layer.dilation, strict=True)]
-    return f.window(shape_in[-2:], fp, [Fraction(s) for s in layer.stride])
+    fp = [window_footprint(k, d) for k, d in zip(kernel, dilation, strict=True)]
+    return f.window(shape_in[-2:], fp, [Fraction(s) for s in stride])
 
 
-def _transposed(layer: Any, f: Field, shape_in: Shape, shape_out: Shape) -> Field | None:
-    """Stamps ``stride`` apart: a fractional step."""
+def transposed_field(
+    f: Field, shape_in: Shape, kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int]
+) -> Field | None:
+    """Stamps ``stride`` apart (transposed convolution): a fractional step ``1/s``."""
     if not on_grid(f, shape_in):
         return None
-    fp = [
-        transposed_footprint(k, s, d)
-        for k, s, d in zip(layer.kernel_size, layer.stride, layer.dilation, strict=True)
-    ]
-    return f.window(shape_in[-2:], fp, [Fraction(1, s) for s in layer.stride])
+    fp = [transposed_footprint(k, s, d) for k, s, d in zip(kernel, stride, dilation, strict=True)]
+    return f.window(shape_in[-2:], fp, [Fraction(1, s) for s in stride])
 
 
-def _stretch(layer: Any, f: Field, shape_in: Shape, shape_out: Shape) -> Field | None:
+def stretch_field(f: Field, shape_in: Shape, shape_out: Shape) -> Field | None:
     """Each output pixel comes from one input pixel (upsampling, unpooling)."""
     if not on_grid(f, shape_in):
         return None
@@ -137,41 +158,14 @@ def _stretch(layer: Any, f: Field, shape_in: Shape, shape_out: Shape) -> Field |
     return f.window(hw_in, [1, 1], step)
 
 
-def _elementwise(layer: Any, f: Field, shape_in: Shape, shape_out: Shape) -> Field:
+def elementwise_field(f: Field, shape_in: Shape, shape_out: Shape) -> Field:
     """Same grid out as in (activations); a reshape that ends the grid (Flatten)."""
     keep = len(shape_out) == 4 and shape_out[-2:] == shape_in[-2:]
     return f if keep else f.flat(shape_in[-2:])
 
 
-def _dense(layer: Any, f: Field, shape_in: Shape, shape_out: Shape) -> Field:
+def dense_field(f: Field, shape_in: Shape) -> Field:
     """Linear mixes its last axis: the W axis of a grid, everything after a Flatten."""
     if on_grid(f, shape_in):
         return f.mix(shape_in[-2:], (False, True))
     return f.mix(shape_in[-2:])
-
-
-def _linear_macs(layer: Any, shape_in: Shape, shape_out: Shape) -> int:
-    return math.prod(shape_out[:-1]) * layer.in_features * layer.out_features
-
-
-def _conv_macs(layer: Any, shape_in: Shape, shape_out: Shape) -> int:
-    """Every output value: C_in·kH·kW products."""
-    kh, kw = layer.kernel_size
-    return math.prod(shape_out) * layer.in_channels * kh * kw
-
-
-def _transposed_macs(layer: Any, shape_in: Shape, shape_out: Shape) -> int:
-    """Every input value stamps C_out·kH·kW products."""
-    kh, kw = layer.kernel_size
-    return math.prod(shape_in) * layer.out_channels * kh * kw
-
-
-register_layer(Linear, field=_dense, macs=_linear_macs, weight_in_first=True)
-register_layer(Conv2d, field=_window, macs=_conv_macs, weight_in_first=True)
-register_layer(ConvTranspose2d, field=_transposed, macs=_transposed_macs)
-register_layer(MaxPool2d, field=_window)
-register_layer(Upsample, field=_stretch)
-register_layer(MaxUnpool2d, field=_stretch)
-register_layer(ReLU, field=_elementwise)
-register_layer(Sigmoid, field=_elementwise)
-register_layer(Flatten, field=_elementwise)
