@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from layerguide import LayerguideError
+from layerguide.errors import ArgumentTypeError
 from layerguide.layers import (
     BCELoss,
     Conv2d,
@@ -20,7 +21,7 @@ from layerguide.layers import (
     Sigmoid,
     Upsample,
 )
-from layerguide.torch_twin import TwinError, torch_twin
+from layerguide.torch_twin import torch_twin
 
 F64 = {"dtype": np.float64}
 CASES = {
@@ -89,7 +90,7 @@ def test_a_subclass_gets_its_parents_twin() -> None:
 
 
 def test_a_layer_without_twin_is_refused_by_name() -> None:
-    with pytest.raises(TwinError, match="torch_twin: no PyTorch twin for BCELoss") as info:
+    with pytest.raises(ArgumentTypeError, match="torch_twin: no PyTorch twin for BCELoss") as info:
         torch_twin(BCELoss())
     assert isinstance(info.value, LayerguideError)
 
@@ -112,11 +113,11 @@ def test_a_parameter_torch_does_not_have_is_refused_by_name() -> None:
             self.scale = Parameter(np.ones(3, dtype=np.float32))
 
     with pytest.raises(
-        TwinError, match=r"ScaledLinear has parameters \['bias', 'scale', 'weight'\]"
+        ArgumentTypeError, match=r"ScaledLinear has parameters \['bias', 'scale', 'weight'\]"
     ):
         torch_twin(ScaledLinear())
 
 
 def test_settings_without_a_torch_layer_are_refused_by_name() -> None:
-    with pytest.raises(TwinError, match=r"no PyTorch twin for Upsample\(.*bed_of_nails"):
+    with pytest.raises(ArgumentTypeError, match=r"no PyTorch twin for Upsample\(.*bed_of_nails"):
         torch_twin(Upsample(2, mode="bed_of_nails"))

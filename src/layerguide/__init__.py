@@ -25,21 +25,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 from layerguide._lazy import attach
 from layerguide.errors import LayerguideError
 
-
-class LayerguideValueError(LayerguideError, ValueError):
-    """An argument with the right type but a value that cannot work."""
-
-
-class LayerguideTypeError(LayerguideError, TypeError):
-    """An argument of the wrong type, or a wrong combination of arguments."""
-
-
 # The tracer imports torch; load it only when it is asked for, so that
 # ``import layerguide`` and the NumPy layers stay light.
 __all__ = [
     "LayerguideError",
-    "LayerguideTypeError",
-    "LayerguideValueError",
     "Trace",
     "TraceError",
     "__version__",

@@ -15,8 +15,8 @@ class                       built-in            raised when
 :class:`StateError`         ``RuntimeError``    a call out of order, or a computation that
                                                 failed (``backward`` before ``forward``, a trace
                                                 pass the model refused)
-:class:`DataError`          ``OSError``         data on disk or on the network that is missing,
-                                                damaged or unreachable (MNIST files, checkpoints)
+:class:`DataError`          ``OSError``,        data on disk or on the network that is missing,
+                            ``ValueError``      damaged or unreachable (MNIST files, checkpoints)
 ==========================  ==================  ===============================================
 
 >>> from layerguide.errors import ArgumentError
@@ -59,5 +59,9 @@ class StateError(LayerguideError, RuntimeError):
     """A call made out of order, or a computation that could not be carried out."""
 
 
-class DataError(LayerguideError, OSError):
-    """Data that is missing, damaged or cannot be reached (files, downloads, checkpoints)."""
+class DataError(LayerguideError, OSError, ValueError):
+    """Data that is missing, damaged or cannot be reached (files, downloads, checkpoints).
+
+    An ``OSError`` (a file or a download that failed) and a ``ValueError`` (bytes that do
+    not parse), so either ``except`` a caller already has keeps working.
+    """

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.i18n import check_lang, text
 from layerguide.layers import Conv2d
-from layerguide.layers._base import LayerTypeError, LayerValueError
 
 __all__ = [
     "KERNELS",
@@ -90,7 +90,7 @@ def kernel_label(name: str, lang: str = "en") -> str:
     """
     check_lang("kernel_label", lang)
     if name not in KERNELS:
-        raise LayerValueError(
+        raise ArgumentError(
             f"kernel_label: unknown kernel {name!r}; choose one of {', '.join(KERNEL_ORDER)}"
         )
     return text(lang, f"kernels.{name}")
@@ -113,9 +113,9 @@ def grey_photo(size: int = 60) -> NDArray[np.float32]:
     ndarray of float32, shape (size, size)
     """
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise LayerTypeError(f"grey_photo: size must be an int, got {size!r}")
+        raise ArgumentTypeError(f"grey_photo: size must be an int, got {size!r}")
     if size <= 0 or 480 % size:
-        raise LayerValueError(f"grey_photo: size must be a positive divisor of 480, got {size}")
+        raise ArgumentError(f"grey_photo: size must be a positive divisor of 480, got {size}")
     import matplotlib.pyplot as plt
     from matplotlib import cbook
 
@@ -151,7 +151,7 @@ def apply_kernel(image: Any, kernel: Any, stride: int = 1, padding: int = 0) -> 
     x = np.asarray(image)
     k = np.asarray(kernel)
     if x.ndim != 2 or k.ndim != 2:
-        raise LayerValueError(
+        raise ArgumentError(
             f"apply_kernel: image and kernel must be 2-D, got shapes {x.shape} and {k.shape}"
         )
     dtype = np.float64 if x.dtype == np.float64 else np.float32

@@ -14,20 +14,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 
-__all__ = ["ShapeError", "Video", "chw_to_hwc", "format_bytes", "hwc_to_chw", "nbytes", "numel"]
-
-
-class ShapeError(LayerguideError, ValueError):
-    """A shape, layout or argument these helpers cannot work with."""
+__all__ = ["Video", "chw_to_hwc", "format_bytes", "hwc_to_chw", "nbytes", "numel"]
 
 
 def _check_shape(shape: tuple[int, ...], who: str) -> tuple[int, ...]:
     shape = tuple(shape)
     bad = [d for d in shape if not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 0]
     if bad:
-        raise ShapeError(f"{who}: shape must hold non-negative ints, got {shape!r}")
+        raise ArgumentError(f"{who}: shape must hold non-negative ints, got {shape!r}")
     return tuple(int(d) for d in shape)
 
 
@@ -63,7 +59,7 @@ def format_bytes(n: int, *, binary: bool = True) -> str:
     '24.9 MB'
     """
     if n < 0:
-        raise ShapeError(f"format_bytes: n must be >= 0, got {n}")
+        raise ArgumentError(f"format_bytes: n must be >= 0, got {n}")
     units = ["B", "kB", "MB", "GB", "TB", "PB"]
     bunits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
 
@@ -87,7 +83,9 @@ def hwc_to_chw(image: NDArray[Any]) -> NDArray[Any]:
     (3, 512, 400)
     """
     if image.ndim != 3:
-        raise ShapeError(f"hwc_to_chw: image must have 3 axes (H, W, C), got shape {image.shape}")
+        raise ArgumentError(
+            f"hwc_to_chw: image must have 3 axes (H, W, C), got shape {image.shape}"
+        )
     return np.moveaxis(image, -1, 0)
 
 
@@ -98,7 +96,9 @@ def chw_to_hwc(image: NDArray[Any]) -> NDArray[Any]:
     (512, 400, 3)
     """
     if image.ndim != 3:
-        raise ShapeError(f"chw_to_hwc: image must have 3 axes (C, H, W), got shape {image.shape}")
+        raise ArgumentError(
+            f"chw_to_hwc: image must have 3 axes (C, H, W), got shape {image.shape}"
+        )
     return np.moveaxis(image, 0, -1)
 
 
@@ -136,7 +136,7 @@ class Video:
         for name in ("width", "height", "fps", "minutes", "channels"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ShapeError(f"Video: {name} must be a positive int, got {value!r}")
+                raise ArgumentError(f"Video: {name} must be a positive int, got {value!r}")
 
     @property
     def frames(self) -> int:
@@ -147,7 +147,9 @@ class Video:
         """The shape in a layout spelled with T, C, H, W (e.g. ``"TCHW"``, ``"THWC"``)."""
         sizes = {"T": self.frames, "C": self.channels, "H": self.height, "W": self.width}
         if sorted(layout) != sorted("TCHW"):
-            raise ShapeError(f"Video.shape: layout must be a permutation of 'TCHW', got {layout!r}")
+            raise ArgumentError(
+                f"Video.shape: layout must be a permutation of 'TCHW', got {layout!r}"
+            )
         return tuple(sizes[axis] for axis in layout)
 
     @property

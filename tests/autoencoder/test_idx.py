@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layerguide.autoencoder.idx import IdxError, encode_idx, parse_idx, read_idx_dir
+from layerguide.autoencoder.idx import encode_idx, parse_idx, read_idx_dir
+from layerguide.errors import DataError
 
 
 @settings(max_examples=40, deadline=None)
@@ -50,18 +51,19 @@ def test_magic_and_header() -> None:
     ],
 )
 def test_bad_files(raw: bytes, message: str) -> None:
-    with pytest.raises(IdxError, match=message):
+    with pytest.raises(DataError, match=message):
         parse_idx(raw, name="x.idx")
 
 
 def test_truncated_gzip() -> None:
     raw = gzip.compress(encode_idx(np.arange(1000, dtype=np.uint8)))
-    with pytest.raises(IdxError, match="gzip"):
+    with pytest.raises(DataError, match="gzip"):
         parse_idx(raw[: len(raw) // 2])
 
 
-def test_idx_error_is_value_error() -> None:
-    assert issubclass(IdxError, ValueError)
+def test_damaged_data_is_a_value_error_and_an_os_error() -> None:
+    assert issubclass(DataError, ValueError)
+    assert issubclass(DataError, OSError)
 
 
 def test_read_idx_dir(idx_dir: Path) -> None:
@@ -82,8 +84,8 @@ def test_read_idx_dir_missing_and_mismatched(idx_dir: Path) -> None:
     with pytest.raises(FileNotFoundError, match="t10k-labels-idx1-ubyte"):
         read_idx_dir(idx_dir, "test")
     (idx_dir / "t10k-labels-idx1-ubyte.gz").write_bytes(encode_idx(np.zeros(5, np.uint8)))
-    with pytest.raises(IdxError, match="N = 32 images"):
+    with pytest.raises(DataError, match="N = 32 images"):
         read_idx_dir(idx_dir, "test")
     (idx_dir / "t10k-labels-idx1-ubyte.gz").write_bytes(encode_idx(np.full(32, 12, np.uint8)))
-    with pytest.raises(IdxError, match="label 12 is not a digit"):
+    with pytest.raises(DataError, match="label 12 is not a digit"):
         read_idx_dir(idx_dir, "test")

@@ -13,7 +13,6 @@ from tests.autoencoder.helpers import fake_digits
 from layerguide import LayerguideError
 from layerguide.autoencoder import (
     AutoencoderConfig,
-    CheckpointError,
     Metrics,
     TrainConfig,
     build_autoencoder,
@@ -26,6 +25,7 @@ from layerguide.autoencoder import (
 )
 from layerguide.autoencoder import cache as cache_module
 from layerguide.autoencoder.parallel import Copies
+from layerguide.errors import DataError
 
 SMALL = (4, 4, 8)
 
@@ -148,24 +148,22 @@ def test_checkpoint_round_trip(tmp_path: Path, images: torch.Tensor) -> None:
 
 
 def test_checkpoint_errors(tmp_path: Path) -> None:
-    with pytest.raises(CheckpointError, match="no checkpoint at"):
+    with pytest.raises(DataError, match="no checkpoint at"):
         load_checkpoint(tmp_path / "missing.pt")
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"\x00garbage")
-    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+    with pytest.raises(DataError, match="not a readable checkpoint"):
         load_checkpoint(junk)
     other = tmp_path / "other.pt"
     torch.save({"weights": torch.zeros(1)}, other)
-    with pytest.raises(CheckpointError, match=r"not a layerguide\.autoencoder/2 checkpoint"):
+    with pytest.raises(DataError, match=r"not a layerguide\.autoencoder/2 checkpoint"):
         load_checkpoint(other)
     old = tmp_path / "old.pt"
     torch.save({"format": "layerguide.autoencoder/1", "config": {}, "state_dict": {}}, old)
-    with pytest.raises(CheckpointError, match=r"older layerguide; this version reads .*/2"):
+    with pytest.raises(DataError, match=r"older layerguide; this version reads .*/2"):
         load_checkpoint(old)
     path = save_checkpoint(tmp_path / "fc.pt", build_autoencoder(decoder="fc", channels=SMALL), {})
-    with pytest.raises(
-        CheckpointError, match=r"another config: decoder='fc' \(expected 'nearest'\)"
-    ):
+    with pytest.raises(DataError, match=r"another config: decoder='fc' \(expected 'nearest'\)"):
         load_checkpoint(path, expect=AutoencoderConfig(decoder="nearest", channels=SMALL))
 
 

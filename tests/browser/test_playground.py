@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
+from layerguide.errors import ArgumentError
 from layerguide.kernels import KERNEL_ORDER, KERNELS, apply_kernel, grey_photo
 from layerguide.layers import Conv2d, ConvTranspose2d, MaxPool2d
-from layerguide.layers._base import LayerValueError
 
 LANGS = ("en", "ko")
 CHAPTERS = {"conv": "auto_examples/plot_03_convolution.html",
@@ -72,7 +72,7 @@ def expected_shape(mode: str, st: dict[str, int]) -> tuple[int, int] | None:
             layer = ConvTranspose2d(1, 1, st["kernel"], st["stride"], st["padding"],
                                     st["output_padding"], dilation=st["dilation"])  # fmt: skip
         _, _, h, w = layer.output_shape((1, 1, st["height"], st["width"]))
-    except LayerValueError:
+    except ArgumentError:
         return None
     return h, w
 

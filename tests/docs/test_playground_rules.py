@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.i18n import LANGS, section
 from layerguide.kernels import KERNEL_ORDER, KERNELS, apply_kernel, grey_photo
 from layerguide.layers import Conv2d, ConvTranspose2d, MaxPool2d
-from layerguide.layers._base import LayerTypeError, LayerValueError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXT = ROOT / "docs" / "_ext" / "conv_playground.py"
@@ -99,7 +99,7 @@ def python_shape(mode: str, st: dict[str, Any]) -> dict[str, Any]:
                                     padding=st["padding"], output_padding=st["output_padding"],
                                     dilation=st["dilation"], bias=False)  # fmt: skip
         _, _, h, w = layer.output_shape((1, 1, st["height"], st["width"]))
-    except (LayerValueError, LayerTypeError) as error:
+    except (ArgumentError, ArgumentTypeError) as error:
         return {"ok": False, **classify(str(error))}
     return {"ok": True, "h": h, "w": w}
 

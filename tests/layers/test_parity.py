@@ -3,7 +3,7 @@ weight gradients).
 
 hypothesis draws shapes, channels, kernel, stride, padding, dilation (and output_padding).
 Valid draws must agree with torch to rtol 1e-7; invalid draws must make *both* libraries
-refuse (ours with a LayerValueError before any computation).
+refuse (ours with an ArgumentError before any computation).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import torch.nn.functional as F
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
+from layerguide.errors import ArgumentError
 from layerguide.layers import (
     BCELoss,
     Conv2d,
     ConvTranspose2d,
     Flatten,
-    LayerValueError,
     Linear,
     MaxPool2d,
     MaxUnpool2d,
@@ -64,9 +64,9 @@ def test_conv2d(parity, out_size_formula, n, c_in, c_out, h, w, k, s, p, d, bias
     )
     event("refused" if not valid else "compared with torch")
     if not valid:
-        with pytest.raises(LayerValueError, match="Conv2d: kernel_size"):
+        with pytest.raises(ArgumentError, match="Conv2d: kernel_size"):
             ours.output_shape(x.shape)
-        with pytest.raises(LayerValueError, match="Conv2d: kernel_size"):
+        with pytest.raises(ArgumentError, match="Conv2d: kernel_size"):
             ours(x)
         with pytest.raises(RuntimeError):
             theirs.double()(torch.from_numpy(x))
@@ -94,7 +94,7 @@ def test_conv_transpose2d(parity, n, c_in, c_out, h, w, k, s, p, d, bias, seed, 
     theirs = torch.nn.ConvTranspose2d(c_in, c_out, k, s, p, op, bias=bias, dilation=d)
     if any(o >= si and o >= di for o, si, di in zip(op, s, d, strict=True)):
         event("refused")
-        with pytest.raises(LayerValueError, match="output_padding"):
+        with pytest.raises(ArgumentError, match="output_padding"):
             ConvTranspose2d(c_in, c_out, k, s, p, op, bias=bias, dilation=d)
         with pytest.raises(RuntimeError):
             theirs.double()(torch.from_numpy(x))
@@ -104,7 +104,7 @@ def test_conv_transpose2d(parity, n, c_in, c_out, h, w, k, s, p, d, bias, seed, 
                 for m, ki, si, pi, oi, di in zip((h, w), k, s, p, op, d, strict=True)]  # fmt: skip
     if min(expected) <= 0:
         event("refused")
-        with pytest.raises(LayerValueError, match="ConvTranspose2d: output"):
+        with pytest.raises(ArgumentError, match="ConvTranspose2d: output"):
             ours.output_shape(x.shape)
         with pytest.raises(RuntimeError):
             theirs.double()(torch.from_numpy(x))
@@ -124,7 +124,7 @@ def test_maxpool2d(parity, out_size_formula, n, c, h, w, k, s, d, ret, seed, dat
     x = rng.standard_normal((n, c, h, w))
     if any(pi > ki // 2 for pi, ki in zip(p, k, strict=True)):
         event("refused")
-        with pytest.raises(LayerValueError, match="at most half the kernel_size"):
+        with pytest.raises(ArgumentError, match="at most half the kernel_size"):
             MaxPool2d(k, s, p, d, return_indices=ret)
         with pytest.raises(RuntimeError):
             F.max_pool2d(torch.from_numpy(x), k, s, p, d)
@@ -134,7 +134,7 @@ def test_maxpool2d(parity, out_size_formula, n, c, h, w, k, s, d, ret, seed, dat
     sv = k if s is None else s
     if any(di * (ki - 1) + 1 > ni + 2 * pi for ni, ki, pi, di in zip((h, w), k, p, d, strict=True)):
         event("refused")
-        with pytest.raises(LayerValueError, match="MaxPool2d: kernel_size"):
+        with pytest.raises(ArgumentError, match="MaxPool2d: kernel_size"):
             ours(x)
         with pytest.raises(RuntimeError):
             theirs(torch.from_numpy(x))
@@ -146,7 +146,7 @@ def test_maxpool2d(parity, out_size_formula, n, c, h, w, k, s, d, ret, seed, dat
         for o in range(m_out)
     ):  # a window entirely in the padding: torch gives -inf and a bad gradient; we refuse
         event("refused")
-        with pytest.raises(LayerValueError, match="entirely in the padding"):
+        with pytest.raises(ArgumentError, match="entirely in the padding"):
             ours(x)
         return
     assert ours.output_shape(x.shape) == expected
@@ -217,7 +217,7 @@ def test_flatten(parity, shape, data):
     x = np.random.default_rng(rank).standard_normal(shape)
     ours = Flatten(start, end)
     if (start % rank) > (end % rank):
-        with pytest.raises(LayerValueError, match="Flatten: start_dim"):
+        with pytest.raises(ArgumentError, match="Flatten: start_dim"):
             ours(x)
         with pytest.raises(RuntimeError):
             torch.flatten(torch.from_numpy(x), start, end)

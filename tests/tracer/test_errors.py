@@ -8,8 +8,8 @@ from torch import nn
 
 import layerguide
 from layerguide import LayerguideError, TraceError, trace
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.layers import Flatten, Linear, Sequential
-from layerguide.tracer import TraceInputError, TraceModelError
 
 
 def test_trace_error_shows_rows_so_far_and_the_failing_input() -> None:
@@ -60,16 +60,16 @@ def test_trace_error_in_korean_keeps_korean_headers() -> None:
 
 @pytest.mark.parametrize("bad", [(), "1,3", (1, -3), (1.5, 2), [(1, 2), "x"], None, (True, 2)])
 def test_bad_input_size(bad) -> None:
-    with pytest.raises(TraceInputError, match="input_size"):
+    with pytest.raises(ArgumentError, match="input_size"):
         trace(nn.Linear(2, 2), bad)
 
 
 def test_bad_model_and_language() -> None:
-    with pytest.raises(TraceModelError, match=r"torch\.nn\.Module"):
+    with pytest.raises(ArgumentTypeError, match=r"torch\.nn\.Module"):
         trace(object(), (1, 2))
     with pytest.raises(ValueError, match="lang"):
         trace(nn.Linear(2, 2), (1, 2), lang="fr")
-    assert issubclass(TraceModelError, TypeError)
+    assert issubclass(ArgumentTypeError, TypeError)
     assert layerguide.Trace is layerguide.tracer.Trace
 
 
@@ -81,7 +81,7 @@ def test_int_inputs_with_dtype() -> None:
 
 def test_dtype_is_refused_for_a_numpy_model_not_ignored() -> None:
     """A NumPy model is traced in its parameters' dtype; a dtype argument would be ignored."""
-    with pytest.raises(TraceInputError, match=r"trace: dtype=torch\.float64 applies to torch"):
+    with pytest.raises(ArgumentError, match=r"trace: dtype=torch\.float64 applies to torch"):
         trace(Linear(2, 3), (4, 2), dtype=torch.float64)
     assert trace(Linear(2, 3), (4, 2)).rows[0].output_shape == (4, 3)
 

@@ -8,8 +8,9 @@ from tests.tracer.helpers import real_trace
 from torch import nn
 
 from layerguide import TraceError, trace
+from layerguide.errors import ArgumentError
 from layerguide.layers import Linear
-from layerguide.tracer import TraceInputError, torch_engine
+from layerguide.tracer import torch_engine
 
 
 class Tagger(nn.Module):
@@ -187,7 +188,7 @@ def test_the_real_pass_leaves_the_model_as_it_was() -> None:
     ],
 )
 def test_bad_arguments_are_named(kwargs, message) -> None:
-    with pytest.raises(TraceInputError, match=message):
+    with pytest.raises(ArgumentError, match=message):
         trace(nn.Linear(4, 2), **kwargs)
 
 
@@ -195,7 +196,7 @@ def test_bad_arguments_are_named(kwargs, message) -> None:
 def test_numpy_models_refuse_torch_only_arguments(name) -> None:
     value = {"input_data": torch.ones(4, 2), "depth": 1, "scale": 2.0}[name]
     args = {} if name == "input_data" else {"input_size": (4, 2)}
-    with pytest.raises(TraceInputError, match=f"trace: {name}=.* applies to torch models only"):
+    with pytest.raises(ArgumentError, match=f"trace: {name}=.* applies to torch models only"):
         trace(Linear(2, 3), **args, **{name: value})
 
 

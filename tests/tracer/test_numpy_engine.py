@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from layerguide.errors import ArgumentTypeError
 from layerguide.layers import (
     Conv2d,
     ConvTranspose2d,
@@ -23,7 +24,7 @@ from layerguide.layers import (
     Upsample,
 )
 from layerguide.torch_twin import torch_twin
-from layerguide.tracer import TraceModelError, trace
+from layerguide.tracer import trace
 
 COLUMNS = ("name", "kind", "input_shape", "output_shape", "params", "param_formula", "macs",
            "receptive_field", "effective_stride")  # fmt: skip
@@ -120,14 +121,14 @@ def test_a_layer_without_output_shape_is_refused_by_name() -> None:
     class Mystery(Module):
         pass
 
-    with pytest.raises(TraceModelError, match=r"trace: 1 \(Mystery\) has no output_shape"):
+    with pytest.raises(ArgumentTypeError, match=r"trace: 1 \(Mystery\) has no output_shape"):
         trace(Sequential(ReLU(), Mystery()), (1, 3, 4, 4))
 
 
 def test_something_that_is_not_a_layer_is_refused_with_its_place() -> None:
     model = Sequential(ReLU(), Sequential(ReLU()))
     model[1].layers.append(object())  # type: ignore[arg-type]  # slipped past append()
-    with pytest.raises(TraceModelError, match=r"cannot trace object \(at 1\.1\)"):
+    with pytest.raises(ArgumentTypeError, match=r"cannot trace object \(at 1\.1\)"):
         trace(model, (1, 3, 4, 4))
 
 

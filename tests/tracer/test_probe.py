@@ -7,8 +7,9 @@ import torch
 from torch import nn
 
 from layerguide import LayerguideError, trace
+from layerguide.errors import ArgumentError
 from layerguide.lesson.convnet import field_stack
-from layerguide.tracer.probe import ProbeError, probe_field
+from layerguide.tracer.probe import probe_field
 
 MODELS = {
     "conv-relu-maxpool (chapter 4's stack)": field_stack,
@@ -55,6 +56,6 @@ def test_probe_leaves_the_model_alone() -> None:
     ],
 )
 def test_what_cannot_be_probed_is_refused(model, size, message: str) -> None:
-    with pytest.raises(ProbeError, match=message) as info:
+    with pytest.raises(ArgumentError, match=message) as info:
         probe_field(model, size)
     assert isinstance(info.value, LayerguideError)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from layerguide.errors import ArgumentTypeError
 from layerguide.layers import Conv2d, Module, ReLU, Sequential
-from layerguide.tracer import TraceModelError, register_layer, trace
+from layerguide.tracer import register_layer, trace
 from layerguide.tracer.field import Field
 from layerguide.tracer.rules import _RULES
 
@@ -73,5 +74,5 @@ def test_a_registered_layer_gets_its_macs_and_field() -> None:
 
 
 def test_register_layer_refuses_what_is_not_a_layer_class() -> None:
-    with pytest.raises(TraceModelError, match="register_layer: cls must be a layer class"):
+    with pytest.raises(ArgumentTypeError, match="register_layer: cls must be a layer class"):
         register_layer(SumPool(), field=lambda *a: None)  # type: ignore[arg-type]

@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 
 from layerguide import LayerguideError, viz
-from layerguide.errors import LanguageError
-from layerguide.viz import FigureError
+from layerguide.errors import ArgumentError, LanguageError
 
 
 def _helpers() -> list[tuple[str, Callable[..., Any]]]:
@@ -53,6 +52,6 @@ def test_unknown_language_is_a_language_error_naming_the_helper(
 
 
 def test_figure_and_language_errors_are_layerguide_errors_and_value_errors() -> None:
-    for error in (FigureError, LanguageError):
+    for error in (ArgumentError, LanguageError):
         assert issubclass(error, LayerguideError)
         assert issubclass(error, ValueError)

@@ -18,17 +18,13 @@ import numpy as np
 import torch
 
 from layerguide.autoencoder._files import cache_dir
-from layerguide.autoencoder.checkpoint import (
-    FORMAT,
-    CheckpointError,
-    load_checkpoint,
-    save_checkpoint,
-)
+from layerguide.autoencoder.checkpoint import FORMAT, load_checkpoint, save_checkpoint
 from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.evaluation import Metrics, evaluate
 from layerguide.autoencoder.loop import TrainResult, train
 from layerguide.autoencoder.models import Autoencoder
 from layerguide.autoencoder.train_config import TrainConfig
+from layerguide.errors import DataError
 
 __all__ = ["cache_key", "make_info", "pretrained"]
 
@@ -73,7 +69,7 @@ def pretrained(
     if path.is_file():
         try:
             return load_checkpoint(path, expect=config)
-        except CheckpointError:
+        except DataError:
             pass  # damaged cache entry: train again and replace it atomically
     if train_images is None or test_images is None:
         from layerguide.autoencoder.data import load_mnist

@@ -11,16 +11,13 @@ from layerguide import LayerguideError
 from layerguide.autoencoder._files import atomic_write
 from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.models import Autoencoder, build_autoencoder
+from layerguide.errors import DataError
 
-__all__ = ["FORMAT", "CheckpointError", "load_checkpoint", "save_checkpoint"]
+__all__ = ["FORMAT", "load_checkpoint", "save_checkpoint"]
 
 #: The checkpoint format. Its number goes up whenever the architecture changes, so that an
 #: old file is refused with a clear message (and the training cache's keys change with it).
 FORMAT = "layerguide.autoencoder/2"
-
-
-class CheckpointError(LayerguideError):
-    """A checkpoint is missing, unreadable, or belongs to another configuration."""
 
 
 def save_checkpoint(path: str | Path, model: Autoencoder, info: dict[str, Any]) -> Path:
@@ -37,21 +34,19 @@ def save_checkpoint(path: str | Path, model: Autoencoder, info: dict[str, Any]) 
 def _read(path: Path) -> dict[str, Any]:
     """The payload of a checkpoint file of this :data:`FORMAT`."""
     if not path.is_file():
-        raise CheckpointError(f"load_checkpoint: no checkpoint at {path}")
+        raise DataError(f"load_checkpoint: no checkpoint at {path}")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for a damaged file
-        raise CheckpointError(
-            f"load_checkpoint: {path} is not a readable checkpoint ({exc})"
-        ) from exc
+        raise DataError(f"load_checkpoint: {path} is not a readable checkpoint ({exc})") from exc
     found = payload.get("format") if isinstance(payload, dict) else None
     if isinstance(found, str) and found.startswith("layerguide.autoencoder/") and found != FORMAT:
-        raise CheckpointError(
+        raise DataError(
             f"load_checkpoint: {path} is a {found} checkpoint from an older layerguide; "
             f"this version reads {FORMAT} (the architecture changed): train it again"
         )
     if not isinstance(payload, dict) or found != FORMAT:
-        raise CheckpointError(f"load_checkpoint: {path} is not a {FORMAT} checkpoint")
+        raise DataError(f"load_checkpoint: {path} is not a {FORMAT} checkpoint")
     return payload
 
 
@@ -62,7 +57,7 @@ def load_checkpoint(
 
     Raises
     ------
-    CheckpointError
+    DataError
         The file is missing or not a layerguide checkpoint, its weights do not fit its
         config, or its config differs from ``expect``.
     """
@@ -71,19 +66,17 @@ def load_checkpoint(
     try:
         config = AutoencoderConfig.from_dict(payload["config"])
     except (LayerguideError, TypeError, KeyError) as exc:
-        raise CheckpointError(f"load_checkpoint: {path} has a bad config ({exc})") from exc
+        raise DataError(f"load_checkpoint: {path} has a bad config ({exc})") from exc
     if expect is not None and expect != config:
         diff = ", ".join(
             f"{k}={v!r} (expected {getattr(expect, k)!r})"
             for k, v in vars(config).items()
             if getattr(expect, k) != v
         )
-        raise CheckpointError(f"load_checkpoint: {path} is from another config: {diff}")
+        raise DataError(f"load_checkpoint: {path} is from another config: {diff}")
     model = build_autoencoder(config)
     try:
         model.load_state_dict(payload["state_dict"])
     except (RuntimeError, KeyError, TypeError) as exc:
-        raise CheckpointError(
-            f"load_checkpoint: {path} weights do not fit its config ({exc})"
-        ) from exc
+        raise DataError(f"load_checkpoint: {path} weights do not fit its config ({exc})") from exc
     return model.eval(), dict(payload.get("info") or {})

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 
 __all__ = [
     "CODE_HW",
     "DECODER_FAMILIES",
     "TRANSPOSE_CHANNELS",
     "AutoencoderConfig",
-    "ConfigError",
 ]
 
 #: The code's height and width (28 → 14 → 7 → 4).
@@ -33,10 +32,6 @@ DECODER_FAMILIES: dict[str, str] = {
     "transpose": "transposed convolution",
     "fc": "fully connected",
 }
-
-
-class ConfigError(LayerguideError, ValueError):
-    """An autoencoder setting that cannot work."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ class AutoencoderConfig:
 
     def __post_init__(self) -> None:
         if self.decoder not in DECODER_FAMILIES:
-            raise ConfigError(
+            raise ArgumentError(
                 f"AutoencoderConfig: unknown decoder {self.decoder!r}; "
                 f"valid names are {', '.join(DECODER_FAMILIES)}"
             )
@@ -70,7 +65,7 @@ class AutoencoderConfig:
             or self.code_size < cells
             or self.code_size % cells
         ):
-            raise ConfigError(
+            raise ArgumentError(
                 f"AutoencoderConfig: code_size {self.code_size!r} does not fit the encoder: "
                 f"its code is C × {CODE_HW} × {CODE_HW}, so code_size must be a positive "
                 f"multiple of {cells} ({self.code_size!r} / {cells} = "
@@ -78,7 +73,7 @@ class AutoencoderConfig:
             )
         channels = tuple(self.channels)
         if len(channels) != 3 or any(not isinstance(c, int) or c < 1 for c in channels):
-            raise ConfigError(
+            raise ArgumentError(
                 f"AutoencoderConfig: channels must be 3 positive ints, got {self.channels!r}"
             )
         object.__setattr__(self, "channels", channels)
@@ -87,20 +82,22 @@ class AutoencoderConfig:
             if len(dec) != 2 or any(
                 not isinstance(c, int) or isinstance(c, bool) or c < 1 for c in dec
             ):
-                raise ConfigError(
+                raise ArgumentError(
                     "AutoencoderConfig: decoder_channels must be 2 positive ints, "
                     f"got {self.decoder_channels!r}"
                 )
             mirror = self._mirrored
             if self.decoder == "max_unpool" and dec != mirror:
-                raise ConfigError(
+                raise ArgumentError(
                     f"AutoencoderConfig: max_unpool puts values back into the encoder's "
                     f"channels, so decoder_channels must be {mirror} (channels {channels} "
                     f"mirrored), got {dec}"
                 )
             object.__setattr__(self, "decoder_channels", dec)
         if not isinstance(self.fc_hidden, int) or self.fc_hidden < 1:
-            raise ConfigError(f"AutoencoderConfig: fc_hidden must be >= 1, got {self.fc_hidden!r}")
+            raise ArgumentError(
+                f"AutoencoderConfig: fc_hidden must be >= 1, got {self.fc_hidden!r}"
+            )
 
     @property
     def decoder_widths(self) -> tuple[int, int]:
@@ -141,7 +138,7 @@ class AutoencoderConfig:
         known = {"decoder", "code_size", "channels", "decoder_channels", "fc_hidden"}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"AutoencoderConfig.from_dict: unknown keys {sorted(unknown)}")
+            raise ArgumentError(f"AutoencoderConfig.from_dict: unknown keys {sorted(unknown)}")
         data = dict(data)
         for key in ("channels", "decoder_channels"):
             if isinstance(data.get(key), list):

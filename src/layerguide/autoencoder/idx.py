@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from layerguide import LayerguideError
 from layerguide.autoencoder.download import _fetch_file
+from layerguide.errors import ArgumentError, DataError
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -35,8 +35,6 @@ __all__ = [
     "MIRRORS",
     "MIRRORS_ENV",
     "READ_TIMEOUT",
-    "DownloadError",
-    "IdxError",
     "download_idx",
     "encode_idx",
     "parse_idx",
@@ -73,18 +71,6 @@ _DTYPES: dict[int, np.dtype[Any]] = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"
 _CODES = {dtype.str.lstrip("<>|"): code for code, dtype in _DTYPES.items()}
 
 
-class IdxError(LayerguideError, ValueError):
-    """An IDX file does not hold what its header promises."""
-
-
-class DownloadArgumentError(LayerguideError, ValueError):
-    """``download_idx`` got a split or a retry count it cannot use."""
-
-
-class DownloadError(LayerguideError, OSError):
-    """No mirror delivered a file with the expected checksum."""
-
-
 def parse_idx(data: bytes, name: str = "IDX data") -> np.ndarray:
     """Decode IDX bytes (gzip-compressed or not) into an array.
 
@@ -102,7 +88,7 @@ def parse_idx(data: bytes, name: str = "IDX data") -> np.ndarray:
 
     Raises
     ------
-    IdxError
+    DataError
         Bad gzip stream, bad magic number, unknown type code, or a length that does not
         match the header (truncated or padded file).
 
@@ -116,23 +102,23 @@ def parse_idx(data: bytes, name: str = "IDX data") -> np.ndarray:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
-            raise IdxError(f"parse_idx: {name} is not a valid gzip stream ({exc})") from exc
+            raise DataError(f"parse_idx: {name} is not a valid gzip stream ({exc})") from exc
     if len(data) < 4:
-        raise IdxError(f"parse_idx: {name} has {len(data)} bytes, fewer than the 4-byte magic")
+        raise DataError(f"parse_idx: {name} has {len(data)} bytes, fewer than the 4-byte magic")
     zero, code, ndim = struct.unpack(">HBB", data[:4])
     if zero != 0 or code not in _DTYPES:
-        raise IdxError(
+        raise DataError(
             f"parse_idx: {name} has magic {data[:4].hex()}, expected 0000 + type code "
             f"({', '.join(f'{c:02x}' for c in _DTYPES)}) + ndim"
         )
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise IdxError(f"parse_idx: {name} ends inside its header ({len(data)} < {header} bytes)")
+        raise DataError(f"parse_idx: {name} ends inside its header ({len(data)} < {header} bytes)")
     shape = struct.unpack(f">{ndim}I", data[4:header])
     dtype = _DTYPES[code]
     expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(data) != expected:
-        raise IdxError(
+        raise DataError(
             f"parse_idx: {name} has {len(data)} bytes, but its header {shape} of "
             f"{dtype.name} needs {expected} ({'truncated' if len(data) < expected else 'extra data'})"
         )
@@ -151,7 +137,7 @@ def encode_idx(array: np.ndarray) -> bytes:
     array = np.asarray(array)
     key = array.dtype.str.lstrip("<>|=")
     if key not in _CODES:
-        raise IdxError(f"encode_idx: dtype {array.dtype} has no IDX type code")
+        raise DataError(f"encode_idx: dtype {array.dtype} has no IDX type code")
     code = _CODES[key]
     head = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
     return head + np.ascontiguousarray(array, dtype=_DTYPES[code]).tobytes()
@@ -159,23 +145,23 @@ def encode_idx(array: np.ndarray) -> bytes:
 
 def _check_pair(images: np.ndarray, labels: np.ndarray, where: str) -> None:
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise IdxError(
+        raise DataError(
             f"{where}: images must be uint8 (N, 28, 28), got {images.dtype} {images.shape}"
         )
     if labels.dtype != np.uint8 or labels.ndim != 1 or len(labels) != len(images):
-        raise IdxError(
+        raise DataError(
             f"{where}: labels must be uint8 (N,) with N = {len(images)} images, "
             f"got {labels.dtype} {labels.shape}"
         )
     if labels.size and labels.max() > 9:
-        raise IdxError(f"{where}: label {int(labels.max())} is not a digit 0-9")
+        raise DataError(f"{where}: label {int(labels.max())} is not a digit 0-9")
 
 
 def read_idx_dir(folder: str | os.PathLike[str], split: str) -> tuple[np.ndarray, np.ndarray]:
     """Read one split from a folder of IDX files (``.gz`` or already decompressed).
 
     Returns ``(images, labels)``: uint8 (N, 28, 28) and uint8 (N,).
-    Raises FileNotFoundError if a file is missing and :class:`IdxError` if one is malformed.
+    Raises FileNotFoundError if a file is missing and :class:`DataError` if one is malformed.
     """
     folder = Path(folder)
     arrays = []
@@ -241,16 +227,14 @@ def download_idx(
 
     Raises
     ------
-    DownloadError
+    DataError
         Every attempt failed; the message lists each URL and why. Nothing is left behind
         but files that were already complete and verified.
     """
     if split not in FILES:
-        raise DownloadArgumentError(
-            f"download_idx: split must be one of {sorted(FILES)}, got {split!r}"
-        )
+        raise ArgumentError(f"download_idx: split must be one of {sorted(FILES)}, got {split!r}")
     if retries < 1:
-        raise DownloadArgumentError(f"download_idx: retries must be >= 1, got {retries}")
+        raise ArgumentError(f"download_idx: retries must be >= 1, got {retries}")
     bases = tuple(mirrors) if mirrors is not None else mirrors_from_env()
     sums = dict(MD5 if checksums is None else checksums)
     folder = Path(folder)
@@ -259,7 +243,7 @@ def download_idx(
     for name in FILES[split]:
         path, failures = _fetch_file(folder, name, sums[name], bases, retries, limits, progress)
         if path is None:
-            raise DownloadError(
+            raise DataError(
                 f"download_idx: could not get a verified {name} from {len(bases)} mirror(s):\n  "
                 + "\n  ".join(failures)
             )

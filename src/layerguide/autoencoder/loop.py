@@ -24,7 +24,8 @@ from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.models import Autoencoder, build_autoencoder
 from layerguide.autoencoder.parallel import Copies, torch_settings
 from layerguide.autoencoder.schedule import lr_at
-from layerguide.autoencoder.train_config import TrainConfig, TrainConfigError
+from layerguide.autoencoder.train_config import TrainConfig
+from layerguide.errors import ArgumentError
 
 __all__ = ["TrainResult", "resolve_device", "train"]
 
@@ -46,18 +47,14 @@ class TrainResult(NamedTuple):
     final_loss: float
 
 
-class DeviceError(TrainConfigError):
-    """A ``device`` that is unknown or not available."""
-
-
 def resolve_device(device: str) -> torch.device:
     """``"auto"`` → cuda if available, else cpu; ``"cpu"``/``"cuda"`` as given (checked)."""
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device not in ("cpu", "cuda"):
-        raise DeviceError(f"device must be auto, cpu or cuda, got {device!r}")
+        raise ArgumentError(f"device must be auto, cpu or cuda, got {device!r}")
     if device == "cuda" and not torch.cuda.is_available():
-        raise DeviceError("device 'cuda' requested but torch.cuda.is_available() is False")
+        raise ArgumentError("device 'cuda' requested but torch.cuda.is_available() is False")
     return torch.device(device)
 
 

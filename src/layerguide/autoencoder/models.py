@@ -36,7 +36,6 @@ from typing import Any
 import torch
 from torch import nn
 
-from layerguide import LayerguideTypeError
 from layerguide.autoencoder.config import (
     AutoencoderConfig,
 )
@@ -44,6 +43,7 @@ from layerguide.autoencoder.decoders import (
     DECODERS,
 )
 from layerguide.autoencoder.encoder import Code, Encoder
+from layerguide.errors import ArgumentTypeError
 
 __all__ = ["Autoencoder", "build_autoencoder"]
 
@@ -95,5 +95,5 @@ def build_autoencoder(config: AutoencoderConfig | None = None, **kwargs: Any) ->
     if config is None:
         config = AutoencoderConfig(**kwargs)
     elif kwargs:
-        raise LayerguideTypeError("build_autoencoder: pass a config or keyword settings, not both")
+        raise ArgumentTypeError("build_autoencoder: pass a config or keyword settings, not both")
     return Autoencoder(config)

@@ -16,14 +16,10 @@ from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
 
-from layerguide import LayerguideError
 from layerguide.autoencoder.models import Autoencoder
+from layerguide.errors import StateError
 
-__all__ = ["Copies", "CopiesError", "torch_settings"]
-
-
-class CopiesError(LayerguideError, RuntimeError):
-    """A model copy has a parameter that the loss does not reach (no gradient)."""
+__all__ = ["Copies", "torch_settings"]
 
 
 @contextmanager
@@ -82,7 +78,7 @@ class Copies:
         grads = [p.grad for p in self.params[k]]
         if any(g is None for g in grads):  # every parameter takes part in the loss
             missing = [i for i, g in enumerate(grads) if g is None]
-            raise CopiesError(
+            raise StateError(
                 f"Copies: copy {k} has parameters without a gradient (indices {missing})"
             )
         return [g for g in grads if g is not None]

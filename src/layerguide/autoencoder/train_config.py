@@ -5,13 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 
-__all__ = ["PAGE_BUDGET", "TrainConfig", "TrainConfigError"]
-
-
-class TrainConfigError(LayerguideError, ValueError):
-    """A training setting that cannot work."""
+__all__ = ["PAGE_BUDGET", "ArgumentError", "TrainConfig"]
 
 
 @dataclass(frozen=True)
@@ -40,23 +36,23 @@ class TrainConfig:
     def __post_init__(self) -> None:
         given = {k: v for k, v in self._budgets().items() if v is not None}
         if len(given) != 1:
-            raise TrainConfigError(
+            raise ArgumentError(
                 "TrainConfig: give exactly one of epochs, steps, max_seconds; "
                 f"got {given or 'none'}"
             )
         ((name, value),) = given.items()
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise TrainConfigError(f"TrainConfig: {name} must be > 0, got {value!r}")
+            raise ArgumentError(f"TrainConfig: {name} must be > 0, got {value!r}")
         if name == "steps" and not isinstance(value, int):
-            raise TrainConfigError(f"TrainConfig: steps must be an int, got {value!r}")
+            raise ArgumentError(f"TrainConfig: steps must be an int, got {value!r}")
         if not math.isfinite(value):
-            raise TrainConfigError(f"TrainConfig: {name} must be finite, got {value!r}")
+            raise ArgumentError(f"TrainConfig: {name} must be finite, got {value!r}")
         for field_name in ("batch_size", "threads"):
             v = getattr(self, field_name)
             if not isinstance(v, int) or v < 1:
-                raise TrainConfigError(f"TrainConfig: {field_name} must be an int >= 1, got {v!r}")
+                raise ArgumentError(f"TrainConfig: {field_name} must be an int >= 1, got {v!r}")
         if not self.lr > 0 or not 0 <= self.warmup < 1 or self.weight_decay < 0:
-            raise TrainConfigError(
+            raise ArgumentError(
                 f"TrainConfig: need lr > 0, 0 <= warmup < 1, weight_decay >= 0; got lr={self.lr}, "
                 f"warmup={self.warmup}, weight_decay={self.weight_decay}"
             )

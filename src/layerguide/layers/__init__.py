@@ -17,7 +17,6 @@ initialisation, weight layout) and has three methods:
 """
 
 from layerguide.layers._base import Module, Parameter, manual_seed
-from layerguide.layers._checks import LayerStateError, LayerTypeError, LayerValueError
 from layerguide.layers.activation import ReLU, Sigmoid
 from layerguide.layers.container import Flatten, Sequential
 from layerguide.layers.conv import Conv2d
@@ -35,9 +34,6 @@ __all__ = [
     "Conv2d",
     "ConvTranspose2d",
     "Flatten",
-    "LayerStateError",
-    "LayerTypeError",
-    "LayerValueError",
     "Linear",
     "Loss",
     "MSELoss",

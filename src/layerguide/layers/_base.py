@@ -20,18 +20,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._checks import (
-    LayerStateError,
-    LayerTypeError,
-    LayerValueError,
-    Shape,
-    check_array,
-)
+from layerguide.errors import ArgumentError, StateError
+from layerguide.layers._checks import Shape, check_array
 
 __all__ = [
-    "LayerStateError",
-    "LayerTypeError",
-    "LayerValueError",
     "Module",
     "Parameter",
     "Shape",
@@ -263,13 +255,13 @@ class Saved:
 
     def load(self, grad_out: Any) -> dict[str, Any]:
         if self.values is None:
-            raise LayerStateError(
+            raise StateError(
                 f"{self.name}: backward called before forward; call the layer on an input first"
             )
         check_array(f"{self.name}.backward", grad_out, "grad_out")
         expected = self.values["out_shape"]
         if tuple(grad_out.shape) != tuple(expected):
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{self.name}.backward: grad_out has shape {tuple(grad_out.shape)} but the last "
                 f"forward returned shape {tuple(expected)}"
             )

@@ -10,31 +10,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError, ArgumentTypeError
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
 
 
-class LayerValueError(LayerguideError, ValueError):
-    """A layer was given an argument or an input of the wrong shape or value."""
-
-
-class LayerTypeError(LayerguideError, TypeError):
-    """A layer was given an input of the wrong type (not an ndarray, or not floating point)."""
-
-
-class LayerStateError(LayerguideError, RuntimeError, ValueError):
-    """A layer was used in the wrong order, e.g. ``backward`` before ``forward``."""
-
-
 def check_int(name: str, arg: str, value: Any, minimum: int) -> int:
-    """An int >= minimum, or a LayerValueError/LayerTypeError naming ``name`` and ``arg``."""
+    """An int >= minimum, or an ArgumentError/ArgumentTypeError naming ``name`` and ``arg``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise LayerTypeError(f"{name}: {arg} must be an int, got {value!r}")
+        raise ArgumentTypeError(f"{name}: {arg} must be an int, got {value!r}")
     if value < minimum:
         rule = "> 0" if minimum == 1 else f">= {minimum}"
-        raise LayerValueError(f"{name}: {arg} must be {rule}, got {value}")
+        raise ArgumentError(f"{name}: {arg} must be {rule}, got {value}")
     return int(value)
 
 
@@ -42,7 +30,7 @@ def pair(name: str, arg: str, value: Any, minimum: int) -> Pair:
     """Turn an int or a pair of ints into a checked pair, like torch's ``_pair``."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: {arg} must be an int or a pair of ints, got {tuple(value)!r}"
             )
         return (check_int(name, arg, value[0], minimum), check_int(name, arg, value[1], minimum))
@@ -53,9 +41,9 @@ def pair(name: str, arg: str, value: Any, minimum: int) -> Pair:
 def check_array(name: str, x: Any, arg: str = "input") -> NDArray[np.floating]:
     """The input must be a floating-point ndarray (float32 and float64 are kept as given)."""
     if not isinstance(x, np.ndarray):
-        raise LayerTypeError(f"{name}: {arg} must be a numpy.ndarray, got {type(x).__name__}")
+        raise ArgumentTypeError(f"{name}: {arg} must be a numpy.ndarray, got {type(x).__name__}")
     if x.dtype not in (np.float16, np.float32, np.float64):
-        raise LayerTypeError(
+        raise ArgumentTypeError(
             f"{name}: {arg} must be floating point (float32 or float64), got dtype {x.dtype}; "
             f"convert it with {arg}.astype(np.float32)"
         )
@@ -67,17 +55,17 @@ def check_rank(name: str, shape: Shape, rank: int, layout: str) -> Shape:
     shape = tuple(int(d) for d in shape)
     if len(shape) != rank:
         hint = " (add a batch axis with x[None])" if len(shape) == rank - 1 else ""
-        raise LayerValueError(
+        raise ArgumentError(
             f"{name}: input must be {rank}-D {layout}, got {len(shape)}-D shape {shape}{hint}"
         )
     if any(d < 0 for d in shape):
-        raise LayerValueError(f"{name}: input shape {shape} has a negative size")
+        raise ArgumentError(f"{name}: input shape {shape} has a negative size")
     return shape
 
 
 def check_channels(name: str, shape: Shape, expected: int, arg: str) -> None:
     if shape[1] != expected:
-        raise LayerValueError(
+        raise ArgumentError(
             f"{name}: input has {shape[1]} channels (shape {shape}) but {arg}={expected}"
         )
 
@@ -89,7 +77,7 @@ def conv_out_size(
     span = d * (k - 1) + 1
     if span > n + 2 * p:
         dil = f", dilation={d} so it spans {span}" if d != 1 else ""
-        raise LayerValueError(
+        raise ArgumentError(
             f"{name}: {what} {k}{dil} is larger than padded input {n + 2 * p} "
             f"({axis}={n}, padding={p})"
         )

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
+from layerguide.errors import ArgumentError
 from layerguide.layers._base import Module, Parameter, uniform_init
-from layerguide.layers._checks import LayerValueError, Pair, check_int, pair
+from layerguide.layers._checks import Pair, check_int, pair
 
 IntOrPair = int | tuple[int, int]
 
@@ -57,7 +58,7 @@ class ConvBase(Module):
         self.padding = pair(name, "padding", padding, 0)
         self.dilation = pair(name, "dilation", dilation, 1)
         if check_int(name, "groups", groups, 1) != 1:
-            raise LayerValueError(f"{name}: only groups=1 is supported, got groups={groups}")
+            raise ArgumentError(f"{name}: only groups=1 is supported, got groups={groups}")
 
     def _init_parameters(
         self,

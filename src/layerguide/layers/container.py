@@ -9,8 +9,9 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.layers._base import Module
-from layerguide.layers._checks import LayerTypeError, LayerValueError, Shape, check_array
+from layerguide.layers._checks import Shape, check_array
 
 __all__ = ["Flatten", "Sequential"]
 
@@ -46,7 +47,9 @@ class Flatten(Module):
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         for arg, value in (("start_dim", start_dim), ("end_dim", end_dim)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-                raise LayerTypeError(f"{type(self).__name__}: {arg} must be an int, got {value!r}")
+                raise ArgumentTypeError(
+                    f"{type(self).__name__}: {arg} must be an int, got {value!r}"
+                )
         self.start_dim = int(start_dim)
         self.end_dim = int(end_dim)
 
@@ -69,12 +72,12 @@ class Flatten(Module):
         start = self.start_dim + rank if self.start_dim < 0 else self.start_dim
         end = self.end_dim + rank if self.end_dim < 0 else self.end_dim
         if not (0 <= start < rank and 0 <= end < rank):
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{type(self).__name__}: start_dim={self.start_dim}, end_dim={self.end_dim} out of range "
                 f"for a {len(shape)}-D input of shape {shape}"
             )
         if start > end:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{type(self).__name__}: start_dim={self.start_dim} comes after end_dim={self.end_dim} "
                 f"(axes {start} > {end}) for input shape {shape}"
             )
@@ -125,7 +128,7 @@ class Sequential(Module):
     def __init__(self, *layers: Module) -> None:
         for i, layer in enumerate(layers):
             if not isinstance(layer, Module):
-                raise LayerTypeError(
+                raise ArgumentTypeError(
                     f"Sequential: argument {i} must be a layer (Module), got {type(layer).__name__}"
                 )
         self.layers: list[Module] = list(layers)
@@ -156,7 +159,9 @@ class Sequential(Module):
     def append(self, layer: Module) -> Sequential:
         """Add a layer at the end; return ``self``."""
         if not isinstance(layer, Module):
-            raise LayerTypeError(f"Sequential: can only append a layer, got {type(layer).__name__}")
+            raise ArgumentTypeError(
+                f"Sequential: can only append a layer, got {type(layer).__name__}"
+            )
         self.layers.append(layer)
         return self
 

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from layerguide.layers._checks import LayerValueError, Shape, check_channels, check_rank, pair
+from layerguide.errors import ArgumentError
+from layerguide.layers._checks import Shape, check_channels, check_rank, pair
 from layerguide.layers._conv_base import ConvBase
 from layerguide.layers._fast import Stamps, Workspace
 
@@ -94,7 +95,7 @@ class ConvTranspose2d(ConvBase):
             "HW", self.output_padding, self.stride, self.dilation, strict=True
         ):
             if op >= s and op >= d:
-                raise LayerValueError(
+                raise ArgumentError(
                     f"{name}: output_padding {op} must be smaller than stride {s} or dilation {d} "
                     f"(axis {axis})"
                 )
@@ -131,7 +132,7 @@ class ConvTranspose2d(ConvBase):
         ):
             out = (m - 1) * s - 2 * p + d * (k - 1) + op + 1
             if out <= 0 or m == 0:
-                raise LayerValueError(
+                raise ArgumentError(
                     f"{name}: output {axis} would be {out} = ({axis}={m} - 1)·stride {s} "
                     f"- 2·padding {p} + dilation {d}·(kernel_size {k} - 1) "
                     f"+ output_padding {op} + 1; it must be > 0"

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.layers._base import Module, uniform_init
-from layerguide.layers._checks import LayerValueError, Shape, check_int
+from layerguide.layers._checks import Shape, check_int
 
 __all__ = ["Linear"]
 
@@ -103,12 +104,12 @@ class Linear(Module):
     def output_shape(self, input_shape: Shape) -> Shape:
         name, shape = type(self).__name__, tuple(int(d) for d in input_shape)
         if len(shape) == 0:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: input must have at least 1 axis (*, in_features={self.in_features}), "
                 "got a scalar shape ()"
             )
         if shape[-1] != self.in_features:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: input's last axis has size {shape[-1]} (shape {shape}) "
                 f"but in_features={self.in_features}"
             )

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError, StateError
 from layerguide.layers._base import Saved
-from layerguide.layers._checks import LayerStateError, LayerValueError, check_array
+from layerguide.layers._checks import check_array
 
 __all__ = ["BCELoss", "Loss", "MSELoss"]
 
@@ -27,9 +28,7 @@ class Loss:
     def __init__(self, reduction: str = "mean") -> None:
         name = type(self).__name__
         if reduction not in REDUCTIONS:
-            raise LayerValueError(
-                f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}"
-            )
+            raise ArgumentError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
         self.reduction = reduction
         self._memo = Saved(name)
 
@@ -44,7 +43,7 @@ class Loss:
         output = check_array(name, output, "output")
         target = check_array(name, target, "target")
         if output.shape != target.shape:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: output shape {output.shape} and target shape {target.shape} differ; "
                 "they must match element for element"
             )
@@ -65,10 +64,10 @@ class Loss:
         name = type(self).__name__
         if self.reduction == "none":
             if grad_out is None:
-                raise LayerValueError(f"{name}.backward: reduction='none' needs grad_out")
+                raise ArgumentError(f"{name}.backward: reduction='none' needs grad_out")
             grad_out = check_array(f"{name}.backward", grad_out, "grad_out")
             if grad_out.shape != shape:
-                raise LayerValueError(
+                raise ArgumentError(
                     f"{name}.backward: grad_out has shape {grad_out.shape} but the loss has "
                     f"shape {shape}"
                 )
@@ -80,7 +79,7 @@ class Loss:
 
     def _saved(self) -> dict[str, Any]:
         if self._memo.values is None:
-            raise LayerStateError(
+            raise StateError(
                 f"{type(self).__name__}: backward called before forward; "
                 "call the loss on (output, target) first"
             )
@@ -152,7 +151,7 @@ class BCELoss(Loss):
         output, target = self._check(output, target)
         name = type(self).__name__
         if output.size and (output.min() < 0 or output.max() > 1):
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: output must hold probabilities in [0, 1], got values from "
                 f"{output.min()} to {output.max()}; put a Sigmoid before the loss"
             )

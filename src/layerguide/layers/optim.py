@@ -7,8 +7,8 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.layers._base import Parameter
-from layerguide.layers._checks import LayerTypeError, LayerValueError
 
 __all__ = ["SGD"]
 
@@ -53,15 +53,15 @@ class SGD:
         self.params = list(params)
         for i, p in enumerate(self.params):
             if not isinstance(p, Parameter):
-                raise LayerTypeError(
+                raise ArgumentTypeError(
                     f"SGD: params[{i}] must be a Parameter, got {type(p).__name__}; "
                     "pass model.parameters()"
                 )
         if not lr > 0:  # written so that NaN fails too
-            raise LayerValueError(f"SGD: lr must be > 0, got {lr}")
+            raise ArgumentError(f"SGD: lr must be > 0, got {lr}")
         for arg, value in (("momentum", momentum), ("weight_decay", weight_decay)):
             if not value >= 0:
-                raise LayerValueError(f"SGD: {arg} must be >= 0, got {value}")
+                raise ArgumentError(f"SGD: {arg} must be >= 0, got {value}")
         self.lr = float(lr)
         self.momentum = float(momentum)
         self.weight_decay = float(weight_decay)

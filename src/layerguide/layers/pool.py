@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.layers._base import Module
-from layerguide.layers._checks import LayerValueError, Shape, check_rank, conv_out_size, pair
+from layerguide.layers._checks import Shape, check_rank, conv_out_size, pair
 from layerguide.layers._pool_taps import MaxTaps
 
 __all__ = ["MaxPool2d"]
@@ -32,7 +33,7 @@ def _check_no_empty_window(
         if start >= 0:
             return
         if not any(0 <= start + j * d < n for j in range(k)):
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: window {o} along {axis} lies entirely in the padding "
                 f"({axis}={n}, kernel_size={k}, padding={p}, dilation={d}: its taps are at "
                 f"{[start + j * d for j in range(k)]})"
@@ -103,7 +104,7 @@ class MaxPool2d(Module):
         self.dilation = pair(name, "dilation", dilation, 1)
         for axis, k, p in zip("HW", self.kernel_size, self.padding, strict=True):
             if p > k // 2:
-                raise LayerValueError(
+                raise ArgumentError(
                     f"{name}: padding {p} must be at most half the kernel_size "
                     f"({axis}: kernel_size // 2 = {k} // 2 = {k // 2})"
                 )

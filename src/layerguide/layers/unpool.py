@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.layers._base import Module
-from layerguide.layers._checks import LayerTypeError, LayerValueError, Shape, check_rank, pair
+from layerguide.layers._checks import Shape, check_rank, pair
 from layerguide.layers.pool import MaxPool2d  # noqa: F401  (the doctest uses it)
 
 __all__ = ["MaxUnpool2d"]
@@ -81,7 +82,7 @@ class MaxUnpool2d(Module):
         ):
             d = (size - 1) * s - 2 * p + k
             if d <= 0:
-                raise LayerValueError(
+                raise ArgumentError(
                     f"{name}: output {axis} would be {d} = ({size} - 1)·{s} - 2·{p} + {k}; "
                     "it must be > 0"
                 )
@@ -92,12 +93,12 @@ class MaxUnpool2d(Module):
         if len(want_hw) == 4:
             want_hw = want_hw[2:]
         if len(want_hw) != 2 or not all(isinstance(v, (int, np.integer)) for v in want_hw):
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: output_size must be (H, W) or (N, C, H, W), got {tuple(output_size)!r}"
             )
         for axis, want, d, s in zip("HW", want_hw, default, self.stride, strict=True):
             if not d - s < want < d + s:
-                raise LayerValueError(
+                raise ArgumentError(
                     f"{name}: output_size {axis}={want} must lie strictly between "
                     f"{d - s} and {d + s} (default {d} ± stride {s})"
                 )
@@ -110,14 +111,14 @@ class MaxUnpool2d(Module):
         n, c, ho, wo = out_shape = self.output_shape(x.shape, output_size)
         if not isinstance(indices, np.ndarray) or not np.issubdtype(indices.dtype, np.integer):
             got = indices.dtype if isinstance(indices, np.ndarray) else type(indices).__name__
-            raise LayerTypeError(f"{name}: indices must be an integer ndarray, got {got}")
+            raise ArgumentTypeError(f"{name}: indices must be an integer ndarray, got {got}")
         if indices.shape != x.shape:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: indices have shape {indices.shape} but the input has shape {x.shape}; "
                 "pass the indices that MaxPool2d returned for this input"
             )
         if indices.size and (indices.min() < 0 or indices.max() >= ho * wo):
-            raise LayerValueError(
+            raise ArgumentError(
                 f"{name}: indices must lie in [0, {ho * wo}) = [0, H_out·W_out) for output "
                 f"{ho}×{wo}, got min {indices.min()} and max {indices.max()}"
             )

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.layers._base import Module
-from layerguide.layers._checks import LayerValueError, Shape, check_rank, pair
+from layerguide.layers._checks import Shape, check_rank, pair
 
 __all__ = ["Upsample"]
 
@@ -62,9 +63,7 @@ class Upsample(Module):
     def __init__(self, scale_factor: int | tuple[int, int] = 2, mode: str = "nearest") -> None:
         self.scale_factor = pair(type(self).__name__, "scale_factor", scale_factor, 1)
         if mode not in MODES:
-            raise LayerValueError(
-                f"{type(self).__name__}: mode must be one of {MODES}, got {mode!r}"
-            )
+            raise ArgumentError(f"{type(self).__name__}: mode must be one of {MODES}, got {mode!r}")
         self.mode = mode
 
     torch_class = "Upsample"

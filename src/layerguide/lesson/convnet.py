@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from torch import nn
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 from layerguide.kernels import KERNELS as _KERNELS
 from layerguide.layers import Conv2d, Flatten, Linear, Sequential
 
@@ -40,10 +40,6 @@ __all__ = [
     "nearest_kernels",
     "window_counts",
 ]
-
-
-class LessonArgumentError(LayerguideError, ValueError):
-    """An argument a lesson helper cannot use."""
 
 
 #: 90 min × 60 s × 30 frames/s = 162,000 black-and-white frames, 1024 high and 1280 wide,
@@ -124,7 +120,7 @@ def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0
            [4, 6, 6, 4]])
     """
     if size < 1 or kernel_size < 1 or kernel_size > size + 2 * padding:
-        raise LessonArgumentError(
+        raise ArgumentError(
             f"window_counts: kernel_size={kernel_size} does not fit size={size} "
             f"with padding={padding} (need 1 ≤ kernel_size ≤ size + 2·padding)"
         )
@@ -147,7 +143,7 @@ def nearest_kernels(
     """
     filters = np.asarray(filters, dtype=np.float64)
     if filters.ndim != 3 or filters.shape[1:] != (3, 3):
-        raise LessonArgumentError(
+        raise ArgumentError(
             f"nearest_kernels: filters must have the shape (n, 3, 3), got {filters.shape}"
         )
     names = list(kernels)

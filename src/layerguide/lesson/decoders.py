@@ -27,7 +27,6 @@ import numpy as np
 import torch
 from numpy.typing import NDArray
 
-from layerguide import LayerguideError
 from layerguide.autoencoder._files import atomic_write, cache_dir
 from layerguide.autoencoder.cache import cache_key, pretrained
 from layerguide.autoencoder.config import AutoencoderConfig
@@ -35,6 +34,7 @@ from layerguide.autoencoder.data import load_mnist
 from layerguide.autoencoder.loop import train
 from layerguide.autoencoder.models import build_autoencoder
 from layerguide.autoencoder.train_config import TrainConfig
+from layerguide.errors import ArgumentError, StateError
 from layerguide.layers import Conv2d, ConvTranspose2d, Upsample
 
 __all__ = [
@@ -51,10 +51,6 @@ __all__ = [
     "transposed_size",
     "unpool_side_information",
 ]
-
-
-class LessonValueError(LayerguideError, ValueError):
-    """A lesson helper got an argument it cannot work with."""
 
 
 def transposed_size(
@@ -102,7 +98,7 @@ def kernel_fits(
     :class:`~layerguide.layers.ConvTranspose2d`.
     """
     if n_in < 1 or n_out < 1 or stride < 1:
-        raise LessonValueError(
+        raise ArgumentError(
             f"kernel_fits: need n_in, n_out, stride >= 1, got {n_in}, {n_out}, {stride}"
         )
     fits = []
@@ -123,7 +119,7 @@ def conv_matrix(kernel: NDArray[np.floating], size: int) -> NDArray[np.float64]:
     """
     kernel = np.asarray(kernel, dtype=np.float64)
     if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] > size:
-        raise LessonValueError(
+        raise ArgumentError(
             f"conv_matrix: kernel must be square and at most {size} wide, got {kernel.shape}"
         )
     conv = Conv2d(1, 1, kernel.shape[0], bias=False, dtype=np.float64)
@@ -151,7 +147,7 @@ def checkerboard(image: NDArray[np.floating]) -> dict[str, NDArray[np.float64]]:
     image = np.asarray(image, dtype=np.float64)
     h, w = image.shape
     if h % 2 or w % 2:
-        raise LessonValueError(f"checkerboard: image height and width must be even, got {h}×{w}")
+        raise ArgumentError(f"checkerboard: image height and width must be even, got {h}×{w}")
     half = image.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))[None, None]  # (1, 1, H/2, W/2)
     out = {"input": half[0, 0]}
     for k in (3, 4):
@@ -191,7 +187,7 @@ def unpool_side_information(config: AutoencoderConfig | None = None) -> SideInfo
     """
     cfg = config if config is not None else AutoencoderConfig()
     if not isinstance(cfg, AutoencoderConfig):
-        raise LessonValueError(f"unpool_side_information: need an AutoencoderConfig, got {cfg!r}")
+        raise ArgumentError(f"unpool_side_information: need an AutoencoderConfig, got {cfg!r}")
     model = build_autoencoder(cfg).eval()
     with torch.no_grad():
         code = model.encode(torch.zeros(1, 1, 28, 28))
@@ -200,7 +196,7 @@ def unpool_side_information(config: AutoencoderConfig | None = None) -> SideInfo
     for stage, idx in zip(model.encoder.stages, code.indices, strict=True):
         pool = stage.pool
         if not isinstance(pool, torch.nn.MaxPool2d):
-            raise LessonValueError(f"unpool_side_information: {pool!r} is not a MaxPool2d")
+            raise ArgumentError(f"unpool_side_information: {pool!r} is not a MaxPool2d")
         k, s = (v if isinstance(v, int) else v[0] for v in (pool.kernel_size, pool.stride))
         c, h, w = (int(v) for v in idx.shape[1:])
         per_axis = [min(k, size - s * i) for i in range(h)]  # candidates per window, one axis
@@ -237,7 +233,7 @@ def training_curve(
         result = train(config, budget, images, on_step=lambda step, loss: losses.append(loss))
         replayed, saved = result.model.state_dict(), cached.state_dict()
         if any(not torch.equal(replayed[name], saved[name]) for name in saved):
-            raise LayerguideError(
+            raise StateError(
                 f"training_curve: replaying {key} did not reproduce the cached model "
                 f"({path.parent.parent / 'models'}); delete the cache entry and rebuild"
             )

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.layers import SGD, Linear, MSELoss, Sequential
-from layerguide.layers._base import LayerValueError, Module, Shape
+from layerguide.layers._base import Module, Shape
 
 if TYPE_CHECKING:
     from torch import nn
@@ -70,7 +71,7 @@ class Transpose(Module):
     def output_shape(self, input_shape: Shape) -> Shape:
         shape = tuple(int(d) for d in input_shape)
         if len(shape) < 2:
-            raise LayerValueError(
+            raise ArgumentError(
                 f"Transpose: input needs at least 2 axes to swap the last two, got shape {shape}"
             )
         return (*shape[:-2], shape[-1], shape[-2])
@@ -136,9 +137,7 @@ def noisy_sine(
 ) -> tuple[NDArray[np.float64], ...]:
     """Points of sin(3x) on [-1, 1] plus Gaussian noise: (x_train, y_train, x_held, y_held)."""
     if n_train < 1 or n_held < 1:
-        raise LayerValueError(
-            f"noisy_sine: n_train and n_held must be >= 1, got {n_train}, {n_held}"
-        )
+        raise ArgumentError(f"noisy_sine: n_train and n_held must be >= 1, got {n_train}, {n_held}")
     rng = np.random.default_rng(seed)
     x_train = rng.uniform(-1, 1, (n_train, 1))
     y_train = np.sin(3 * x_train) + noise * rng.standard_normal(x_train.shape)
@@ -169,7 +168,7 @@ def fit(
 ) -> Fit:
     """Train ``model`` with MSE and SGD; record both losses at every step (see ch. 2)."""
     if steps < 1:
-        raise LayerValueError(f"fit: steps must be >= 1, got {steps}")
+        raise ArgumentError(f"fit: steps must be >= 1, got {steps}")
     x_train, y_train, x_held, y_held = data
     opt = SGD(model.parameters(), lr=lr, momentum=momentum)
     loss = MSELoss()

@@ -18,19 +18,15 @@ the receptive field of one output element.
 from __future__ import annotations
 
 from layerguide.tracer.core import parse_input_size, trace
-from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError, TraceTargetError
+from layerguide.tracer.errors import TraceError
 from layerguide.tracer.rules import LayerRule, register_layer
-from layerguide.tracer.table import Row, RowNameError, Trace
+from layerguide.tracer.table import Row, Trace
 
 __all__ = [
     "LayerRule",
     "Row",
-    "RowNameError",
     "Trace",
     "TraceError",
-    "TraceInputError",
-    "TraceModelError",
-    "TraceTargetError",
     "parse_input_size",
     "register_layer",
     "trace",

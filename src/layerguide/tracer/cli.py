@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import LANGS
-from layerguide.tracer.errors import TraceInputError, TraceTargetError
 from layerguide.tracer.table import Shape
 
 FORMATS = ("text", "markdown", "html")
@@ -85,7 +85,7 @@ def parse_shape(text: str) -> Shape:
     body = text.strip().strip("()[]").strip()
     parts = [p.strip() for p in re.split(r"[,x×\s]+", body) if p.strip()]
     if not parts or not all(p.isdecimal() for p in parts):
-        raise TraceInputError(
+        raise ArgumentError(
             f"trace: --input {text!r} is not a shape; write the sizes separated by commas, "
             "e.g. --input 1,3,224,224"
         )
@@ -96,7 +96,7 @@ def load_target(target: str) -> Any:
     """The model that ``module.path:name`` or ``file.py:name`` names."""
     source, sep, name = target.rpartition(":")
     if not sep or not source or not name:
-        raise TraceTargetError(
+        raise ArgumentError(
             f"trace: TARGET must look like module.path:name or path/to/file.py:name, got {target!r}"
         )
     module = _load_file(source) if source.endswith(".py") or "/" in source else _load(source)
@@ -104,7 +104,7 @@ def load_target(target: str) -> Any:
     for part in name.split("."):
         if not hasattr(obj, part):
             found = sorted(n for n in vars(module) if not n.startswith("_"))
-            raise TraceTargetError(
+            raise ArgumentError(
                 f"trace: {source!r} has no attribute {name!r} (it defines: "
                 f"{', '.join(found[:20]) or 'nothing public'})"
             )
@@ -116,17 +116,17 @@ def _load(module_name: str) -> Any:
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise TraceTargetError(f"trace: cannot import module {module_name!r}: {exc}") from exc
+        raise ArgumentError(f"trace: cannot import module {module_name!r}: {exc}") from exc
 
 
 def _load_file(source: str) -> Any:
     path = Path(source)
     if not path.is_file():
-        raise TraceTargetError(f"trace: no such file {source!r}")
+        raise ArgumentError(f"trace: no such file {source!r}")
     module_name = f"_layerguide_target_{abs(hash(path.resolve()))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
-        raise TraceTargetError(f"trace: cannot load {source!r} as Python")
+        raise ArgumentError(f"trace: cannot load {source!r} as Python")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     sys.path.insert(0, str(path.resolve().parent))  # let the file import its neighbours
@@ -150,13 +150,13 @@ def _instantiate(obj: Any, target: str) -> Any:
         try:
             made = obj()
         except TypeError as exc:
-            raise TraceTargetError(
+            raise ArgumentError(
                 f"trace: {target!r} must be a model, a model class or a function that takes "
                 f"no arguments; calling it failed: {exc}"
             ) from exc
         if _is_model(made):
             return made
-        raise TraceTargetError(
+        raise ArgumentError(
             f"trace: calling {target!r} returned {type(made).__name__}, not a model"
         )
-    raise TraceTargetError(f"trace: {target!r} is a {type(obj).__name__}, not a model")
+    raise ArgumentError(f"trace: {target!r} is a {type(obj).__name__}, not a model")

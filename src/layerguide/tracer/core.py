@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.i18n import check_lang
-from layerguide.tracer.errors import TraceInputError, TraceModelError
 from layerguide.tracer.table import Shape, Trace
 
 
@@ -20,7 +20,7 @@ def parse_input_size(input_size: Any) -> list[Shape]:
     [(2, 6), (2, 4)]
     """
     if not isinstance(input_size, Sequence) or isinstance(input_size, str) or not input_size:
-        raise TraceInputError(
+        raise ArgumentError(
             f"trace: input_size must be a shape like (1, 3, 224, 224) or a list of shapes, "
             f"got {input_size!r}"
         )
@@ -30,7 +30,7 @@ def parse_input_size(input_size: Any) -> list[Shape]:
     for shape in input_size:
         ok = isinstance(shape, Sequence) and not isinstance(shape, str)
         if not ok or not all(_is_dim(d) for d in shape):
-            raise TraceInputError(
+            raise ArgumentError(
                 f"trace: every size in input_size must be a non-negative int, got {shape!r} "
                 f"in {input_size!r}"
             )
@@ -98,10 +98,10 @@ def trace(
         for real on the CPU if that is small: parameters and buffers on the CPU, and the
         inputs and every tensor made before the stop each at most
         ``torch_engine.REAL_PASS_LIMIT`` bytes (64 MB). The table then says so.
-    TraceInputError
+    ArgumentError
         ``input_size`` is not a shape, both or neither of ``input_size`` and
         ``input_data`` are given, or ``depth`` is not a non-negative int.
-    TraceModelError
+    ArgumentTypeError
         ``model`` is not something this function can trace.
 
     Examples
@@ -123,7 +123,7 @@ def trace(
         given = "neither"
         if input_size is not None:
             given = f"both: input_size={input_size!r} and input_data={_describe(input_data)}"
-        raise TraceInputError(
+        raise ArgumentError(
             f"trace: give input_size (a shape) or input_data (tensors), not both; got {given}"
         )
     import torch
@@ -133,7 +133,7 @@ def trace(
 
         if input_data is not None:
             if dtype is not None:
-                raise TraceInputError(
+                raise ArgumentError(
                     f"trace: dtype={dtype!r} applies to input_size; input_data keeps the "
                     "dtypes of its tensors"
                 )
@@ -150,13 +150,13 @@ def trace(
         refused = {"dtype": dtype, "input_data": input_data, "depth": depth, **kwargs}
         for name, value in refused.items():
             if value is not None:
-                raise TraceInputError(
+                raise ArgumentError(
                     f"trace: {name}={_describe(value)} applies to torch models only; a "
                     "layerguide.layers model is traced from input_size, in the dtype of "
                     "its parameters, one row per layer"
                 )
         return trace_layers(model, parse_input_size(input_size), lang)
-    raise TraceModelError(
+    raise ArgumentTypeError(
         f"trace: model must be a torch.nn.Module or a layerguide.layers layer, "
         f"got {type(model).__name__}"
     )
@@ -165,7 +165,7 @@ def trace(
 def _check_depth(depth: Any) -> None:
     ok = depth is None or (hasattr(depth, "__index__") and not isinstance(depth, bool))
     if not ok or (depth is not None and int(depth) < 0):
-        raise TraceInputError(
+        raise ArgumentError(
             f"trace: depth must be an int >= 0 (0 folds the whole model into one row), "
             f"got depth={depth!r}"
         )
@@ -182,11 +182,11 @@ def _split_input_data(data: Any, kwargs: dict[str, Any]) -> tuple[tuple[Any, ...
     if isinstance(data, Mapping):
         both = sorted(set(data) & set(kwargs))
         if both:
-            raise TraceInputError(
+            raise ArgumentError(
                 f"trace: {', '.join(both)} given both in input_data and as a keyword argument"
             )
         return (), {**data, **kwargs}
-    raise TraceInputError(
+    raise ArgumentError(
         "trace: input_data must be a tensor, a list or tuple of forward's arguments, or a "
         f"dict of its keyword arguments, got {_describe(data)}"
     )

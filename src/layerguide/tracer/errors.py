@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from layerguide import LayerguideError, i18n
+from layerguide import i18n
+from layerguide.errors import StateError
 from layerguide.tracer._text import shape_text
 from layerguide.tracer.table import Row, Shape, Trace
 
 
-class TraceInputError(LayerguideError, ValueError):
-    """``input_size`` (or a shape string) is not a shape."""
-
-
-class TraceModelError(LayerguideError, TypeError):
-    """The object to trace is neither a torch module nor a layerguide layer."""
-
-
-class TraceError(LayerguideError, RuntimeError):
+class TraceError(StateError):
     """The model raised part-way through the forward pass.
 
     Attributes
@@ -73,7 +66,3 @@ class TraceError(LayerguideError, RuntimeError):
             failed = i18n.text(self.trace.lang, "tracer.table.failed")
             text += f"\n{failed}\n{self.trace.to_text()}"
         return text
-
-
-class TraceTargetError(LayerguideError, ValueError):
-    """A command-line TARGET names no file, module or attribute that makes a model."""

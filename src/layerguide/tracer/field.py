@@ -22,13 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 
 Pair = tuple[Fraction, Fraction]
-
-
-class FieldError(LayerguideError, ValueError):
-    """A :class:`Field` that contradicts itself."""
 
 
 def _pair(values: Iterable[int | Fraction]) -> Pair:
@@ -53,7 +49,7 @@ class Field:
         """Input pixels seen by all elements of a tensor whose last two sizes are ``size``."""
         if self.jump is None:
             if self.span is None:
-                raise FieldError("Field: jump=None (no longer a grid) needs a span")
+                raise ArgumentError("Field: jump=None (no longer a grid) needs a span")
             return self.span
         return _pair(
             r + max(n - 1, 0) * j for r, n, j in zip(self.rf, size[-2:], self.jump, strict=True)

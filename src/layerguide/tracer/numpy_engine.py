@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.layers import Module, Sequential
 from layerguide.tracer._text import formula
-from layerguide.tracer.errors import TraceError, TraceInputError, TraceModelError
+from layerguide.tracer.errors import TraceError
 from layerguide.tracer.field import Field
 from layerguide.tracer.rules import LayerRule, rule_for
 from layerguide.tracer.table import Row, Shape, Trace
@@ -51,7 +52,7 @@ def _rows_of(model: Any, prefix: str = "") -> Iterator[tuple[str, Module]]:
     """
     if not isinstance(model, Module):
         where = f" (at {prefix.rstrip('.')})" if prefix else ""
-        raise TraceModelError(
+        raise ArgumentTypeError(
             f"trace: cannot trace {type(model).__name__}{where}: a layerguide.layers model is "
             "made of Module subclasses with an output_shape method"
         )
@@ -76,7 +77,7 @@ def _field(
 def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Trace:
     """Trace a layerguide NumPy layer or ``Sequential`` on an input of the given shape."""
     if len(input_shapes) != 1:
-        raise TraceInputError(
+        raise ArgumentError(
             f"trace: a layerguide.layers model takes one input, got {len(input_shapes)} shapes"
         )
     named = list(_rows_of(model))
@@ -91,7 +92,7 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
         rule = rule_for(layer)
         name = name or kind
         if type(layer).output_shape is Module.output_shape:
-            raise TraceModelError(
+            raise ArgumentTypeError(
                 f"trace: {name} ({kind}) has no output_shape method; a layer must say what "
                 "shape it returns for an input shape to be traced"
             )

@@ -24,15 +24,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 
-__all__ = ["ProbeError", "probe_field"]
+__all__ = ["probe_field"]
 
 MAX_PIXELS = 4096  # one forward pass per input pixel: keep the input small
-
-
-class ProbeError(LayerguideError, ValueError):
-    """The model or the input size cannot be probed."""
 
 
 def probe_field(
@@ -59,14 +55,14 @@ def probe_field(
     import torch
 
     if not isinstance(model, torch.nn.Module):
-        raise ProbeError(
+        raise ArgumentError(
             f"probe_field: model must be a torch.nn.Module, got {type(model).__name__}"
         )
     if len(input_size) != 4 or input_size[0] != 1 or min(input_size) < 1:
-        raise ProbeError(f"probe_field: input_size must be (1, C, H, W), got {input_size}")
+        raise ArgumentError(f"probe_field: input_size must be (1, C, H, W), got {input_size}")
     _, c, h, w = (int(d) for d in input_size)
     if h * w > MAX_PIXELS:
-        raise ProbeError(
+        raise ArgumentError(
             f"probe_field: input of {h} × {w} = {h * w:,} pixels needs as many forward passes; "
             f"use at most {MAX_PIXELS:,}"
         )
@@ -80,11 +76,11 @@ def probe_field(
                 p.copy_(torch.rand(p.shape, generator=generator) * 0.9 + 0.1)
         base = probe(torch.zeros(1, c, h, w))
         if base.ndim != 4:
-            raise ProbeError(
+            raise ArgumentError(
                 f"probe_field: the output must be (N, C, H, W), got {tuple(base.shape)}"
             )
         if base.abs().max() > 0:
-            raise ProbeError(
+            raise ArgumentError(
                 "probe_field: the model's output is not zero on a zero input (a layer adds a "
                 "constant, e.g. BatchNorm's running mean or a sigmoid), so a lit pixel cannot be told apart"
             )
@@ -97,6 +93,6 @@ def probe_field(
             out = probe(lit.reshape(-1, c, h, w))
             seen[start:stop] = out[:, :, ci, cj].sum(dim=1) > 0
     if not seen.any():
-        raise ProbeError("probe_field: no input pixel changes the centre output")
+        raise ArgumentError("probe_field: no input pixel changes the centre output")
     rows, cols = torch.nonzero(seen.reshape(h, w), as_tuple=True)
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from layerguide.errors import ArgumentTypeError
 from layerguide.layers import Module
-from layerguide.tracer.errors import TraceModelError
 from layerguide.tracer.field import Field, transposed_footprint, window_footprint
 
 __all__ = [
@@ -86,7 +86,7 @@ def register_layer(
     how many MACs it costs; returns the rule. Registering a class again replaces its rule.
     """
     if not isinstance(cls, type) or not hasattr(cls, "output_shape"):
-        raise TraceModelError(
+        raise ArgumentTypeError(
             f"register_layer: cls must be a layer class with an output_shape method, got {cls!r}"
         )
     rule = LayerRule(field=field, macs=macs, weight_in_first=weight_in_first)

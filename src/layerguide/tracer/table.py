@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, display_width, section, text
 from layerguide.tracer._text import (
     Outputs,
@@ -26,14 +26,10 @@ from layerguide.tracer._text import (
     with_human,
 )
 
-__all__ = ["Row", "RowNameError", "Trace"]
+__all__ = ["Row", "Trace"]
 
 Shape = tuple[int, ...]
 Stride = tuple[int | Fraction, int | Fraction]
-
-
-class RowNameError(LayerguideError, KeyError):
-    """``trace[name]`` with a name that no row has."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +143,7 @@ class Trace:
             for row in self.rows:
                 if row.name == key:
                     return row
-            raise RowNameError(f"Trace: no row is named {key!r}")
+            raise ArgumentError(f"Trace: no row is named {key!r}")
         return self.rows[key]
 
     # -- printing ---------------------------------------------------------------------

@@ -4,7 +4,6 @@ Call :func:`use_korean_font` at the top of a script (sphinx-gallery resets matpl
 before each example, so fonts set in ``conf.py`` would not survive).
 """
 
-from layerguide.viz._lang import FigureError
 from layerguide.viz.animate import (
     animate_convolution,
     animate_linear_map,
@@ -60,7 +59,6 @@ from layerguide.viz.receptive import (
 from layerguide.viz.table import Table
 
 __all__ = [
-    "FigureError",
     "Table",
     "animate_convolution",
     "animate_linear_map",

@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, section
-from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -42,7 +42,7 @@ def decoder_name(name: str, lang: str) -> str:
     """A decoder's (or row's) name for the reader: ``decoder_name("fc", "ko") == "완전 연결"``."""
     words = _words("decoder_name", lang)
     if name not in words:
-        raise FigureError(f"decoder_name: unknown name {name!r}")
+        raise ArgumentError(f"decoder_name: unknown name {name!r}")
     return words[name]
 
 

@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, text
 from layerguide.kernels import KERNEL_ORDER, kernel_label
-from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -81,7 +81,7 @@ def show_feature_maps(
     """The (1, 1, H, W) input and one feature map per (stride, padding), shapes in the titles."""
     check_lang("show_feature_maps", lang)
     if len(maps) != len(settings):
-        raise FigureError(
+        raise ArgumentError(
             f"show_feature_maps: {len(maps)} maps but {len(settings)} (stride, padding) settings"
         )
     n = len(maps) + 1
@@ -114,7 +114,7 @@ def show_pixel_by_hand(
     check_lang("show_pixel_by_hand", lang)
     patch, kernel = np.asarray(patch, dtype=float), np.asarray(kernel, dtype=float)
     if patch.shape != kernel.shape or patch.ndim != 2:
-        raise FigureError(
+        raise ArgumentError(
             f"show_pixel_by_hand: patch {patch.shape} and kernel {kernel.shape} "
             "must be 2-D and of the same shape"
         )
@@ -142,7 +142,7 @@ def show_kernel_gallery(
     check_lang("show_kernel_gallery", lang)
     names = kernel_names(lang)
     if results.ndim != 4 or results.shape[1] != len(kernels):
-        raise FigureError(
+        raise ArgumentError(
             f"show_kernel_gallery: results must be (1, {len(kernels)}, H, W), got {results.shape}"
         )
     n = len(kernels)
@@ -179,7 +179,7 @@ def show_window_counts(
     """Heat maps: in how many windows each input pixel takes part, one per padding."""
     check_lang("show_window_counts", lang)
     if len(counts) != len(paddings):
-        raise FigureError(
+        raise ArgumentError(
             f"show_window_counts: {len(counts)} count maps but {len(paddings)} paddings"
         )
     top = max(float(np.max(c)) for c in counts)
@@ -204,7 +204,7 @@ def show_learned_filters(
     """Learned (n, 3, 3) filters, each with its nearest hand-set kernel, above the hand-set ones."""
     check_lang("show_learned_filters", lang)
     if len(likeness) != len(learned):
-        raise FigureError(
+        raise ArgumentError(
             f"show_learned_filters: {len(learned)} filters but {len(likeness)} likeness entries"
         )
     names = kernel_names(lang)

@@ -15,8 +15,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, text
-from layerguide.viz._lang import FigureError
 
 #: The widest figure worth drawing in inches (the text column is about 1,100 px wide).
 MAX_WIDTH_IN = 11.0
@@ -49,9 +49,9 @@ def show_channels(
     """
     word = text(check_lang("show_channels", lang), "viz.figures.shape")
     if chw.ndim != 3:
-        raise FigureError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
+        raise ArgumentError(f"show_channels: chw must have 3 axes (C, H, W), got shape {chw.shape}")
     if len(names) != chw.shape[0]:
-        raise FigureError(
+        raise ArgumentError(
             f"show_channels: got {len(names)} names for {chw.shape[0]} channels (shape {chw.shape})"
         )
     c = chw.shape[0]
@@ -68,7 +68,7 @@ def show_channels(
 def show_sizes(labels: Sequence[str], sizes: Sequence[int], *, xlabel: str, title: str) -> Figure:
     """Horizontal bars of sizes in bytes on a log scale, each annotated with its value."""
     if len(labels) != len(sizes):
-        raise FigureError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
+        raise ArgumentError(f"show_sizes: {len(labels)} labels but {len(sizes)} sizes")
     from layerguide.shapes import format_bytes
 
     fig, ax = plt.subplots(figsize=(8, 0.7 * len(labels) + 1.5), layout="constrained")

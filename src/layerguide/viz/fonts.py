@@ -14,7 +14,7 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib import font_manager
 
-from layerguide import LayerguideError
+from layerguide.errors import DataError
 
 FAMILY = "NanumGothic"
 _SYSTEM_FONTS = (
@@ -41,7 +41,7 @@ def korean_font_path() -> Path:
         if path.is_file():
             return path
     searched = ", ".join(str(p) for p in candidates)
-    raise LayerguideError(
+    raise DataError(
         f"No NanumGothic font found (searched: {searched}). "
         "Install it with `pip install koreanize-matplotlib` or `apt-get install fonts-nanum`."
     )

@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, section
-from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def show_quadrilaterals(
     )
     for ax, (name, pts) in zip(axes[0], quads.items(), strict=True):
         if pts.shape != (4, 2):
-            raise FigureError(
+            raise ArgumentError(
                 f"show_quadrilaterals: {name!r} must have shape (4, 2), got {pts.shape}"
             )
         closed = np.vstack([pts, pts[:1]])
@@ -145,7 +145,7 @@ def show_overfitting(
     )
     for i, (name, (params, run)) in enumerate(fits.items()):
         if run.best_curve is None or run.last_curve is None:
-            raise FigureError(f"show_overfitting: the fit of {name!r} has no model curves")
+            raise ArgumentError(f"show_overfitting: the fit of {name!r} has no model curves")
         color = f"C{i}"
         axes[0].plot(run.train, color=color, ls="--", label=text["train_loss"].format(name=name))
         axes[0].plot(run.held, color=color, label=text["held_loss"].format(name=name))

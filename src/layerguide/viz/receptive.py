@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, text
-from layerguide.viz._lang import FigureError
 from layerguide.viz.table import Table
 
 __all__ = [
@@ -37,7 +37,7 @@ def show_parameter_bill(counts: Sequence[int], *, lang: str = "en") -> Figure:
     check_lang("show_parameter_bill", lang)
     labels = _t(lang, "bars").split("|")
     if len(counts) != len(labels):
-        raise FigureError(
+        raise ArgumentError(
             f"show_parameter_bill: counts must have {len(labels)} values, got {len(counts)}"
         )
     fig, ax = plt.subplots(figsize=(7.5, 2.4), layout="constrained")
@@ -149,7 +149,7 @@ def show_shift(
     """
     check_lang("show_shift", lang)
     if len(maps) != 4 or len(changes) != 2:
-        raise FigureError(
+        raise ArgumentError(
             f"show_shift: need 4 maps and 2 changes, got {len(maps)} and {len(changes)}"
         )
     fig, axes = plt.subplots(2, 3, figsize=(9, 6.2), layout="constrained")

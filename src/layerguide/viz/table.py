@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from numbers import Number
 from typing import Any
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import display_width
-from layerguide.viz._lang import FigureError
 
 __all__ = ["Table"]
 
@@ -63,7 +63,7 @@ class Table:
         self.rows = [list(r) for r in self.rows]
         for i, row in enumerate(self.rows):
             if len(row) != len(self.header):
-                raise FigureError(
+                raise ArgumentError(
                     f"Table: row {i} has {len(row)} cells but the header has "
                     f"{len(self.header)} ({self.header})"
                 )
@@ -78,7 +78,7 @@ class Table:
         try:
             c = list(self.header).index(name)
         except ValueError:
-            raise FigureError(f"Table: no column {name!r}; columns are {self.header}") from None
+            raise ArgumentError(f"Table: no column {name!r}; columns are {self.header}") from None
         return [r[c] for r in self.rows]
 
     def to_html(self) -> str:

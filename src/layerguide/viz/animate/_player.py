@@ -29,8 +29,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from numpy.typing import NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, section
-from layerguide.viz._lang import FigureError
 from layerguide.viz.png import shrink_png_data_uris
 
 DPI = 72  # frames are PNGs embedded in the page: modest resolution keeps pages light
@@ -137,7 +137,7 @@ class Player(FuncAnimation):
     def step(self, i: int) -> dict[str, Any]:
         """Draw frame ``i`` on the figure and return its record."""
         if not 0 <= i < len(self.records):
-            raise FigureError(f"Player.step: frame must lie in [0, {len(self.records)}), got {i}")
+            raise ArgumentError(f"Player.step: frame must lie in [0, {len(self.records)}), got {i}")
         self._update(i)
         return self.records[i]
 

@@ -9,10 +9,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError, StateError
 from layerguide.i18n import check_lang, section
 from layerguide.layers import Conv2d
-from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     CURRENT,
     FILLED,
@@ -68,7 +67,7 @@ def convolution_records(
             window = xp[np.ix_(rows, cols)]
             products = window * weight
             if not np.isclose(products.sum(), value):
-                raise LayerguideError(
+                raise StateError(
                     f"animate_convolution: window sum {products.sum()} differs from "
                     f"Conv2d's output {value} at {(i, j)}"
                 )
@@ -123,13 +122,13 @@ def animate_convolution(
     x = CONV_INPUT if x is None else np.asarray(x, dtype=np.float64)
     kernel = CONV_KERNEL if kernel is None else np.asarray(kernel, dtype=np.float64)
     if x.ndim != 2 or kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1]:
-        raise FigureError(
+        raise ArgumentError(
             f"animate_convolution: x must be (H, W) and kernel (k, k), got shapes {x.shape} "
             f"and {kernel.shape}"
         )
     for setting in settings:
         if len(setting) != 4 or setting[0] != kernel.shape[0]:
-            raise FigureError(
+            raise ArgumentError(
                 "animate_convolution: each setting must be (kernel_size, stride, padding, "
                 f"dilation) with kernel_size {kernel.shape[0]}, got {tuple(setting)}"
             )

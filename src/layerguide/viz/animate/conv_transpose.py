@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, section
 from layerguide.layers import ConvTranspose2d
-from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     FILLED,
     WINDOW,
@@ -80,11 +80,11 @@ def animate_transposed_convolution(
     check_lang("animate_transposed_convolution", lang)
     x = TRANSPOSE_INPUT if x is None else np.asarray(x, dtype=np.float64)
     if x.shape != (3, 3):
-        raise FigureError(
+        raise ArgumentError(
             f"animate_transposed_convolution: x must be a 3×3 array, got shape {x.shape}"
         )
     if not kernel_sizes or any(int(k) < 1 for k in kernel_sizes):
-        raise FigureError(
+        raise ArgumentError(
             "animate_transposed_convolution: kernel_sizes must be positive integers, "
             f"got {tuple(kernel_sizes)}"
         )

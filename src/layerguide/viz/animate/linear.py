@@ -9,10 +9,9 @@ import numpy as np
 from matplotlib.patches import Polygon
 from numpy.typing import ArrayLike, NDArray
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError, StateError
 from layerguide.i18n import check_lang, section
 from layerguide.layers import Linear, Parameter
-from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     CURRENT,
     DPI,
@@ -67,7 +66,7 @@ def linear_records(
                         "bias": layer.bias.data.copy() if layer.bias is not None else None, "points": out[:-1],
                         "origin": out[-1], "input": points})  # fmt: skip
     if not np.allclose(records[-1]["points"], final(points)):
-        raise LayerguideError("animate_linear_map: the last frame differs from Linear's output")
+        raise StateError("animate_linear_map: the last frame differs from Linear's output")
     return records
 
 
@@ -95,7 +94,7 @@ def animate_linear_map(
     w = WEIGHT if weight is None else np.asarray(weight, dtype=np.float64)
     b = BIAS if bias is None else np.asarray(bias, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != 2 or w.shape != (2, 2) or b.shape != (2,):
-        raise FigureError(
+        raise ArgumentError(
             "animate_linear_map: points must be (n, 2), weight (2, 2) and bias (2,), got "
             f"{pts.shape}, {w.shape} and {b.shape}"
         )

@@ -7,10 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from layerguide import LayerguideError
+from layerguide.errors import ArgumentError, StateError
 from layerguide.i18n import check_lang, section
 from layerguide.layers import MaxPool2d
-from layerguide.viz._lang import FigureError
 from layerguide.viz.animate._player import (
     FILLED,
     WINDOW,
@@ -30,7 +29,7 @@ POOL_INPUT = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], 
 def _input(x: ArrayLike | None, func: str) -> NDArray[np.float64]:
     arr = POOL_INPUT if x is None else np.asarray(x, dtype=np.float64)
     if arr.shape != (4, 4):
-        raise FigureError(f"{func}: x must be a 4×4 array, got shape {arr.shape}")
+        raise ArgumentError(f"{func}: x must be a 4×4 array, got shape {arr.shape}")
     return arr
 
 
@@ -47,7 +46,7 @@ def pooling_records(x: NDArray[np.float64]) -> list[dict[str, Any]]:
         index = int(indices[i, j])
         winner = divmod(index, width)
         if x[winner] != value:
-            raise LayerguideError(f"MaxPool2d's index {index} does not hold its value {value}")
+            raise StateError(f"MaxPool2d's index {index} does not hold its value {value}")
         out[i, j], idx[i, j] = value, index
         records.append(
             {"n": n, "window": (i * pool.stride[0], j * pool.stride[1]), "winner": winner,
