@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import layerguide
@@ -27,6 +28,11 @@ author = "layerguide developers"
 copyright = "2026, layerguide developers"
 release = version = layerguide.__version__
 language = "en"
+# The published site, from pyproject.toml's [project.urls] (the one place it is written).
+# Downloaded scripts and notebooks link to its install page by this absolute address.
+with (ROOT / "pyproject.toml").open("rb") as _f:
+    DOCS_URL = tomllib.load(_f)["project"]["urls"]["Documentation"].rstrip("/") + "/"
+INSTALL_PAGE = "install"  # docs/<lang>/install.md: "Run the chapters yourself"
 
 extensions = [
     "myst_nb",
@@ -59,6 +65,11 @@ exclude_patterns = [
 # -- MyST / myst-nb ----------------------------------------------------------------
 # No dollarmath/amsmath: no page has math, and math would need MathJax (24 MB per language).
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+# {{ layerguide_version }}, {{ pip_pin }} on the install page: the layerguide that built it.
+myst_substitutions = {
+    "layerguide_version": release,
+    "pip_pin": f'`pip install "layerguide=={release}"`',
+}
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
@@ -136,6 +147,49 @@ GALLERY_BASE = {
 
 SEARCH_TEXT = {"en": "Search the docs ...", "ko": "문서 검색 ..."}
 
+# The first cell of every downloaded notebook (chapters and exercises): what it needs, the
+# version that built it, and a commented %pip line (commented: a reader who has it installed
+# runs the cell harmlessly). Filled in by notebook_first_cell().
+NOTEBOOK_FIRST_CELL = {
+    "en": (
+        "# This notebook needs the layerguide package. This page was built with layerguide {v}.\n"
+        "# How to install it: {url}\n"
+        "# Without it, uncomment the next line, run this cell once, then restart the kernel.\n"
+        '# %pip install "layerguide=={v}"'
+    ),
+    "ko": (
+        "# 이 노트북을 실행하려면 layerguide 패키지가 필요합니다. 이 페이지를 빌드한 버전: layerguide {v}\n"
+        "# 설치 방법: {url}\n"
+        "# 아직 설치하지 않았다면 다음 줄의 주석을 풀고 이 셀을 한 번 실행한 뒤 커널을 다시 시작하세요.\n"
+        '# %pip install "layerguide=={v}"'
+    ),
+}
+# Next to every chapter's download buttons: what the downloads need, and which version built
+# the page (rST, inserted into sphinx-gallery's generated page by _gallery_page).
+DOWNLOAD_NOTE = {
+    "en": (
+        ".. rst-class:: lg-download-needs\n\n"
+        "The downloads below need the ``layerguide`` package (``pip install layerguide``); "
+        "this page was built with layerguide {v}. "
+        "How to install it and run them: {link}.\n\n"
+    ),
+    "ko": (
+        ".. rst-class:: lg-download-needs\n\n"
+        "아래에서 내려받은 파일을 실행하려면 ``layerguide`` 패키지가 필요합니다"
+        "(``pip install layerguide``). 이 페이지를 빌드한 버전: layerguide {v}. "
+        "설치하고 실행하는 방법: {link}\n\n"
+    ),
+}
+
+
+def install_url(lang: str) -> str:
+    """The install page of the published site, as downloaded files link to it."""
+    return f"{DOCS_URL}{lang}/{INSTALL_PAGE}.html"
+
+
+def notebook_first_cell(lang: str) -> str:
+    return NOTEBOOK_FIRST_CELL[lang].format(v=release, url=install_url(lang))
+
 
 def _per_language(app, config) -> None:
     lang = config.language or "en"
@@ -159,6 +213,7 @@ def _per_language(app, config) -> None:
         **GALLERY_BASE,
         "examples_dirs": [str(gallery_root / lang)],
         "gallery_dirs": ["auto_examples"],
+        "first_notebook_cell": notebook_first_cell(lang),
     }
     # Separate execution caches per language, outside the published HTML.
     config.nb_execution_cache_path = str(srcdir.parent / "_build" / ".jupyter_cache" / lang)
@@ -191,6 +246,22 @@ def _localise_gallery(app, docname: str, source: list[str]) -> None:
     source[0] = text
 
 
+def _gallery_page(app, docname: str, source: list[str]) -> None:
+    """A chapter page: its install link stays inside the site (the downloaded script keeps
+    the absolute address), and a note on what the downloads need goes above the buttons."""
+    if not docname.startswith("auto_examples/") or docname.endswith("/index"):
+        return
+    lang = app.config.language
+    # A project without the page (the tests' tiny sites) keeps the published address.
+    link = f":doc:`/{INSTALL_PAGE}`" if INSTALL_PAGE in app.env.found_docs else install_url(lang)
+    text = source[0].replace(install_url(lang), link)
+    label = re.search(r"^\.\. _sphx_glr_download_", text, re.MULTILINE)
+    if label is None:
+        raise ValueError(f"conf.py: {docname} has no sphinx-gallery download block")
+    note = DOWNLOAD_NOTE[lang].format(v=release, link=link)
+    source[0] = text[: label.start()] + note + text[label.start() :]
+
+
 def _mystnb_output_folder(app) -> None:
     # myst-nb writes executed notebooks to <outdir>/../jupyter_execute, i.e. into the
     # published html/ and shared by both languages; keep them per language, unpublished.
@@ -202,3 +273,4 @@ def setup(app):
     app.connect("config-inited", _per_language, priority=5)
     app.connect("builder-inited", _mystnb_output_folder, priority=900)  # after myst-nb's
     app.connect("source-read", _localise_gallery)
+    app.connect("source-read", _gallery_page)
