@@ -14,9 +14,11 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import layerguide
+from layerguide.i18n import check_lang, section, text
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -27,6 +29,11 @@ author = "layerguide developers"
 copyright = "2026, layerguide developers"
 release = version = layerguide.__version__
 language = "en"
+# The published site, from pyproject.toml's [project.urls] (the one place it is written).
+# Downloaded scripts and notebooks link to its install page by this absolute address.
+with (ROOT / "pyproject.toml").open("rb") as _f:
+    DOCS_URL = tomllib.load(_f)["project"]["urls"]["Documentation"].rstrip("/") + "/"
+INSTALL_PAGE = "install"  # docs/<lang>/install.md: "Run the chapters yourself"
 
 extensions = [
     "myst_nb",
@@ -59,6 +66,11 @@ exclude_patterns = [
 # -- MyST / myst-nb ----------------------------------------------------------------
 # No dollarmath/amsmath: no page has math, and math would need MathJax (24 MB per language).
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+# {{ layerguide_version }}, {{ pip_pin }} on the install page: the layerguide that built it.
+myst_substitutions = {
+    "layerguide_version": release,
+    "pip_pin": f'`pip install "layerguide=={release}"`',
+}
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = True
@@ -143,13 +155,21 @@ GALLERY_BASE = {
     "only_warn_on_example_error": False,
 }
 
-SEARCH_TEXT = {"en": "Search the docs ...", "ko": "문서 검색 ..."}
+
+def install_url(lang: str) -> str:
+    """The install page of the published site, as downloaded files link to it."""
+    return f"{DOCS_URL}{lang}/{INSTALL_PAGE}.html"
+
+
+def notebook_first_cell(lang: str) -> str:
+    """The first cell of every downloaded notebook (chapters and exercises): what it needs,
+    the version that built it, and a commented %pip line (commented: a reader who has the
+    package runs the cell harmlessly). Its words are the catalogue's ``site.notebook_first_cell``."""
+    return text(lang, "site.notebook_first_cell", version=release, url=install_url(lang))
 
 
 def _per_language(app, config) -> None:
-    lang = config.language or "en"
-    if lang not in SEARCH_TEXT:
-        raise ValueError(f"conf.py: language must be one of {sorted(SEARCH_TEXT)}, got {lang!r}")
+    lang = check_lang("conf.py", config.language)
     srcdir = Path(app.srcdir)
     if srcdir.name != lang:
         raise ValueError(
@@ -168,36 +188,58 @@ def _per_language(app, config) -> None:
         **GALLERY_BASE,
         "examples_dirs": [str(gallery_root / lang)],
         "gallery_dirs": ["auto_examples"],
+        "first_notebook_cell": notebook_first_cell(lang),
     }
     # Separate execution caches per language, outside the published HTML.
     config.nb_execution_cache_path = str(srcdir.parent / "_build" / ".jupyter_cache" / lang)
-    config.html_theme_options = {**config.html_theme_options, "search_bar_text": SEARCH_TEXT[lang]}
+    config.html_theme_options = {
+        **config.html_theme_options,
+        "search_bar_text": text(lang, "site.search_bar"),
+    }
+    # myst-nb's folded-cell prompts ("Show code cell source"); a page may set its own.
+    config.nb_code_prompt_show = text(lang, "site.code_show")
+    config.nb_code_prompt_hide = text(lang, "site.code_hide")
     if lang == "ko":
         app.add_js_file("ko_search_messages.js", defer="defer")
-        # myst-nb's folded-cell prompts ("Show code cell source"); a page may set its own.
-        config.nb_code_prompt_show = "코드 보기"
-        config.nb_code_prompt_hide = "코드 접기"
 
 
-# sphinx-gallery writes English boilerplate into the generated .rst files.
-_KO_BOILERPLATE = [
-    (r":ref:`Go to the end <(sphx_glr_download_[^>]+)>`\s+to download the full example code",
-     r":ref:`맨 아래 <\1>`\ 에서 전체 예제 코드를 내려받을 수 있습니다"),
-    (r"Download Python source code: ", "파이썬 소스 코드 내려받기: "),
-    (r"Download Jupyter notebook: ", "주피터 노트북 내려받기: "),
-    (r"Download zipped: ", "압축 파일 내려받기: "),
-    (r"\*\*Total running time of the script:\*\* \((\d+) minutes ([\d.]+) seconds\)",
-     r"**스크립트 전체 실행 시간:** (\1분 \2초)"),
+# sphinx-gallery writes English boilerplate into the generated .rst files: each piece is
+# replaced by the catalogue's words for it (table [site.gallery]; English stays as it is).
+_GALLERY_BOILERPLATE = [
+    (r":ref:`Go to the end <(?P<ref>sphx_glr_download_[^>]+)>`\s+to download the full example code",
+     "go_to_end"),
+    (r"Download Python source code: ", "download_python"),
+    (r"Download Jupyter notebook: ", "download_notebook"),
+    (r"Download zipped: ", "download_zipped"),
+    (r"\*\*Total running time of the script:\*\* \((?P<minutes>\d+) minutes (?P<seconds>[\d.]+) seconds\)",
+     "running_time"),
 ]  # fmt: skip
 
 
 def _localise_gallery(app, docname: str, source: list[str]) -> None:
-    if app.config.language != "ko" or not docname.startswith("auto_examples/"):
+    if not docname.startswith("auto_examples/"):
         return
-    text = source[0]
-    for pattern, repl in _KO_BOILERPLATE:
-        text = re.sub(pattern, repl, text)
-    source[0] = text
+    words = section(app.config.language, "site.gallery")
+    page = source[0]
+    for pattern, key in _GALLERY_BOILERPLATE:
+        page = re.sub(pattern, lambda m, key=key: words[key].format(**m.groupdict()), page)
+    source[0] = page
+
+
+def _gallery_page(app, docname: str, source: list[str]) -> None:
+    """A chapter page: its install link stays inside the site (the downloaded script keeps
+    the absolute address), and a note on what the downloads need goes above the buttons."""
+    if not docname.startswith("auto_examples/") or docname.endswith("/index"):
+        return
+    lang = app.config.language
+    # A project without the page (the tests' tiny sites) keeps the published address.
+    link = f":doc:`/{INSTALL_PAGE}`" if INSTALL_PAGE in app.env.found_docs else install_url(lang)
+    page = source[0].replace(install_url(lang), link)
+    label = re.search(r"^\.\. _sphx_glr_download_", page, re.MULTILINE)
+    if label is None:
+        raise ValueError(f"conf.py: {docname} has no sphinx-gallery download block")
+    note = text(lang, "site.download_note", version=release, link=link)
+    source[0] = page[: label.start()] + note + page[label.start() :]
 
 
 def _mystnb_output_folder(app) -> None:
@@ -211,3 +253,4 @@ def setup(app):
     app.connect("config-inited", _per_language, priority=5)
     app.connect("builder-inited", _mystnb_output_folder, priority=900)  # after myst-nb's
     app.connect("source-read", _localise_gallery)
+    app.connect("source-read", _gallery_page)

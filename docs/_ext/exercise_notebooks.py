@@ -6,6 +6,9 @@ page, ``exercises/<page>.ipynb``, in the page's language; every exercise page ge
 link under its title. In the notebook, MyST markup that Jupyter cannot show becomes plain
 Markdown/HTML (a ``dropdown`` becomes ``<details>``, a ``{doc}`` link its text), and the
 solution cells (tag ``solution``) are present but collapsed (``jupyter.source_hidden``).
+Like the chapters' notebooks, each starts with the cell ``conf.py`` gives sphinx-gallery
+(``first_notebook_cell``: what it needs, the version that built it), and the link under the
+title points to the install page as well.
 """
 
 from __future__ import annotations
@@ -55,8 +58,9 @@ def plain_markdown(text: str, lang_dir: Path) -> str:
     return DOC_ROLE.sub(doc, DROPDOWN.sub(dropdown, text))
 
 
-def to_notebook(source: Path) -> nbformat.NotebookNode:
-    """The exercise page ``source`` (docs/<lang>/exercises/x.md) as a Jupyter notebook."""
+def to_notebook(source: Path, first_cell: str | None = None) -> nbformat.NotebookNode:
+    """The exercise page ``source`` (docs/<lang>/exercises/x.md) as a Jupyter notebook,
+    starting with the code cell ``first_cell`` when one is given."""
     source = Path(source)
     nb = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=source)
     lang_dir = source.parents[1]
@@ -68,13 +72,15 @@ def to_notebook(source: Path) -> nbformat.NotebookNode:
             cell.source = plain_markdown(cell.source, lang_dir)
         elif "solution" in cell.metadata.get("tags", []):
             cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+    if first_cell is not None:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(first_cell))
     nbformat.validate(nb)
     return nb
 
 
-def write_notebook(source: Path, out: Path) -> None:
+def write_notebook(source: Path, out: Path, first_cell: str | None = None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(to_notebook(source), str(out))
+    nbformat.write(to_notebook(source, first_cell), str(out))
 
 
 def _add_link(app: Sphinx, doctree: nodes.document) -> None:
@@ -84,12 +90,13 @@ def _add_link(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
-    link_text = text(check_lang("exercise-notebooks", app.config.language), "exercises.download")
+    lang = check_lang("exercise-notebooks", app.config.language)
+    install = f'<a href="../install.html">{text(lang, "site.install_title")}</a>'
     name = Path(docname).name
     html = (
         f'<p class="lg-notebook-download"><a class="reference download" '
-        f'href="{name}.ipynb" download="{name}.ipynb">{link_text} '
-        f"(<code>{name}.ipynb</code>)</a></p>"
+        f'href="{name}.ipynb" download="{name}.ipynb">{text(lang, "exercises.download")} '
+        f"(<code>{name}.ipynb</code>)</a>; " + text(lang, "exercises.needs", link=install) + "</p>"
     )
     section.insert(1, nodes.raw("", html, format="html"))
 
@@ -97,8 +104,10 @@ def _add_link(app: Sphinx, doctree: nodes.document) -> None:
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    first_cell = app.config.sphinx_gallery_conf.get("first_notebook_cell")
     for docname in sorted(filter(is_exercise, app.env.found_docs)):
-        write_notebook(Path(app.env.doc2path(docname)), Path(app.outdir) / f"{docname}.ipynb")
+        source, out = Path(app.env.doc2path(docname)), Path(app.outdir) / f"{docname}.ipynb"
+        write_notebook(source, out, first_cell)
 
 
 def setup(app: Sphinx) -> dict:

