@@ -1,0 +1,128 @@
+"""The input window of one output position, checked against torch autograd.
+
+An output depends on an input pixel exactly when some path of non-zero weights joins
+them. With convolutions of ones and average pooling every such path carries a positive
+gradient, so the pixels with a non-zero gradient of one output *are* its window; with max
+pooling the gradient goes to one pixel per window, so over many random inputs the pixels
+that ever get one fill the window.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from layerguide.errors import ArgumentError, ArgumentTypeError
+from layerguide.tracer.windows import Step, Window, input_window, output_size, window_layers
+
+
+def autograd_window(forward, size: tuple[int, int], position: tuple[int, int]) -> Window:
+    x = torch.rand(1, 1, *size, dtype=torch.float64, requires_grad=True)
+    (grad,) = torch.autograd.grad(forward(x)[0, 0, position[0], position[1]], x)
+    rows, cols = torch.nonzero(grad[0, 0], as_tuple=True)
+    return Window((int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max())))
+
+
+def run(layers: list[tuple[Step, Step]], x: torch.Tensor) -> torch.Tensor:
+    for h, w in layers:
+        if h.kernel == 2:  # a pooling (convolutions have odd kernels, see the strategies)
+            x = F.avg_pool2d(
+                x,
+                (h.kernel, w.kernel),
+                (h.stride, w.stride),
+                (h.padding, w.padding),
+                ceil_mode=h.ceil_mode,
+            )
+        else:
+            ones = torch.ones(1, 1, h.kernel, w.kernel, dtype=x.dtype)
+            x = F.conv2d(
+                x,
+                ones,
+                stride=(h.stride, w.stride),
+                padding=(h.padding, w.padding),
+                dilation=(h.dilation, w.dilation),
+            )
+    return x
+
+
+convs = st.builds(
+    lambda k, s, p, d: Step(k, s, min(p, d * (k - 1)), d),
+    st.sampled_from([1, 3, 5]),
+    st.integers(1, 3),
+    st.integers(0, 2),
+    st.integers(1, 3),
+)
+pools = st.builds(  # torch's ceil_mode is one flag for both axes
+    lambda s, p, c: (Step(2, s[0], p[0], 1, c), Step(2, s[1], p[1], 1, c)),
+    st.tuples(st.integers(1, 2), st.integers(1, 2)),
+    st.tuples(st.integers(0, 1), st.integers(0, 1)),
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(convs, convs) | pools, min_size=1, max_size=4),
+    st.integers(8, 30),
+    st.integers(8, 30),
+    st.data(),
+)
+def test_the_window_is_where_the_gradient_is(layers, h, w, data) -> None:
+    try:
+        size = output_size(layers, (h, w))
+    except ArgumentError:
+        assume(False)
+    x = torch.zeros(1, 1, h, w, dtype=torch.float64)
+    assert tuple(run(layers, x).shape[2:]) == size  # the same sizes as torch
+    i = data.draw(st.integers(0, size[0] - 1))
+    j = data.draw(st.integers(0, size[1] - 1))
+    assert input_window(layers, (h, w), (i, j)) == autograd_window(
+        lambda t: run(layers, t), (h, w), (i, j)
+    )
+
+
+def test_the_default_encoder_after_its_third_pooling() -> None:
+    """Rows 8i − 7 … 8i + 14, clipped: the figures the chapter 4 page quotes."""
+    from layerguide.autoencoder import AutoencoderConfig, build_autoencoder
+
+    model = build_autoencoder(AutoencoderConfig())
+    layers = window_layers(model, "encoder.stages.2.pool")
+    assert output_size(layers, (28, 28)) == (4, 4)
+    rows = [input_window(layers, (28, 28), (i, 0)).rows for i in range(4)]
+    assert rows == [(0, 14), (1, 22), (9, 27), (17, 27)]
+    assert rows == [(max(8 * i - 7, 0), min(8 * i + 14, 27)) for i in range(4)]
+    # the real model, max pooling and all: the pixels that ever get a gradient
+    torch.manual_seed(0)
+    encoder = model.encoder.eval()
+    for i, j in [(0, 0), (1, 2), (3, 1)]:
+        seen = torch.zeros(28, 28, dtype=torch.bool)
+        x = torch.randn(256, 1, 28, 28, requires_grad=True)
+        (grad,) = torch.autograd.grad(encoder(x).values[:, :, i, j].sum(), x)
+        seen |= (grad[:, 0] != 0).any(dim=0)
+        rows_, cols_ = torch.nonzero(seen, as_tuple=True)
+        found = Window((int(rows_.min()), int(rows_.max())), (int(cols_.min()), int(cols_.max())))
+        assert found == input_window(layers, (28, 28), (i, j))
+
+
+def test_floor_mode_leaves_pixels_no_output_sees() -> None:
+    layers = window_layers(nn.Sequential(nn.MaxPool2d(2)))
+    assert output_size(layers, (5, 5)) == (2, 2)
+    assert input_window(layers, (5, 5), (1, 1)) == Window((2, 3), (2, 3))  # row 4 is never read
+
+
+def test_errors() -> None:
+    with pytest.raises(ArgumentError, match="Step"):
+        Step(0)
+    with pytest.raises(ArgumentError, match="does not fit"):
+        Step(5).out_size(3)
+    layers = window_layers(nn.Sequential(nn.Conv2d(1, 1, 3)))
+    with pytest.raises(ArgumentError, match="outside the output"):
+        input_window(layers, (5, 5), (3, 0))
+    with pytest.raises(ArgumentError, match="no module named"):
+        window_layers(nn.Sequential(nn.Conv2d(1, 1, 3)), "nope")
+    with pytest.raises(ArgumentTypeError):
+        window_layers(object())
