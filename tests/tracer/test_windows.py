@@ -17,7 +17,16 @@ from hypothesis import strategies as st
 from torch import nn
 
 from layerguide.errors import ArgumentError, ArgumentTypeError
-from layerguide.tracer.windows import Step, Window, input_window, output_size, window_layers
+from layerguide.tracer.probe import ProbeError, effective_field
+from layerguide.tracer.windows import (
+    Step,
+    Window,
+    input_window,
+    output_size,
+    output_windows,
+    window_layers,
+    window_of,
+)
 
 
 def autograd_window(forward, size: tuple[int, int], position: tuple[int, int]) -> Window:
@@ -126,3 +135,44 @@ def test_errors() -> None:
         window_layers(nn.Sequential(nn.Conv2d(1, 1, 3)), "nope")
     with pytest.raises(ArgumentTypeError):
         window_layers(object())
+
+
+def test_window_of_and_share() -> None:
+    import numpy as np
+
+    mask = np.zeros((6, 6), dtype=bool)
+    mask[1, 2] = mask[4, 3] = mask[2, 5] = True
+    box = window_of(mask)
+    assert box == Window((1, 4), (2, 5))
+    assert (box.height, box.width) == (4, 4)
+    assert Window((0, 3), (0, 5)).share(mask) == pytest.approx(2 / 3)
+    assert box.contains((1, 4), (2, 5))
+    assert not Window((0, 3), (0, 5)).contains((1, 4), (2, 5))
+    with pytest.raises(ArgumentError):
+        window_of(np.zeros((3, 3)))
+
+
+def test_output_windows_cover_every_position() -> None:
+    layers = window_layers(nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.MaxPool2d(2)))
+    windows = output_windows(layers, (6, 8))
+    assert sorted(windows) == [(i, j) for i in range(3) for j in range(4)]
+    assert windows[2, 3] == input_window(layers, (6, 8), (2, 3)) == Window((3, 5), (5, 7))
+
+
+def test_effective_field_is_the_mean_absolute_gradient() -> None:
+    """One image at a time by autograd, then averaged: the same as the batched measurement."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)).eval()
+    images = torch.randn(5, 1, 8, 8)
+    field = effective_field(model, images.numpy(), (1, 2))
+    expected = torch.zeros(8, 8)
+    for x in images:
+        x = x[None].clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(model(x)[0, :, 1, 2].sum(), x)
+        expected += g[0, 0].abs() / len(images)
+    assert field.shape == (8, 8)
+    torch.testing.assert_close(torch.from_numpy(field), expected)
+    window = input_window(window_layers(model), (8, 8), (1, 2))
+    assert window.share(field > 0) == 1.0  # no gradient outside the receptive field
+    with pytest.raises(ProbeError, match="not in the output"):
+        effective_field(model, images.numpy(), (4, 0))

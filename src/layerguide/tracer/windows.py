@@ -31,7 +31,15 @@ from typing import Any
 
 from layerguide.errors import ArgumentError, ArgumentTypeError
 
-__all__ = ["Step", "Window", "input_window", "output_size", "window_layers"]
+__all__ = [
+    "Step",
+    "Window",
+    "input_window",
+    "output_size",
+    "output_windows",
+    "window_layers",
+    "window_of",
+]
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,35 @@ class Window:
             self.rows[0] <= rows[0] <= rows[1] <= self.rows[1]
             and self.cols[0] <= cols[0] <= cols[1] <= self.cols[1]
         )
+
+    def share(self, mask: Any) -> float:
+        """Fraction of the ``True`` pixels of a 2-D ``mask`` that lie inside the window."""
+        import numpy as np
+
+        mask = np.asarray(mask, dtype=bool)
+        total = int(mask.sum())
+        if mask.ndim != 2 or total == 0:
+            raise ArgumentError(
+                f"Window.share: mask must be 2-D with a True pixel, got shape {mask.shape}"
+            )
+        inside = mask[self.rows[0] : self.rows[1] + 1, self.cols[0] : self.cols[1] + 1]
+        return int(inside.sum()) / total
+
+
+def window_of(mask: Any) -> Window:
+    """The smallest window holding every ``True`` pixel of a 2-D ``mask`` (an ink box).
+
+    >>> import numpy as np
+    >>> window_of(np.eye(4, dtype=bool)[1:3])
+    Window(rows=(0, 1), cols=(1, 2))
+    """
+    import numpy as np
+
+    mask = np.asarray(mask, dtype=bool)
+    if mask.ndim != 2 or not mask.any():
+        raise ArgumentError(f"window_of: mask must be 2-D with a True pixel, got {mask.shape}")
+    rows, cols = np.nonzero(mask)
+    return Window((int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max())))
 
 
 Layers = Sequence[tuple[Step, Step]]
@@ -198,3 +235,9 @@ def input_window(layers: Layers, input_size: Sequence[int], position: Sequence[i
             )
         bounds.append((min(seen), max(seen)))
     return Window(bounds[0], bounds[1])
+
+
+def output_windows(layers: Layers, input_size: Sequence[int]) -> dict[tuple[int, int], Window]:
+    """:func:`input_window` of every output position (i, j) after the stack."""
+    h, w = output_size(layers, input_size)
+    return {(i, j): input_window(layers, input_size, (i, j)) for i in range(h) for j in range(w)}
