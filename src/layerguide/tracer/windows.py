@@ -34,6 +34,7 @@ from layerguide.errors import ArgumentError, ArgumentTypeError
 __all__ = [
     "Step",
     "Window",
+    "centre_window",
     "input_window",
     "output_size",
     "output_windows",
@@ -241,3 +242,9 @@ def output_windows(layers: Layers, input_size: Sequence[int]) -> dict[tuple[int,
     """:func:`input_window` of every output position (i, j) after the stack."""
     h, w = output_size(layers, input_size)
     return {(i, j): input_window(layers, input_size, (i, j)) for i in range(h) for j in range(w)}
+
+
+def centre_window(layers: Layers, input_size: Sequence[int]) -> Window:
+    """:func:`input_window` of the centre output (H // 2, W // 2), the one ``probe_field`` measures."""
+    h, w = output_size(layers, input_size)
+    return input_window(layers, input_size, (h // 2, w // 2))
