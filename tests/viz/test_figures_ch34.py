@@ -53,6 +53,7 @@ ALLOWED = {
     "s",
     "n",
     "k",
+    "d",
     "x",
     "y",
     "H",
@@ -101,7 +102,7 @@ def figures(lang: str) -> dict[str, Figure | Table]:
     windows = [Window((0, 14), (0, 14)), Window((1, 22), (1, 22)), Window((9, 27), (9, 27))]
     return {
         "feature_maps": show_feature_maps(image, maps, [(1, 1), (2, 0)], lang=lang),
-        "formula": conv_formula_table(60, 3, [[1, 0, 0, 58, 58, 58]], lang=lang),
+        "formula": conv_formula_table(3, [[4, 1, 1, 2, 2, 2, 2, 2]], lang=lang),
         "pixel": show_pixel_by_hand(image[0, 0, :3, :3], KERNELS["sobel_x"], 0.5, lang=lang),
         "gallery": show_kernel_gallery(KERNELS, rng.random((1, 8, 10, 10)), lang=lang),
         "counts": show_window_counts(
@@ -244,3 +245,11 @@ def test_field_figures_check_their_arguments() -> None:
         show_field_windows(
             np.zeros((4, 4)), {(0, 0): w}, w, np.zeros((4, 4)), (0, 0), layer="L", n_images=1
         )
+
+
+def test_formula_table_rows_carry_the_dilation() -> None:
+    table = conv_formula_table(3, [[4, 1, 1, 2, 2, 2, 2, 2]], lang="en")
+    assert table.header[3] == "dilation d"
+    assert "d(k − 1)" in table.header[6]
+    with pytest.raises(LayerguideError, match="conv_formula_table: "):
+        conv_formula_table(3, [[1, 0, 0, 58, 58, 58]])  # the old rows, without n and d
