@@ -222,7 +222,7 @@ def test_the_effective_field(page, prose, lang: str) -> None:
         ]
     else:
         quoted = [
-            f"출력 ({best[0]}, {best[1]})(코드 채널을 모두 더한 값)",
+            f"출력 ({best[0]}, {best[1]})의 코드 채널 값을 모두 더한 것",
             f"테스트 숫자 {len(digits):,}장",
             f"{span(support.rows)}행, {span(support.cols)}열 밖에서는 0",
             f"{span(strong.rows)}행, {span(strong.cols)}열, 곧 {strong.height} × {strong.width} 조각",
