@@ -163,7 +163,7 @@ print(f"first layer whose field is as large as the digit: {first}")
 # Along each axis the four outputs see rows (or columns) 0–14, 1–22, 9–27 and 17–27; the
 # border cuts the first and the last. The digit needs rows 7–26, and no window holds them
 # all: none of the 16 outputs sees the whole digit. The output that sees most of it,
-# (1, 1), sees rows 1–22, misses the bottom rows 23–26 and holds 84 % of the inked pixels.
+# (1, 1), sees rows 1–22, misses the bottom rows 23–26 and sees 84 % of the inked pixels.
 # A field as large as the object is necessary, not sufficient: the object must also sit
 # where a field lies.
 
@@ -183,8 +183,8 @@ print(f"whole digit seen by: {whole}; most of it by {best}: {share[best]:.0%}, {
 # averaged over real digits. Here it is for output (1, 1) of the trained encoder (its code
 # channels summed), over the first 1,000 test digits. The gradient is zero outside rows
 # 1–22 and columns 1–22, exactly the window computed above, but the pixels that get at
-# least half of its peak fill only rows 6–11 and columns 9–14, a 6 × 6 patch. The square
-# of the theory is an outer limit; the output leans hardest on a much smaller patch.
+# least half of its peak fill only rows 6–11 and columns 9–14, a 6 × 6 patch. The
+# theoretical square is an outer limit; the output leans hardest on a much smaller patch.
 
 test_digits = load_mnist("test").images[:1000]  # (1000, 1, 28, 28)
 effective = effective_field(lambda x: autoencoder.encoder(x).values, test_digits, best)
