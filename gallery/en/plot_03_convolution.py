@@ -83,10 +83,11 @@ show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang=LANG)
 # The same arithmetic, one output value at a time, on a 4 × 4 input with a 3 × 3 kernel.
 # Grey cells are the zero padding. Each frame multiplies the window by the kernel and adds
 # the products; the sum is the output value being filled. The four sweeps use the settings
-# (kernel, stride, padding) = (3, 1, 0), (3, 1, 1), (3, 2, 1), and a dilated kernel whose
-# taps are 2 pixels apart.
+# (kernel, stride, padding, dilation) = (3, 1, 0, 1), (3, 1, 1, 1), (3, 2, 1, 1) and
+# (3, 1, 1, 2): in the last one the kernel's taps are 2 pixels apart, a :term:`dilation`
+# of 2.
 
-from layerguide.viz import animate_convolution
+from layerguide.viz.animate.conv import CONV_SETTINGS, animate_convolution
 
 conv_steps = animate_convolution(lang=LANG)
 conv_steps
@@ -96,25 +97,34 @@ conv_steps
 # ----------------
 # Along one axis of n pixels, a kernel of size k fits n − k + 1 times.
 # :term:`Padding <padding>` adds rows and columns of zeros at the border; a :term:`stride` s
-# keeps every s-th stop. Two references write the result differently:
+# keeps every s-th stop. A dilation d puts the kernel's k taps d pixels apart, so the
+# kernel spans k′ = d(k − 1) + 1 pixels instead of k, and it fits n − k′ + 1 times. Two
+# references write the result differently:
 #
 # * *Dive into Deep Learning* (d2l) uses the **total** padding p_h (top + bottom) and
-#   writes ⌊(n − k + p_h + s) / s⌋.
+#   writes ⌊(n − k + p_h + s) / s⌋ for an undilated kernel; with a dilation, k′ takes the
+#   place of k.
 # * PyTorch's ``padding`` is **per side**, so p_h = 2 · padding, and its documentation
-#   writes ⌊(n + 2 · padding − k) / s⌋ + 1.
+#   writes ⌊(n + 2 · padding − d(k − 1) − 1) / s⌋ + 1, which for d = 1 is
+#   ⌊(n + 2 · padding − k) / s⌋ + 1.
 #
 # They are the same number: adding s inside the floor is adding 1 outside it. The table
-# checks this against the layer's own ``output_shape``.
+# checks both against the layer's own ``output_shape``, for the photo's four settings
+# (n = 60) and for the animation's four (n = 4). In the dilated sweep k = 3 and d = 2, so
+# k′ = 5: on the 4 × 4 input with padding 1 and stride 1 the output is
+# ⌊(4 + 2 − 2 · 2 − 1) / 1⌋ + 1 = 2 wide, the 2 × 2 the animation fills. Leave d out and
+# the formula predicts 4.
 
-n, k = 60, 3
-rows = []
-for stride, padding in settings:
-    p_h = 2 * padding
-    d2l = (n - k + p_h + stride) // stride
-    pytorch = (n + 2 * padding - k) // stride + 1
-    h_out = Conv2d(1, 1, k, stride=stride, padding=padding).output_shape((1, 1, n, n))[2]
-    rows.append([stride, padding, p_h, d2l, pytorch, h_out])
-conv_formula_table(n, k, rows, lang=LANG)
+cases = [(60, 3, s, p, 1) for s, p in settings] + [(4, *c) for c in CONV_SETTINGS]
+rows = []  # (n, k, s, padding, d): the photo above, then the animation's 4 × 4 input
+for n, k, stride, padding, dilation in cases:
+    p_h, k_d = 2 * padding, dilation * (k - 1) + 1  # k_d: the width the kernel spans (k′)
+    d2l = (n - k_d + p_h + stride) // stride
+    pytorch = (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+    h_out = Conv2d(1, 1, k, stride, padding, dilation).output_shape((1, 1, n, n))[2]
+    rows.append([n, stride, padding, dilation, p_h, d2l, pytorch, h_out])
+without_d = (n + 2 * padding - k) // stride + 1  # the last case, the dilated sweep, without d
+conv_formula_table(k, rows, lang=LANG)
 
 # %%
 # d2l's total padding may be odd (one more row at the bottom than at the top). An integer
@@ -285,8 +295,9 @@ plt.show()
 # ----------------
 # * One output value is the sum of the products of a patch and the kernel; the layer does
 #   this at every position with the same weights.
-# * Output size along one axis: ⌊(n + 2 · padding − k) / s⌋ + 1 (PyTorch, padding per
-#   side), the same as d2l's ⌊(n − k + p_h + s) / s⌋ with total padding p_h.
+# * Output size along one axis: ⌊(n + 2 · padding − d(k − 1) − 1) / s⌋ + 1 (PyTorch,
+#   padding per side, dilation d), the same as d2l's ⌊(n − k′ + p_h + s) / s⌋ with total
+#   padding p_h and the dilated kernel's span k′ = d(k − 1) + 1 (k′ = k when d = 1).
 # * Padding keeps the size and lets border pixels take part in as many windows as the
 #   others near them.
 # * A convolution from C_in to C_out channels with a k × k kernel holds

@@ -5,8 +5,8 @@ Parameters and receptive field: why convolution pays off
 A Linear layer looks at every input number at once and pays one weight for each. A
 convolution looks through a small window and reuses the same few weights everywhere.
 This chapter counts what that saves with ``layerguide.trace``, watches how far each layer
-can "see" (its receptive field) as layers stack up, checks on a handwritten digit when one
-output sees the whole of it, measures why max pooling helps, and finally traces a 90-minute
+can "see" (its receptive field) as layers stack up, checks on a handwritten digit whether
+one output sees the whole of it, measures why max pooling helps, and finally traces a 90-minute
 movie (849 GB of values) without allocating any of it.
 
 To run this chapter yourself, install the package it uses (``pip install layerguide``).
@@ -30,13 +30,20 @@ import torch
 from torch import nn
 
 from layerguide import trace
-from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
+from layerguide.autoencoder import (
+    PAGE_BUDGET,
+    AutoencoderConfig,
+    build_autoencoder,
+    load_mnist,
+    pretrained,
+)
 from layerguide.layers import Conv2d, MaxPool2d, ReLU
 from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, field_stack, movie_convnet
-from layerguide.tracer.probe import probe_field
+from layerguide.tracer.probe import effective_field, probe_field
+from layerguide.tracer.windows import centre_window, output_windows, window_layers, window_of
 from layerguide.viz import (
     field_table,
-    show_digit_fields,
+    show_field_windows,
     show_parameter_bill,
     show_receptive_fields,
     show_shift,
@@ -108,10 +115,15 @@ field_table(grown, lang=LANG)
 
 # %%
 # The fields of the convolution and pooling rows grow 3, 5, 6, 10, 12, 20 pixels,
-# while the effective stride goes 1, 1, 2, 2, 4, 4. Each square below is the field of
-# the centre output of one layer, drawn on the input image.
+# while the effective stride goes 1, 1, 2, 2, 4, 4. Each square below is the window of
+# the centre output of one layer (row and column H // 2 of its map), drawn where it
+# really lies on the input image. The squares are not concentric: a 2 × 2 pooling window
+# starts on an even row, so their middles move from row 16 to row 17.5 as layers are
+# added, and the last one covers rows and columns 8–27.
 
-show_receptive_fields(grown, 32, lang=LANG)
+centre = [centre_window(window_layers(stack, r.name), (32, 32)) for r in grown]
+print("rows seen by the centre outputs:", [w.rows for w in centre])
+show_receptive_fields(grown, centre, 32, lang=LANG)
 
 # %%
 # The tracer computes these fields from kernel sizes and strides. They can also be
@@ -123,25 +135,64 @@ measured = probe_field(stack, (1, 1, 32, 32))
 print(f"measured: {measured[0]} × {measured[1]} pixels, tracer: {grown[-1].receptive_field}")
 
 # %%
-# The field must cover the object
-# -------------------------------
-# To recognise an object, one output has to see all of it: its receptive field must be at
-# least as large as the object. Take the first test digit of MNIST and the encoder of the
-# autoencoder from chapter 5 (three "3 × 3 convolution, 2 × 2 max pooling" stages). The
-# pen strokes fill a box 20 pixels high and 16 wide; the fields of the encoder's layers
-# are 3, 4, 8, 10, 18 and 22 pixels. From the third pooling (``encoder.stages.2.pool``) on,
-# one output's field, 22 × 22, is larger than the digit in both directions.
+# As large as the digit is not enough
+# -----------------------------------
+# To recognise an object, one output has to see all of it, so its receptive field must be
+# at least as large as the object. Size alone does not put the object inside the field,
+# though. Take the first test digit of MNIST and the encoder of the autoencoder from
+# chapter 5 (three "3 × 3 convolution, 2 × 2 max pooling" stages). The pen strokes lie in
+# rows 7–26 and columns 6–21, a box 20 pixels high and 16 wide; the fields of the
+# encoder's layers are 3, 4, 8, 10, 18 and 22 pixels. From the third pooling
+# (``encoder.stages.2.pool``) on, a field of 22 × 22 is larger than the digit in both
+# directions.
 
 digit = load_mnist("test").images[0, 0]  # (28, 28)
-ys, xs = np.nonzero(digit > 0)
-box = (ys.min(), xs.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)  # top, left, h, w
+ink = window_of(digit > 0)  # the box around the pen strokes
 encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang=LANG)
 layers = [r for r in encoder_trace.rows if r.name.startswith("encoder.stages")]
 layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
-first = next(r.name for r in layers if min(np.subtract(r.receptive_field, box[2:])) >= 0)
-print(f"digit box {box[2]} × {box[3]}; fields {[r.receptive_field[0] for r in layers]}")
-print(f"first layer whose field covers the digit: {first}")
-show_digit_fields(digit, layers, box, first, lang=LANG)
+size = (ink.height, ink.width)
+first = next(r.name for r in layers if min(np.subtract(r.receptive_field, size)) >= 0)
+field_sizes = [r.receptive_field[0] for r in layers]
+print(f"digit: rows {ink.rows}, columns {ink.cols}; fields {field_sizes}")
+print(f"first layer whose field is as large as the digit: {first}")
+
+# %%
+# Large enough, but where? That layer's output is a 4 × 4 grid, and the fields of its 16
+# outputs lie 8 pixels apart (the effective stride), the first one starting in the padding.
+# Along each axis the four outputs see rows (or columns) 0–14, 1–22, 9–27 and 17–27; the
+# border cuts the first and the last. The digit needs rows 7–26, and no window holds them
+# all: none of the 16 outputs sees the whole digit. The output that sees most of it,
+# (1, 1), sees rows 1–22, misses the bottom rows 23–26 and sees 84 % of the inked pixels.
+# A field as large as the object is necessary, not sufficient: the object must also sit
+# where a field lies.
+
+autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)  # chapter 5's trained model
+steps = window_layers(autoencoder, first)  # its convolutions and poolings, up to ``first``
+windows = output_windows(steps, digit.shape)  # {(i, j): the rows and columns (i, j) sees}
+whole = [p for p, w in windows.items() if w.contains(ink.rows, ink.cols)]
+share = {p: w.share(digit > 0) for p, w in windows.items()}
+best = max(share, key=share.__getitem__)
+print("rows seen by outputs (i, 0):", [windows[i, 0].rows for i in range(4)])
+print(f"whole digit seen by: {whole}; most of it by {best}: {share[best]:.0%}, {windows[best]}")
+
+# %%
+# Inside its window an output does not weigh every pixel alike. Its
+# :term:`effective receptive field` measures how much each input pixel actually moves it:
+# the absolute gradient of the output with respect to the input, |∂ output / ∂ input|,
+# averaged over real digits. Here it is for output (1, 1) of the trained encoder (its code
+# channels summed), over the first 1,000 test digits. The gradient is zero outside rows
+# 1–22 and columns 1–22, exactly the window computed above, but the pixels that get at
+# least half of its peak fill only rows 6–11 and columns 9–14, a 6 × 6 patch. The
+# theoretical square is an outer limit; the output leans hardest on a much smaller patch.
+
+test_digits = load_mnist("test").images[:1000]  # (1000, 1, 28, 28)
+effective = effective_field(lambda x: autoencoder.encoder(x).values, test_digits, best)
+support, strong = window_of(effective > 0), window_of(effective >= effective.max() / 2)
+print(f"gradient not zero: {support}; at least half the peak: {strong}")
+show_field_windows(
+    digit, windows, ink, effective, best, layer=first, n_images=len(test_digits), lang=LANG
+)
 
 # %%
 # Why max pooling helps, measured
@@ -166,8 +217,11 @@ show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], cha
 
 # %%
 # The field follows the data, not the list of layers: where two branches meet
-# (``x + y`` or ``torch.cat``) it is the larger of the two, and after ``Flatten`` a Linear
-# layer sees the whole image. That is how the tracer reproduces published figures:
+# (``x + y`` or ``torch.cat``) an output sees the union of what the two branches see, and
+# after ``Flatten`` a Linear layer sees the whole image. (The tracer knows sizes, not
+# positions, and takes the larger of the two sizes at a merge; that is the union when one
+# branch's window lies inside the other's, as a shortcut's does in a residual block.) That
+# is how the tracer reproduces published figures:
 # 195 pixels for AlexNet, 212 for VGG16 and 483 for ResNet-50.
 #
 # A 90-minute movie, traced without memory
@@ -207,7 +261,10 @@ plt.show()
 # * A convolution pays for its filters only, 16 × 3 × 5 × 5 + 16 = 1,216 here, whatever
 #   the image size; with Flatten + Linear(→1) the model has 1,328,321.
 # * The receptive field grows with every layer, and faster after each pooling, which
-#   multiplies the effective stride. It must be as large as the object to recognise.
+#   multiplies the effective stride. It must be at least as large as the object, and that
+#   is not enough: fields lie one effective stride apart, and none of the 16 fields after
+#   the encoder's third pooling holds the whole digit. Inside its field, an output leans
+#   on a smaller patch, its effective receptive field.
 # * Max pooling makes a one-pixel shift matter less (79 % → 50 % change here).
 # * ``layerguide.trace`` shows shapes, parameters, MACs and receptive fields without
 #   allocating the data — even for an 849 GB movie.

@@ -82,10 +82,11 @@ show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang=LANG)
 # %%
 # 같은 계산을 출력 값 하나씩 따라가 봅시다. 입력은 4 × 4, 커널은 3 × 3입니다. 회색 칸이
 # 0으로 채운 패딩입니다. 프레임마다 창과 커널을 칸끼리 곱하고 그 곱을 모두 더합니다. 그 합이
-# 지금 채워지는 출력 값입니다. 네 번의 훑기는 (커널, 스트라이드, 패딩) = (3, 1, 0), (3, 1, 1),
-# (3, 2, 1)과, 커널의 칸 사이를 2픽셀씩 띄운 팽창(dilation) 커널입니다.
+# 지금 채워지는 출력 값입니다. 네 번의 훑기는 (커널, 스트라이드, 패딩, 팽창) = (3, 1, 0, 1),
+# (3, 1, 1, 1), (3, 2, 1, 1), (3, 1, 1, 2)입니다. 마지막 훑기에서는 커널의 이웃한 칸이
+# 2픽셀씩 떨어져 있습니다. 곧 :term:`팽창`\ (dilation)이 2입니다.
 
-from layerguide.viz import animate_convolution
+from layerguide.viz.animate.conv import CONV_SETTINGS, animate_convolution
 
 conv_steps = animate_convolution(lang=LANG)
 conv_steps
@@ -95,25 +96,33 @@ conv_steps
 # ------------------------
 # 픽셀이 n개인 축 하나에 크기 k인 커널은 n − k + 1번 들어갑니다. :term:`패딩`\ 은 가장자리에
 # 0으로 된 행과 열을 덧붙이고, :term:`스트라이드` s는 s칸마다 한 번씩만 계산하게 합니다.
-# 두 자료는 이 결과를 서로 다른 식으로 적습니다.
+# 팽창 d는 커널의 칸 k개를 d픽셀씩 떨어뜨려 놓습니다. 그러면 커널이 걸치는 폭은 k가 아니라
+# k′ = d(k − 1) + 1픽셀이 되고, 커널은 n − k′ + 1번 들어갑니다. 두 자료는 이 결과를 서로 다른
+# 식으로 적습니다.
 #
-# * 《Dive into Deep Learning》(d2l)은 위아래 패딩을 합친 **전체** 패딩 p_h로
-#   ⌊(n − k + p_h + s) / s⌋라고 씁니다.
+# * 《Dive into Deep Learning》(d2l)은 위아래 패딩을 합친 **전체** 패딩 p_h로, 팽창이 없는
+#   커널에 대해 ⌊(n − k + p_h + s) / s⌋라고 씁니다. 팽창이 있으면 k 자리에 k′를 넣습니다.
 # * PyTorch의 ``padding``\ 은 **한쪽** 패딩이므로 p_h = 2 · padding이고, 공식 문서에는
-#   ⌊(n + 2 · padding − k) / s⌋ + 1로 나와 있습니다.
+#   ⌊(n + 2 · padding − d(k − 1) − 1) / s⌋ + 1로 나와 있습니다. d = 1이면
+#   ⌊(n + 2 · padding − k) / s⌋ + 1입니다.
 #
 # 두 식의 값은 같습니다. 내림 기호 안에 s를 더하면 밖에 1을 더한 것과 같아지기 때문입니다.
-# 아래 표에서 층의 ``output_shape``\ 가 돌려준 값과도 맞춰 봅니다.
+# 아래 표에서는 사진의 네 설정(n = 60)과 애니메이션의 네 설정(n = 4)에 대해 두 식을 층의
+# ``output_shape``\ 가 돌려준 값과 맞춰 봅니다. 팽창한 커널의 훑기에서는 k = 3, d = 2이므로
+# k′ = 5입니다. 패딩 1, 스트라이드 1로 4 × 4 입력을 훑으면 출력의 폭은
+# ⌊(4 + 2 − 2 · 2 − 1) / 1⌋ + 1 = 2로, 애니메이션이 채우는 2 × 2와 같습니다. d를 빼고 계산하면
+# 4가 나옵니다.
 
-n, k = 60, 3
-rows = []
-for stride, padding in settings:
-    p_h = 2 * padding
-    d2l = (n - k + p_h + stride) // stride
-    pytorch = (n + 2 * padding - k) // stride + 1
-    h_out = Conv2d(1, 1, k, stride=stride, padding=padding).output_shape((1, 1, n, n))[2]
-    rows.append([stride, padding, p_h, d2l, pytorch, h_out])
-conv_formula_table(n, k, rows, lang=LANG)
+cases = [(60, 3, s, p, 1) for s, p in settings] + [(4, *c) for c in CONV_SETTINGS]
+rows = []  # (n, k, s, padding, d): 위의 사진, 그다음 애니메이션의 4 × 4 입력
+for n, k, stride, padding, dilation in cases:
+    p_h, k_d = 2 * padding, dilation * (k - 1) + 1  # k_d: 커널이 걸치는 폭 (k′)
+    d2l = (n - k_d + p_h + stride) // stride
+    pytorch = (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+    h_out = Conv2d(1, 1, k, stride, padding, dilation).output_shape((1, 1, n, n))[2]
+    rows.append([n, stride, padding, dilation, p_h, d2l, pytorch, h_out])
+without_d = (n + 2 * padding - k) // stride + 1  # 마지막 경우(팽창한 커널의 훑기)에서 d를 뺀 값
+conv_formula_table(k, rows, lang=LANG)
 
 # %%
 # d2l의 전체 패딩은 홀수일 수도 있습니다(아래쪽이 위쪽보다 한 줄 더 많은 경우). 정수 하나로 주는
@@ -280,8 +289,9 @@ plt.show()
 # ---------
 # * 출력 값 하나는 입력 조각과 커널을 자리끼리 곱해 더한 값입니다. 층은 모든 자리에서 같은
 #   가중치로 이 계산을 합니다.
-# * 축 하나의 출력 크기: ⌊(n + 2 · padding − k) / s⌋ + 1 (PyTorch, 한쪽 패딩). 전체 패딩
-#   p_h를 쓰는 d2l의 ⌊(n − k + p_h + s) / s⌋와 같은 값입니다.
+# * 축 하나의 출력 크기: ⌊(n + 2 · padding − d(k − 1) − 1) / s⌋ + 1 (PyTorch, 한쪽 패딩,
+#   팽창 d). 전체 패딩 p_h와 팽창한 커널의 폭 k′ = d(k − 1) + 1을 쓰는 d2l의
+#   ⌊(n − k′ + p_h + s) / s⌋와 같은 값입니다(d = 1이면 k′ = k).
 # * 알맞은 패딩은 출력 크기를 지켜 주고, 가장자리 픽셀도 여러 창에 들어가게 합니다.
 # * 커널이 k × k이고 채널을 C_in개에서 C_out개로 바꾸는 합성곱에는 가중치
 #   C_out × C_in × k × k개와 편향 C_out개가 있습니다. 강의의 층은 1,200 + 16개이고, 이미지

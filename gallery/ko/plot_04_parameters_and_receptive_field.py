@@ -6,7 +6,7 @@ r"""
 들여다보면서 같은 가중치 몇 개를 모든 자리에 다시 씁니다. 이 장에서는 그 덕분에 파라미터가 얼마나
 줄어드는지 ``layerguide.trace`` 함수로 세어 보고, 층을 쌓을수록 출력 하나가 입력을 얼마나 넓게
 "보는지", 곧 수용 영역(receptive field)이 어떻게 커지는지 살펴봅니다. 손글씨 숫자 이미지로는
-출력 하나가 글씨 전체를 보게 되는 층을 찾고, 최대 풀링이 왜 도움이 되는지 직접 재 봅니다.
+출력 하나가 정말 글씨 전체를 보는지 확인하고, 최대 풀링이 왜 도움이 되는지 직접 재 봅니다.
 마지막으로 값만 해도 849 GB에 이르는 90분짜리 영화를 메모리를 한 바이트도 쓰지 않고 추적해 봅니다.
 
 이 장을 직접 실행하려면 먼저 ``layerguide`` 패키지를 설치하세요(``pip install layerguide``).
@@ -30,13 +30,20 @@ import torch
 from torch import nn
 
 from layerguide import trace
-from layerguide.autoencoder import AutoencoderConfig, build_autoencoder, load_mnist
+from layerguide.autoencoder import (
+    PAGE_BUDGET,
+    AutoencoderConfig,
+    build_autoencoder,
+    load_mnist,
+    pretrained,
+)
 from layerguide.layers import Conv2d, MaxPool2d, ReLU
 from layerguide.lesson.convnet import HD_FRAME, KERNELS, MOVIE_SHAPE, field_stack, movie_convnet
-from layerguide.tracer.probe import probe_field
+from layerguide.tracer.probe import effective_field, probe_field
+from layerguide.tracer.windows import centre_window, output_windows, window_layers, window_of
 from layerguide.viz import (
     field_table,
-    show_digit_fields,
+    show_field_windows,
     show_parameter_bill,
     show_receptive_fields,
     show_shift,
@@ -108,10 +115,14 @@ field_table(grown, lang=LANG)
 
 # %%
 # 표에서 합성곱과 풀링 행의 수용 영역은 3, 5, 6, 10, 12, 20픽셀로 커지고, 유효 스트라이드는
-# 1, 1, 2, 2, 4, 4가 됩니다. 아래 그림의 사각형은 각 층에서 가운데 출력의 수용 영역을 입력
-# 이미지 위에 그렸습니다.
+# 1, 1, 2, 2, 4, 4가 됩니다. 아래 그림의 사각형은 층마다 가운데 출력(그 층 맵의 H // 2번째 행과
+# 열)이 보는 창을, 입력 이미지 위의 실제 자리에 그린 것입니다. 사각형들의 중심은 한 점에 모이지
+# 않습니다. 2 × 2 풀링 창은 짝수 번째 행에서 시작하므로, 층이 늘어날수록 사각형의 가운데가 16행에서
+# 17.5행으로 내려가고, 마지막 사각형은 8–27행과 8–27열을 덮습니다.
 
-show_receptive_fields(grown, 32, lang=LANG)
+centre = [centre_window(window_layers(stack, r.name), (32, 32)) for r in grown]
+print("가운데 출력이 보는 행:", [w.rows for w in centre])
+show_receptive_fields(grown, centre, 32, lang=LANG)
 
 # %%
 # 추적기는 이 수용 영역을 커널 크기와 스트라이드로 계산합니다. 실험으로 직접 잴 수도 있습니다.
@@ -122,25 +133,61 @@ measured = probe_field(stack, (1, 1, 32, 32))
 print(f"잰 값: {measured[0]} × {measured[1]}픽셀, 추적기: {grown[-1].receptive_field}")
 
 # %%
-# 수용 영역이 물체를 덮어야 합니다
-# --------------------------------
-# 물체를 알아보려면 출력 하나가 그 물체 전체를 볼 수 있어야 합니다. 곧 수용 영역이 물체보다
-# 커야 합니다. MNIST 테스트 세트의 첫 숫자 이미지와 5장 오토인코더의 인코더("3 × 3 합성곱,
-# 2 × 2 최대 풀링" 단계 세 개)로 확인해 봅니다. 글씨의 획은 높이 20, 너비 16픽셀인 상자 안에
-# 있고, 인코더 층의 수용 영역은 3, 4, 8, 10, 18, 22픽셀입니다. 세 번째 풀링
-# (``encoder.stages.2.pool``)부터 출력 하나의 수용 영역이 22 × 22가 되어, 높이와 너비 모두 글씨보다
-# 커집니다.
+# 글씨만큼 크다고 다 되는 것은 아닙니다
+# --------------------------------------
+# 물체를 알아보려면 출력 하나가 그 물체 전체를 볼 수 있어야 하므로, 수용 영역은 적어도 물체만큼은
+# 커야 합니다. 하지만 크기가 맞는다고 물체가 수용 영역 안에 들어오는 것은 아닙니다. MNIST 테스트
+# 세트의 첫 숫자 이미지와 5장 오토인코더의 인코더("3 × 3 합성곱, 2 × 2 최대 풀링" 단계 세 개)로
+# 확인해 봅니다. 글씨의 획은 7–26행, 6–21열, 곧 높이 20, 너비 16픽셀인 상자 안에 있고, 인코더 층의
+# 수용 영역은 3, 4, 8, 10, 18, 22픽셀입니다. 세 번째 풀링(``encoder.stages.2.pool``)부터는 수용
+# 영역이 22 × 22가 되어, 높이와 너비 모두 글씨보다 큽니다.
 
 digit = load_mnist("test").images[0, 0]  # (28, 28)
-ys, xs = np.nonzero(digit > 0)
-box = (ys.min(), xs.min(), ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)  # 위, 왼쪽, 높이, 너비
+ink = window_of(digit > 0)  # 획을 모두 담는 상자
 encoder_trace = trace(build_autoencoder(AutoencoderConfig()), (1, 1, 28, 28), lang=LANG)
 layers = [r for r in encoder_trace.rows if r.name.startswith("encoder.stages")]
 layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
-first = next(r.name for r in layers if min(np.subtract(r.receptive_field, box[2:])) >= 0)
-print(f"글씨 상자 {box[2]} × {box[3]}; 수용 영역 {[r.receptive_field[0] for r in layers]}")
-print(f"수용 영역이 글씨를 처음으로 덮는 층: {first}")
-show_digit_fields(digit, layers, box, first, lang=LANG)
+size = (ink.height, ink.width)
+first = next(r.name for r in layers if min(np.subtract(r.receptive_field, size)) >= 0)
+field_sizes = [r.receptive_field[0] for r in layers]
+print(f"글씨: 행 {ink.rows}, 열 {ink.cols}; 수용 영역 {field_sizes}")
+print(f"수용 영역이 처음으로 글씨만큼 커지는 층: {first}")
+
+# %%
+# 크기는 충분합니다. 그러면 자리는 어떨까요? 이 층의 출력은 4 × 4 격자이고, 출력 16개의 수용
+# 영역은 유효 스트라이드만큼, 곧 8픽셀씩 떨어져 있으며 첫 창은 패딩에서 시작합니다. 축마다 네 출력이
+# 보는 행(열)은 0–14, 1–22, 9–27, 17–27이고, 처음과 마지막 창은 이미지 가장자리에서 잘립니다.
+# 글씨에는 7–26행이 모두 필요한데 이 행을 다 담는 창이 없으므로, 출력 16개 가운데 글씨 전체를
+# 보는 출력은 하나도 없습니다. 글씨를 가장 많이 보는 출력 (1, 1)도 1–22행만 보기 때문에 글씨 아래쪽
+# 23–26행을 놓치고, 획이 지나간 픽셀의 84 %만 봅니다. 수용 영역이 물체만큼 큰 것은 필요조건일 뿐
+# 충분조건이 아닙니다. 물체가 수용 영역이 놓인 자리에 있어야 합니다.
+
+autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)  # 5장에서 학습한 모델
+steps = window_layers(autoencoder, first)  # ``first``까지의 합성곱과 풀링
+windows = output_windows(steps, digit.shape)  # {(i, j): 출력 (i, j)가 보는 행과 열}
+whole = [p for p, w in windows.items() if w.contains(ink.rows, ink.cols)]
+share = {p: w.share(digit > 0) for p, w in windows.items()}
+best = max(share, key=share.__getitem__)
+print("출력 (i, 0)이 보는 행:", [windows[i, 0].rows for i in range(4)])
+print(f"전체를 보는 출력: {whole}; 가장 많이 보는 출력 {best}: {share[best]:.0%}, {windows[best]}")
+
+# %%
+# 출력은 창 안의 픽셀을 똑같이 대하지 않습니다. :term:`유효 수용 영역`\ (effective receptive
+# field)은 입력 픽셀 하나하나가 출력을 실제로 얼마나 움직이는지 잰 것으로, 입력에 대한 출력의
+# 기울기의 절댓값 |∂ 출력 / ∂ 입력|을 실제 숫자 이미지들에서 평균한 값입니다. 학습된 인코더에서
+# 출력 (1, 1)의 코드 채널 값을 모두 더한 것을 출력으로 삼아, 테스트 숫자 1,000장으로 재
+# 보았습니다. 기울기는
+# 1–22행, 1–22열 밖에서는 0이어서 앞에서 계산한 창과 꼭 맞습니다. 하지만 기울기가 최댓값의 절반
+# 이상인 픽셀은 6–11행, 9–14열, 곧 6 × 6 조각에만 있습니다. 이론으로 구한 정사각형은 바깥 경계일
+# 뿐이고, 출력은 그 안의 훨씬 작은 조각에 가장 크게 기댑니다.
+
+test_digits = load_mnist("test").images[:1000]  # (1000, 1, 28, 28)
+effective = effective_field(lambda x: autoencoder.encoder(x).values, test_digits, best)
+support, strong = window_of(effective > 0), window_of(effective >= effective.max() / 2)
+print(f"기울기가 0이 아닌 곳: {support}; 최댓값의 절반 이상: {strong}")
+show_field_windows(
+    digit, windows, ink, effective, best, layer=first, n_images=len(test_digits), lang=LANG
+)
 
 # %%
 # 최대 풀링이 도움이 되는 이유, 직접 재 보기
@@ -164,8 +211,10 @@ show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], cha
 
 # %%
 # 추적기는 수용 영역을 층의 목록 순서가 아니라 데이터가 실제로 흐르는 길을 따라
-# 계산합니다. 두 갈래가 만나는 곳(``x + y``\ 나 ``torch.cat``)에서는 둘 중 큰 쪽을 따르고,
-# 평탄화 뒤의 선형 층은 이미지 전체를 봅니다. 그래서 추적기가 구한 값은 널리 알려진 값과
+# 계산합니다. 두 갈래가 만나는 곳(``x + y``\ 나 ``torch.cat``)의 출력은 두 갈래가 보는 영역을
+# 합친 만큼(합집합)을 보고, 평탄화 뒤의 선형 층은 이미지 전체를 봅니다. (추적기는 자리가 아니라
+# 크기만 알기 때문에 두 갈래가 만나면 더 큰 크기를 택합니다. 한 갈래의 창이 다른 갈래의 창 안에
+# 들어 있으면 그 값이 곧 합집합입니다. 잔차 블록의 지름길이 그런 경우입니다.) 그래서 추적기가 구한 값은 널리 알려진 값과
 # 똑같습니다. AlexNet은 195픽셀, VGG16은 212픽셀, ResNet-50은 483픽셀입니다.
 #
 # 90분짜리 영화를 메모리 없이 추적하기
@@ -204,7 +253,10 @@ plt.show()
 # * 합성곱의 파라미터는 필터 값과 편향뿐입니다. 여기서는 16 × 3 × 5 × 5 + 16 = 1,216개이고,
 #   이미지 크기와 상관없습니다. 평탄화와 선형 층(→1)까지 붙여도 1,328,321개입니다.
 # * 수용 영역은 층마다 커지고, 풀링으로 유효 스트라이드가 곱해질 때마다 더 빨리 커집니다.
-#   알아보려는 물체보다 커야 합니다.
+#   적어도 알아보려는 물체만큼 커야 하지만, 그것만으로는 모자랍니다. 수용 영역들은 유효
+#   스트라이드만큼 떨어져 놓이고, 여기서는 인코더의 세 번째 풀링 뒤 수용 영역 16개 가운데 글씨
+#   전체를 담는 것이 하나도 없었습니다. 출력은 수용 영역 안에서도 더 작은 조각, 곧 유효 수용
+#   영역에 주로 기댑니다.
 # * 최대 풀링을 거치면 한 픽셀 이동의 영향이 줄어듭니다(여기서는 79 %에서 50 %로).
 # * ``layerguide.trace``\ 는 데이터를 만들지 않고도 형태, 파라미터, 연산량, 수용 영역을
 #   보여 줍니다. 849 GB짜리 영화도 마찬가지입니다.

@@ -28,13 +28,56 @@ def test_sizes_and_the_two_formulas(page, lang: str) -> None:
     g = page(NAME, lang)
     assert g["image"].shape == (1, 1, 60, 60)
     assert [m.shape[2:] for m in g["maps"]] == [(58, 58), (60, 60), (30, 30), (20, 20)]
-    for stride, padding, p_h, d2l, pytorch, h_out in g["rows"]:
+    assert len(g["rows"]) == 8
+    for n, stride, padding, dilation, p_h, d2l, pytorch, h_out in g["rows"]:
         assert p_h == 2 * padding
         assert d2l == pytorch == h_out
         torch_out = F.conv2d(
-            torch.zeros(1, 1, 60, 60), torch.zeros(1, 1, 3, 3), stride=stride, padding=padding
+            torch.zeros(1, 1, n, n),
+            torch.zeros(1, 1, 3, 3),
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
         )
         assert torch_out.shape[2] == h_out
+    assert [r[0] for r in g["rows"]] == [60] * 4 + [4] * 4
+    assert [tuple(r[1:3]) for r in g["rows"][:4]] == g["settings"]  # the photo's settings
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_formula_has_the_animations_dilation(page, prose, lang: str) -> None:
+    """The animation's dilated sweep gives 2 outputs a side; the formula without d says 4."""
+    from layerguide.viz.animate import convolution_records
+    from layerguide.viz.animate.conv import CONV_INPUT, CONV_KERNEL, CONV_SETTINGS
+
+    g, text = page(NAME, lang), prose(NAME, lang)
+    assert g["cases"][4:] == [(4, *c) for c in CONV_SETTINGS]
+    assert {c[1] for c in g["cases"]} == {3}  # every kernel is 3 × 3, as the caption says
+    n, stride, padding, dilation, _, _, _, h_out = g["rows"][-1]
+    assert (n, stride, padding, dilation) == (4, 1, 1, 2)
+    assert g["k_d"] == 5
+    assert h_out == 2
+    assert g["without_d"] == 4
+    # what the animation draws for that setting: a 2 × 2 output
+    (dilated,) = {
+        r["layer_output"].shape
+        for r in convolution_records(CONV_INPUT, CONV_KERNEL, [CONV_SETTINGS[-1]])
+    }
+    assert dilated == (h_out, h_out)
+    expression = f"⌊({n} + {2 * padding} − 2 · {dilation} − 1) / {stride}⌋ + 1 = {h_out}"
+    assert (n + 2 * padding - 2 * dilation - 1) // stride + 1 == h_out  # 2 · d is d(k − 1)
+    for q in (
+        "⌊(n + 2 · padding − d(k − 1) − 1) / s⌋ + 1",
+        "k′ = d(k − 1) + 1",
+        f"k′ = {g['k_d']}",
+        expression,
+        f"{h_out} × {h_out}",
+        "(3, 1, 0, 1), (3, 1, 1, 1), (3, 2, 1, 1)",
+    ):
+        assert q in text, q
+    assert (
+        f"predicts {g['without_d']}" if lang == "en" else f"{g['without_d']}가 나옵니다"
+    ) in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -164,10 +207,13 @@ def test_formula_table_is_a_table_in_the_readers_language(page, lang: str) -> No
     from layerguide.viz import conv_formula_table
 
     g = page(NAME, lang)
-    table = conv_formula_table(60, 3, g["rows"], lang=lang)
+    table = conv_formula_table(3, g["rows"], lang=lang)
     assert isinstance(table, Table)
     header = " ".join(table.header)
     assert ("한쪽 패딩" if lang == "ko" else "padding (per side)") in header
+    assert ("팽창 d" if lang == "ko" else "dilation d") in header
+    assert "d(k − 1)" in header
+    assert [row[-1] for row in table.rows][-1] == 2  # the dilated sweep
     assert ("스트라이드" in header) == (lang == "ko")
     assert '<td class="lg-num">' in table.to_html()
 

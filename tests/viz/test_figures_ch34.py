@@ -17,13 +17,14 @@ from matplotlib.text import Text
 
 from layerguide import LayerguideError
 from layerguide.lesson.convnet import KERNELS, nearest_kernels, window_counts
+from layerguide.tracer.windows import Window
 from layerguide.viz import (
     Table,
     conv_formula_table,
     field_table,
     kernel_names,
-    show_digit_fields,
     show_feature_maps,
+    show_field_windows,
     show_kernel_gallery,
     show_learned_filters,
     show_parameter_bill,
@@ -52,6 +53,7 @@ ALLOWED = {
     "s",
     "n",
     "k",
+    "d",
     "x",
     "y",
     "H",
@@ -97,13 +99,10 @@ def figures(lang: str) -> dict[str, Figure | Table]:
     indices = np.array([[[[4, 7], [13, 10]]]])
     learned = rng.standard_normal((4, 3, 3))
     rows = [row("0", "Conv2d", 3, 1), row("1", "MaxPool2d", 4, 2)]
-    enc = [
-        row("encoder.stages.0.conv", "Conv2d", 3, 1),
-        row("encoder.stages.0.pool", "MaxPool2d", 4, 2),
-    ]
+    windows = [Window((0, 14), (0, 14)), Window((1, 22), (1, 22)), Window((9, 27), (9, 27))]
     return {
         "feature_maps": show_feature_maps(image, maps, [(1, 1), (2, 0)], lang=lang),
-        "formula": conv_formula_table(60, 3, [[1, 0, 0, 58, 58, 58]], lang=lang),
+        "formula": conv_formula_table(3, [[4, 1, 1, 2, 2, 2, 2, 2]], lang=lang),
         "pixel": show_pixel_by_hand(image[0, 0, :3, :3], KERNELS["sobel_x"], 0.5, lang=lang),
         "gallery": show_kernel_gallery(KERNELS, rng.random((1, 8, 10, 10)), lang=lang),
         "counts": show_window_counts(
@@ -112,10 +111,17 @@ def figures(lang: str) -> dict[str, Figure | Table]:
         "learned": show_learned_filters(learned, KERNELS, nearest_kernels(learned), lang=lang),
         "pooling": show_pooling(x, pooled, indices, x * 0, lang=lang),
         "bill": show_parameter_bill([6_220_801, 1_216, 1_328_321], lang=lang),
-        "fields": show_receptive_fields(rows, 32, lang=lang),
+        "fields": show_receptive_fields(rows, windows[:2], 32, lang=lang),
         "field_table": field_table(rows, lang=lang),
-        "digit": show_digit_fields(
-            rng.random((28, 28)), enc, (4, 6, 20, 16), "encoder.stages.0.pool", lang=lang
+        "digit": show_field_windows(
+            rng.random((28, 28)),
+            {(i, j): windows[i + j] for i in range(2) for j in range(2)},
+            Window((7, 26), (6, 21)),
+            rng.random((28, 28)),
+            (1, 1),
+            layer="encoder.stages.2.pool",
+            n_images=1000,
+            lang=lang,
         ),
         "shift": show_shift(
             [m[0, 0] for m in (maps[0], maps[0], maps[1], maps[1])], [0.8, 0.5], lang=lang
@@ -196,3 +202,54 @@ def test_window_counts_and_nearest_kernels_check_their_input() -> None:
     with pytest.raises(ValueError, match=r"nearest_kernels: .*\(2, 4\)"):
         nearest_kernels(np.zeros((2, 4)))
     assert nearest_kernels(2 * KERNELS["laplacian"][None]) == [("laplacian", 1.0)]
+
+
+def test_field_windows_are_drawn_where_they_lie() -> None:
+    """Not centred on the digit: each outline sits on its window's own rows and columns."""
+    windows = {(0, 0): Window((0, 14), (0, 14)), (1, 1): Window((1, 22), (1, 22))}
+    windows |= {(0, 1): Window((0, 14), (1, 22)), (1, 0): Window((1, 22), (0, 14))}
+    ink = Window((7, 26), (6, 21))
+    effective = np.zeros((28, 28))
+    effective[6:12, 9:15] = 1.0
+    fig = show_field_windows(
+        np.zeros((28, 28)), windows, ink, effective, (1, 1), layer="L", n_images=10, lang="en"
+    )
+    left = fig.axes[0]
+    drawn = sorted(
+        (p.get_y() + 0.5, p.get_x() + 0.5, p.get_height(), p.get_width()) for p in left.patches
+    )
+    expected = [
+        (w.rows[0], w.cols[0], w.height, w.width) for w in (windows[0, 0], windows[1, 1], ink)
+    ]
+    assert drawn == sorted(expected)  # the diagonal outputs and the ink box
+    assert "0 of its 4 outputs" in left.get_title()
+    assert "rows 6–11, cols 9–14" in labels(fig)  # at least half the peak
+    inside = show_field_windows(
+        np.zeros((28, 28)),
+        {(0, 0): Window((0, 27), (0, 27))},
+        ink,
+        effective,
+        (0, 0),
+        layer="L",
+        n_images=10,
+        lang="ko",
+    )
+    assert "1개" in inside.axes[0].get_title()
+
+
+def test_field_figures_check_their_arguments() -> None:
+    w = Window((0, 2), (0, 2))
+    with pytest.raises(LayerguideError, match="show_receptive_fields: "):
+        show_receptive_fields([row("0", "Conv2d", 3, 1)], [w, w], 8)
+    with pytest.raises(LayerguideError, match="show_field_windows: "):
+        show_field_windows(
+            np.zeros((4, 4)), {(0, 0): w}, w, np.zeros((4, 4)), (0, 0), layer="L", n_images=1
+        )
+
+
+def test_formula_table_rows_carry_the_dilation() -> None:
+    table = conv_formula_table(3, [[4, 1, 1, 2, 2, 2, 2, 2]], lang="en")
+    assert table.header[3] == "dilation d"
+    assert "d(k − 1)" in table.header[6]
+    with pytest.raises(LayerguideError, match="conv_formula_table: "):
+        conv_formula_table(3, [[1, 0, 0, 58, 58, 58]])  # the old rows, without n and d

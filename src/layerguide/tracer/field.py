@@ -12,7 +12,11 @@ Upsampling and transposed convolution have ``step < 1``, so jumps are fractions.
 tensor stops being an (…, H, W) grid (flatten, a matrix product), ``jump`` becomes
 ``None`` and the field keeps ``span``: what all its elements see together. An operation
 that mixes every element (a Linear layer after Flatten) then sees the whole span.
-At a merge (``x + y``, ``torch.cat``) the larger field wins, per axis.
+At a merge (``x + y``, ``torch.cat``) an element sees the *union* of what its branches
+see. This arithmetic knows sizes, not positions, so it takes the larger field per axis:
+that is the union when one branch's window lies inside the other's (a residual block's
+shortcut inside its main path), and too small when the windows are offset.
+:mod:`layerguide.tracer.windows` tracks where windows lie, for a chain.
 """
 
 from __future__ import annotations
@@ -101,6 +105,9 @@ class Field:
 
 def merge(fields: Iterable[tuple[Field, Sequence[int]]], out_size: Sequence[int]) -> Field:
     """Field at a merge (add, multiply, concatenate): the larger one per axis.
+
+    The true field is the union of the branches' windows; the larger one equals it when
+    one window lies inside the other (see the module docstring).
 
     The grid survives when one input grid has the output's (H, W) and all grids agree on
     the jump; otherwise the result is flat and sees the union of the inputs.

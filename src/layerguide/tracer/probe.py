@@ -8,6 +8,12 @@ weights cannot cancel, and a max pooling window passes the one positive value it
 Lighting the pixels one at a time, the pixels that change the centre output are its
 receptive field, clipped to the image.
 
+:func:`effective_field` measures something else on a *trained* model: how strongly each
+input pixel moves one output, on average over real inputs (the mean of
+``|∂ output / ∂ input|``). It is zero outside the receptive field and, inside, usually
+concentrated on a small part of it (Luo et al., 2016, *Understanding the effective
+receptive field in deep convolutional neural networks*).
+
 It runs one forward pass per input pixel, in batches, so it is meant for small inputs
 (``H × W ≤ 4096``) and for models made of convolutions, poolings, upsampling and
 element-wise activations that keep 0 at 0 (ReLU, GELU). A model whose output is not
@@ -26,7 +32,7 @@ from typing import Any
 
 from layerguide.errors import ArgumentError
 
-__all__ = ["probe_field"]
+__all__ = ["effective_field", "probe_field"]
 
 MAX_PIXELS = 4096  # one forward pass per input pixel: keep the input small
 
@@ -96,3 +102,39 @@ def probe_field(
         raise ArgumentError("probe_field: no input pixel changes the centre output")
     rows, cols = torch.nonzero(seen.reshape(h, w), as_tuple=True)
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
+
+
+def effective_field(forward: Any, images: Any, position: tuple[int, int]) -> Any:
+    """Mean ``|∂ y / ∂ x|`` over ``images``, where ``y`` is one output position of ``forward``.
+
+    Parameters
+    ----------
+    forward : callable
+        Maps a float32 tensor (N, C, H, W) to a tensor (N, C', H', W'), each image on its
+        own (a model in ``eval()`` mode: no batch statistics).
+    images : array_like
+        (N, C, H, W) real inputs.
+    position : (int, int)
+        The output row and column; its C' channels are summed into ``y``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (H, W): for every input pixel the mean absolute gradient, summed over the input
+        channels.
+    """
+    import numpy as np
+    import torch
+
+    x = torch.as_tensor(np.asarray(images), dtype=torch.float32)
+    if x.ndim != 4:
+        raise ArgumentError(f"effective_field: images must be (N, C, H, W), got {tuple(x.shape)}")
+    x.requires_grad_(True)
+    out = forward(x)
+    i, j = (int(v) for v in position)
+    if out.ndim != 4 or not (0 <= i < out.shape[-2] and 0 <= j < out.shape[-1]):
+        raise ArgumentError(
+            f"effective_field: position {(i, j)} is not in the output {tuple(out.shape)}"
+        )
+    (grad,) = torch.autograd.grad(out[:, :, i, j].sum(), x)  # (N, C, H, W), one per image
+    return grad.abs().mean(dim=0).sum(dim=0).numpy()

@@ -51,7 +51,7 @@ from layerguide.viz.linear import (
 )
 from layerguide.viz.receptive import (
     field_table,
-    show_digit_fields,
+    show_field_windows,
     show_parameter_bill,
     show_receptive_fields,
     show_shift,
@@ -79,8 +79,8 @@ __all__ = [
     "show_code",
     "show_connections",
     "show_conv_matrix",
-    "show_digit_fields",
     "show_feature_maps",
+    "show_field_windows",
     "show_image",
     "show_kernel_gallery",
     "show_learned_filters",

@@ -96,14 +96,21 @@ def show_feature_maps(
     return fig
 
 
-def conv_formula_table(n: int, k: int, rows: Sequence[Sequence[int]], *, lang: str = "en") -> Table:
-    """Rows of (stride, padding, p_h, d2l, PyTorch, layer) as a table in ``lang``."""
+def conv_formula_table(k: int, rows: Sequence[Sequence[int]], *, lang: str = "en") -> Table:
+    """Output heights for a k × k kernel, one row per setting, as a table in ``lang``.
+
+    Each row is (n, stride, padding, dilation, p_h, d2l, PyTorch, layer): the input size,
+    the setting, the total padding, both formulas' results and the layer's own
+    ``output_shape``.
+    """
     check_lang("conv_formula_table", lang)
-    keys = ("s", "pad", "p_h", "d2l", "torch", "layer")
+    keys = ("n", "s", "pad", "d", "p_h", "d2l", "torch", "layer")
+    if any(len(r) != len(keys) for r in rows):
+        raise ArgumentError(f"conv_formula_table: every row needs {len(keys)} values ({keys})")
     return Table(
         [_t(lang, key) for key in keys],
         [list(r) for r in rows],
-        caption=_t(lang, "caption", n=n, k=k),
+        caption=_t(lang, "caption", k=k),
     )
 
 

@@ -6,7 +6,7 @@ measurements from the page, so nothing here computes a result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -17,11 +17,12 @@ from numpy.typing import NDArray
 
 from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, text
+from layerguide.tracer.windows import Window, window_of
 from layerguide.viz.table import Table
 
 __all__ = [
     "field_table",
-    "show_digit_fields",
+    "show_field_windows",
     "show_parameter_bill",
     "show_receptive_fields",
     "show_shift",
@@ -65,21 +66,30 @@ def _pair(value: Any) -> str:
     return "–" if value is None else f"{value[0]} × {value[1]}"
 
 
-def show_receptive_fields(rows: Sequence[Any], size: int, *, lang: str = "en") -> Figure:
-    """Nested squares (the centre output's field) on a size × size input, and their growth."""
+def show_receptive_fields(
+    rows: Sequence[Any], windows: Sequence[Window], size: int, *, lang: str = "en"
+) -> Figure:
+    """Each row's centre-output window, where it really lies on a size × size input, and growth.
+
+    ``windows`` holds one :class:`~layerguide.tracer.windows.Window` per row (from
+    :func:`~layerguide.tracer.windows.centre_window`).
+    """
     check_lang("show_receptive_fields", lang)
+    if len(windows) != len(rows):
+        raise ArgumentError(
+            f"show_receptive_fields: {len(rows)} rows need as many windows, got {len(windows)}"
+        )
     fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 4.2), layout="constrained")
     left.imshow(np.zeros((size, size)), cmap="Greys", vmin=0, vmax=1)
-    left.set_xticks(range(-1, size, 8))
-    left.set_yticks(range(-1, size, 8))
+    left.set_xticks(range(0, size, 8))
+    left.set_yticks(range(0, size, 8))
     left.grid(color="0.85", lw=0.5)
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(rows)))
-    centre = (size - 1) / 2
-    for row, color in zip(rows, colors, strict=True):
-        side = row.receptive_field[0]
-        corner = centre - side / 2 + 0.5
-        left.add_patch(Rectangle((corner, corner), side, side, fill=False, lw=2, color=color))
-        left.text(corner + 0.3, corner + 0.9, f"{row.name}: {side}", color=color, fontsize=8)
+    for row, window, color in zip(rows, windows, colors, strict=True):
+        label = _where(lang, "layer_window", window, name=row.name)
+        _outline(left, window, color=color, lw=2, label=label)
+    left.set_ylim(size + 9.5, -0.5)  # room below the image for the legend
+    left.legend(loc="lower center", fontsize=7, ncol=2, framealpha=0.9)
     left.set_title(_t(lang, "centre"))
     steps = range(1, len(rows) + 1)
     right.plot(steps, [r.receptive_field[0] for r in rows], "o-", label=_t(lang, "field"))
@@ -91,51 +101,76 @@ def show_receptive_fields(rows: Sequence[Any], size: int, *, lang: str = "en") -
     return fig
 
 
-def show_digit_fields(
-    digit: NDArray[Any],
-    rows: Sequence[Any],
-    box: tuple[int, int, int, int],
-    first: str,
-    *,
-    lang: str = "en",
-) -> Figure:
-    """Each layer's receptive field as a square centred on the digit; ``box`` = (top, left, h, w)."""
-    check_lang("show_digit_fields", lang)
-    top, left_, h, w = box
-    fig, ax = plt.subplots(figsize=(6.4, 6.4), layout="constrained")
-    ax.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
-    cy, cx = top + (h - 1) / 2, left_ + (w - 1) / 2
+def _outline(ax: Any, window: Window, **style: Any) -> None:
+    """A rectangle around the pixels of ``window`` (pixel centres are integers)."""
     ax.add_patch(
         Rectangle(
-            (left_ - 0.5, top - 0.5),
-            w,
-            h,
+            (window.cols[0] - 0.5, window.rows[0] - 0.5),
+            window.width,
+            window.height,
             fill=False,
-            ls="--",
-            lw=1.5,
-            color="tab:red",
-            label=_t(lang, "digit", h=h, w=w),
+            **style,
         )
     )
-    colors = plt.cm.viridis(np.linspace(0, 0.9, len(rows)))
-    for row, color in zip(rows, colors, strict=True):
-        fh, fw = row.receptive_field
-        ax.add_patch(
-            Rectangle(
-                (cx - fw / 2, cy - fh / 2),
-                fw,
-                fh,
-                fill=False,
-                lw=2,
-                color=color,
-                label=f"{row.name}: {fh} × {fw}",
-            )
+
+
+def _where(lang: str, key: str, window: Window, **values: Any) -> str:
+    r0, r1 = window.rows
+    c0, c1 = window.cols
+    return _t(lang, key, r0=r0, r1=r1, c0=c0, c1=c1, **values)
+
+
+def show_field_windows(
+    digit: NDArray[Any],
+    windows: Mapping[tuple[int, int], Window],
+    ink: Window,
+    effective: NDArray[Any],
+    best: tuple[int, int],
+    *,
+    layer: str,
+    n_images: int,
+    lang: str = "en",
+) -> Figure:
+    """Where the fields of one layer's outputs really lie over a digit, and the effective field.
+
+    Left: the digit, its ink box (dashed) and the windows of the diagonal outputs (i, i),
+    at their real places; the title counts the windows (of all ``windows``) that contain
+    the ink box. Right: ``effective`` (mean ``|∂ output / ∂ input|`` of output ``best``
+    over ``n_images`` digits) scaled to its peak, with that output's window (solid), the
+    pixels of at least half the peak (dotted) and the ink box (dashed).
+    """
+    check_lang("show_field_windows", lang)
+    effective = np.asarray(effective, dtype=float)
+    if effective.shape != np.shape(digit) or best not in windows or effective.max() <= 0:
+        raise ArgumentError(
+            f"show_field_windows: effective {effective.shape} must match the digit "
+            f"{np.shape(digit)}, be positive somewhere, and {best} must be one of the windows"
         )
-    ax.set_xlim(-8, digit.shape[1] + 7)
-    ax.set_ylim(digit.shape[0] + 7, -8)
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
-    size = next(r.receptive_field[0] for r in rows if r.name == first)
-    ax.set_title(_t(lang, "covers", name=first, size=size), fontsize=10)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5.6), layout="constrained")
+    left.imshow(digit, cmap="gray_r", vmin=0, vmax=1)
+    diagonal = sorted(p for p in windows if p[0] == p[1])
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(diagonal)))
+    for pos, color in zip(diagonal, colors, strict=True):
+        window = windows[pos]
+        label = _where(lang, "output_window", window, pos=f"({pos[0]}, {pos[1]})")
+        _outline(left, window, lw=2, color=color, label=label)
+    _outline(left, ink, lw=1.5, ls="--", color="tab:red", label=_where(lang, "digit_box", ink))
+    inside = sum(w.contains(ink.rows, ink.cols) for w in windows.values())
+    left.set_title(_t(lang, "windows_title", name=layer, n=inside, total=len(windows)), fontsize=10)
+    scaled = effective / effective.max()
+    right.imshow(scaled, cmap="magma", vmin=0, vmax=1)
+    where = f"({best[0]}, {best[1]})"
+    _outline(
+        right, windows[best], lw=2, color="tab:cyan", label=_where(lang, "theory", windows[best])
+    )
+    half = window_of(scaled >= 0.5)
+    _outline(right, half, lw=1.5, ls=":", color="tab:green", label=_where(lang, "half", half))
+    _outline(right, ink, lw=1.5, ls="--", color="tab:red", label=_where(lang, "digit_box", ink))
+    right.set_title(_t(lang, "effective_title", pos=where, n=n_images), fontsize=10)
+    for ax in (left, right):
+        ax.set_xlim(-1.5, digit.shape[1] + 0.5)
+        ax.set_ylim(digit.shape[0] + 6.5, -1.5)  # room below the image for the legend
+        ax.legend(loc="lower center", fontsize=7, framealpha=0.9, ncol=1)
     return fig
 
 
