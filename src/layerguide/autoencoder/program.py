@@ -76,6 +76,7 @@ class Step:
     op: str  # conv2d, conv_transpose2d, max_pool2d, batch_norm, gelu, upsample, flatten, ...
     module: str  # the module whose tensors it uses ("" for a functional step)
     name: str = ""  # the step's name as layerguide.trace prints it
+    kind: str = ""  # trace's kind: the module class (Conv2d) or the op (Tensor.view)
     shape: tuple[int, ...] = ()  # its output shape as layerguide.trace prints it
     part: str = "encoder"  # encoder or decoder
     args: dict[str, Any] = field(default_factory=dict)  # settings (stride, mode, slot, ...)
@@ -189,7 +190,8 @@ def program(model: Autoencoder) -> list[Step]:
             nxt = next((i for i in modules if i >= at), len(rows))
             row = rows[nxt - 1]
             at = nxt
-        s.name, s.shape, s.trace_field = row.name, tuple(row.output_shape), row.receptive_field
+        s.name, s.kind, s.shape = row.name, row.kind, tuple(row.output_shape)
+        s.trace_field = row.receptive_field
     geometry = Geometry(1, 1, 0)
     for s in steps:
         if s.part != "encoder":
