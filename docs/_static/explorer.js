@@ -75,67 +75,82 @@
     return { shape: shape, data: new Float64Array(size) };
   }
 
-  /* torch.nn.functional.conv2d for one image; weight (O, C, k, k). */
+  /* torch.nn.functional.conv2d for one image; weight (O, C, k, k). As im2col and a matrix
+   * product: each output position's input patch (C·k·k values, zeros in the padding) is
+   * gathered once, then dotted with each filter (long inner loops run fast in JavaScript). */
   function conv2d(x, weight, bias, stride, padding, dilation) {
     var C = x.shape[0], H = x.shape[1], W = x.shape[2];
     var O = weight.shape[0], k = weight.shape[2];
-    var d = dilation || 1;
-    var Ho = Math.floor((H + 2 * padding - d * (k - 1) - 1) / stride) + 1;
-    var Wo = Math.floor((W + 2 * padding - d * (k - 1) - 1) / stride) + 1;
-    var out = tensor([O, Ho, Wo]);
-    var xd = x.data, wd = weight.data, od = out.data;
-    for (var o = 0; o < O; o++) {
-      var b = bias ? bias.data[o] : 0;
-      for (var i = 0; i < Ho; i++) {
-        for (var j = 0; j < Wo; j++) {
-          var sum = b;
-          for (var c = 0; c < C; c++) {
-            var wBase = (o * C + c) * k * k;
-            var xBase = c * H * W;
-            for (var ki = 0; ki < k; ki++) {
-              var ii = i * stride - padding + ki * d;
-              if (ii < 0 || ii >= H) continue;
-              for (var kj = 0; kj < k; kj++) {
-                var jj = j * stride - padding + kj * d;
-                if (jj < 0 || jj >= W) continue;
-                sum += xd[xBase + ii * W + jj] * wd[wBase + ki * k + kj];
-              }
+    var d = dilation || 1, s = stride, p = padding;
+    var Ho = Math.floor((H + 2 * p - d * (k - 1) - 1) / s) + 1;
+    var Wo = Math.floor((W + 2 * p - d * (k - 1) - 1) / s) + 1;
+    var Q = C * k * k, P = Ho * Wo;
+    var cols = new Float64Array(P * Q); // (Ho·Wo, C·k·k)
+    var xd = x.data, wd = weight.data;
+    for (var i = 0; i < Ho; i++) {
+      for (var j = 0; j < Wo; j++) {
+        var base = (i * Wo + j) * Q;
+        for (var c = 0; c < C; c++) {
+          for (var ki = 0; ki < k; ki++) {
+            var ii = i * s - p + ki * d;
+            if (ii < 0 || ii >= H) continue;
+            for (var kj = 0; kj < k; kj++) {
+              var jj = j * s - p + kj * d;
+              if (jj >= 0 && jj < W) cols[base + (c * k + ki) * k + kj] = xd[(c * H + ii) * W + jj];
             }
           }
-          od[(o * Ho + i) * Wo + j] = sum;
         }
+      }
+    }
+    var out = tensor([O, Ho, Wo]);
+    var od = out.data;
+    for (var o = 0; o < O; o++) {
+      var wBase = o * Q, b = bias ? bias.data[o] : 0;
+      for (var q = 0; q < P; q++) {
+        var sum = 0, cBase = q * Q;
+        for (var r = 0; r < Q; r++) sum += wd[wBase + r] * cols[cBase + r];
+        od[o * P + q] = sum + b;
       }
     }
     return out;
   }
 
-  /* torch.nn.functional.conv_transpose2d for one image; weight (C, O, k, k). */
+  /* torch.nn.functional.conv_transpose2d for one image; weight (C, O, k, k). As a matrix
+   * product and col2im: each input position's C values times the weights give its O·k·k
+   * contributions, which are added into the output where they land. */
   function convTranspose2d(x, weight, bias, stride, padding, outputPadding) {
     var C = x.shape[0], H = x.shape[1], W = x.shape[2];
     var O = weight.shape[1], k = weight.shape[2];
-    var Ho = (H - 1) * stride - 2 * padding + (k - 1) + outputPadding + 1;
-    var Wo = (W - 1) * stride - 2 * padding + (k - 1) + outputPadding + 1;
-    var out = tensor([O, Ho, Wo]);
-    var xd = x.data, wd = weight.data, od = out.data;
-    for (var o = 0; o < O; o++) {
-      var b = bias ? bias.data[o] : 0;
-      for (var p = 0; p < Ho * Wo; p++) od[o * Ho * Wo + p] = b;
+    var s = stride, p = padding;
+    var Ho = (H - 1) * s - 2 * p + (k - 1) + outputPadding + 1;
+    var Wo = (W - 1) * s - 2 * p + (k - 1) + outputPadding + 1;
+    var R = O * k * k;
+    if (!weight.byRow) { // (O·k·k, C): one contiguous row of C weights per contribution
+      weight.byRow = new Float64Array(R * C);
+      for (var c = 0; c < C; c++) {
+        for (var r = 0; r < R; r++) weight.byRow[r * C + c] = weight.data[c * R + r];
+      }
     }
-    for (var c = 0; c < C; c++) {
-      for (var i = 0; i < H; i++) {
-        for (var j = 0; j < W; j++) {
-          var v = xd[(c * H + i) * W + j];
-          if (v === 0) continue;
-          for (o = 0; o < O; o++) {
-            var wBase = (c * O + o) * k * k;
-            for (var ki = 0; ki < k; ki++) {
-              var ii = i * stride - padding + ki;
-              if (ii < 0 || ii >= Ho) continue;
-              for (var kj = 0; kj < k; kj++) {
-                var jj = j * stride - padding + kj;
-                if (jj < 0 || jj >= Wo) continue;
-                od[(o * Ho + ii) * Wo + jj] += v * wd[wBase + ki * k + kj];
-              }
+    var wt = weight.byRow, xd = x.data;
+    var xs = new Float64Array(C);
+    var out = tensor([O, Ho, Wo]);
+    var od = out.data;
+    for (var o = 0; o < O; o++) {
+      if (bias) od.fill(bias.data[o], o * Ho * Wo, (o + 1) * Ho * Wo);
+    }
+    for (var i = 0; i < H; i++) {
+      for (var j = 0; j < W; j++) {
+        for (c = 0; c < C; c++) xs[c] = xd[(c * H + i) * W + j];
+        for (o = 0; o < O; o++) {
+          for (var ki = 0; ki < k; ki++) {
+            var ii = i * s - p + ki;
+            if (ii < 0 || ii >= Ho) continue;
+            for (var kj = 0; kj < k; kj++) {
+              var jj = j * s - p + kj;
+              if (jj < 0 || jj >= Wo) continue;
+              var row = ((o * k + ki) * k + kj) * C, sum = 0;
+              for (c = 0; c < C; c++) sum += wt[row + c] * xs[c];
+              od[(o * Ho + ii) * Wo + jj] += sum;
             }
           }
         }
