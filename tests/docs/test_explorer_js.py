@@ -258,3 +258,43 @@ def test_a_drawing_is_prepared_like_mnist(box: tuple[int, int, int, int]) -> Non
     assert abs(cy - 14) <= 0.5 or abs(cx - 14) <= 0.5
     blank = run_node({"drawings": [{"ink": [0] * 100, "rows": 10, "cols": 10}]})["drawings"][0]
     assert blank == [0] * 784
+
+
+def load_extension() -> Any:
+    import importlib.util
+    import sys
+
+    path = ROOT / "docs" / "_ext" / "explorer.py"
+    spec = importlib.util.spec_from_file_location("explorer", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_markup_holds_the_contract(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from layerguide.i18n import section
+
+    ext = load_extension()
+    monkeypatch.setattr(ext, "digits", lambda: ((3, 0), (2, 1), (1, 2)))
+    html = ext.explorer_html("lg-ex-9", lang, "../_shared/explorer/autoencoder.js")
+    assert 'data-explorer="autoencoder"' in html
+    assert f'lang="{lang}"' in html
+    for needle in ('select id="lg-ex-9-digit" name="digit"', 'name="decoder"',
+                   'canvas data-input="draw"', 'button type="button" name="clear"',
+                   'data-output="input"', 'data-output="code"', 'data-output="reconstruction"',
+                   'data-output="bce"', 'data-output="field"'):  # fmt: skip
+        assert needle in html, needle
+    assert re.findall(r'<option value="(\d+)"', html) == ["3", "2", "1"]
+    assert re.findall(r'<option value="([a-z_]+)"', html) == list(ext.DECODER_ORDER)
+    assert set(ext.DECODER_ORDER) == set(DECODERS)
+    for control in ("digit", "decoder"):
+        assert f'<label for="lg-ex-9-{control}">' in html
+    payload = json.loads(re.search(r"data-explorer-data>(.*?)</script>", html).group(1))
+    assert payload["strings"] == section(lang, "explorer")
+    assert '<script src="../_shared/explorer/autoencoder.js"></script>' in html
