@@ -298,3 +298,26 @@ def test_the_markup_holds_the_contract(lang: str, monkeypatch: pytest.MonkeyPatc
     payload = json.loads(re.search(r"data-explorer-data>(.*?)</script>", html).group(1))
     assert payload["strings"] == section(lang, "explorer")
     assert '<script src="../_shared/explorer/autoencoder.js"></script>' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_numbers_in_the_words_are_the_models(lang: str) -> None:
+    """The page's prose and the explorer's words quote the model's own sizes."""
+    from layerguide.i18n import section
+
+    steps = program(random_models()["transpose"])
+    pools = [s.shape[-1] for s in steps if s.op == "max_pool2d"]
+    code = next(s.shape for s in steps if s.args.get("code"))
+    sizes = [28, *pools]
+    assert sizes == [28, 14, 7, 4]
+    words = section(lang, "explorer")
+    assert " → ".join(map(str, sizes)) in words["encoder"]
+    c, h, w = code[1:]
+    assert f"{c}" in words["code"]
+    assert f"{h} × {w}" in words["code"]
+    assert f"{c * h * w}" in words["code"]
+    prose = (ROOT / "docs" / lang / "explorer.md").read_text(encoding="utf-8")
+    for n in sizes[:3]:
+        assert f"{n} × {n}" in prose
+    assert f"{c} × {h} × {w} = {c * h * w}" in prose
+    assert "20 × 20" in words["input_drawn"]  # prepareDrawing's box (tested above)
