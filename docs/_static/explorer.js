@@ -27,11 +27,22 @@
     return sign * (1 + frac / 1024) * Math.pow(2, exp - 15);
   }
 
-  function base64Bytes(text) {
-    var bin = atob(text);
-    var out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+  /* Base85 text (Python's base64.b85encode: 5 characters for 4 bytes, big-endian) to
+   * `size` bytes. */
+  var B85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+  function base85Bytes(text, size) {
+    var table = new Int32Array(128);
+    for (var c = 0; c < B85.length; c++) table[B85.charCodeAt(c)] = c;
+    var out = new Uint8Array((text.length / 5) * 4);
+    for (var i = 0, o = 0; i < text.length; i += 5, o += 4) {
+      var v = 0;
+      for (var k = 0; k < 5; k++) v = v * 85 + table[text.charCodeAt(i + k)];
+      out[o] = v >>> 24;
+      out[o + 1] = (v >>> 16) & 255;
+      out[o + 2] = (v >>> 8) & 255;
+      out[o + 3] = v & 255;
+    }
+    return out.subarray(0, size);
   }
 
   /* zlib-inflate with the browser's DecompressionStream (no library). */
@@ -40,9 +51,9 @@
     return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
   }
 
-  /* The packed weights (every low byte, then every high byte, zlib, base64) as float32. */
+  /* The packed weights (every low byte, then every high byte, zlib, base85) as float32. */
   function decodeWeights(data) {
-    return inflate(base64Bytes(data.weights)).then(function (bytes) {
+    return inflate(base85Bytes(data.weights, data.packed)).then(function (bytes) {
       var n = data.count;
       if (bytes.length !== 2 * n) throw new Error("explorer: weights have the wrong size");
       var table = new Float32Array(65536);
@@ -599,11 +610,11 @@
     var code = result.outs[codeAt];
     var codeEl = this.q('[data-output="code"]');
     codeEl.setAttribute("data-values", numbers(code.data));
-    this.maps(codeEl.querySelector(".lg-ex-maps"), code, code.shape[0], null);
+    this.maps(codeEl.querySelector(".lg-ex-maps"), code, code.shape[0], null, 3 * SCALE);
   };
 
   /* Draw the first `n` channel maps of a tensor into `box` (one canvas each). */
-  Explorer.prototype.maps = function (box, x, n, stepIndex) {
+  Explorer.prototype.maps = function (box, x, n, stepIndex, scale) {
     box.textContent = "";
     var limit = 0;
     for (var q = 0; q < x.data.length; q++) limit = Math.max(limit, Math.abs(x.data[q]));
@@ -614,7 +625,7 @@
     for (var c = 0; c < (flat ? 1 : n); c++) {
       var fig = el("div", { class: "lg-ex-map", "data-channel": String(c) });
       var canvas = el("canvas", { "aria-hidden": "true" });
-      paint(canvas, x.data.subarray(c * per, (c + 1) * per), rows, cols, limit);
+      paint(canvas, x.data.subarray(c * per, (c + 1) * per), rows, cols, limit, scale);
       fig.appendChild(canvas);
       if (stepIndex !== null) fig.appendChild(el("span", { class: "lg-ex-cell", hidden: "" }));
       box.appendChild(fig);

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
@@ -23,6 +22,7 @@ from layerguide.autoencoder.export import (
     first_of_each_class,
     rounded,
     unpack_weights,
+    weights_bytes,
 )
 from layerguide.autoencoder.program import Geometry, program, run_torch
 from layerguide.errors import ArgumentError, ArgumentTypeError
@@ -161,6 +161,6 @@ def test_the_script_sets_one_global_and_is_written_once(tmp_path) -> None:
     assert text.startswith(prefix)
     assert text.endswith(";\n")
     data = json.loads(text[len(prefix) : -2])
-    flat = unpack_weights(base64.b64decode(data["weights"]), data["count"])
+    flat = unpack_weights(weights_bytes(data["weights"], data["packed"]), data["count"])
     assert flat.size == sum(p.numel() for p in models["fc"].state_dict().values()
                             if p.is_floating_point())  # fmt: skip

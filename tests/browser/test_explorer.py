@@ -10,7 +10,6 @@ requests to other hosts, reduced motion and the asset budget.
 
 from __future__ import annotations
 
-import base64
 import copy
 import functools
 import json
@@ -25,7 +24,7 @@ import torch.nn.functional as F
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from layerguide.autoencoder import DECODERS, AutoencoderConfig, build_autoencoder
-from layerguide.autoencoder.export import unpack_weights
+from layerguide.autoencoder.export import unpack_weights, weights_bytes
 from layerguide.autoencoder.program import program, run_torch
 
 HERE = Path(__file__).resolve().parent
@@ -49,7 +48,7 @@ def shared_data(site: Path) -> dict[str, Any]:
 def site_models(site: Path) -> dict[str, torch.nn.Module]:
     """build_autoencoder models holding the weights the page loaded (eval mode)."""
     data = shared_data(site)
-    flat = unpack_weights(base64.b64decode(data["weights"]), data["count"])
+    flat = unpack_weights(weights_bytes(data["weights"], data["packed"]), data["count"])
     models = {}
     for name, spec in data["models"].items():
         model = build_autoencoder(AutoencoderConfig(decoder=name))

@@ -8,11 +8,13 @@ them, with their :func:`~layerguide.autoencoder.program.program` and one MNIST t
 per class, as one JavaScript file that both languages load.
 
 The weights are stored as **float16**: the five models hold 1,174,588 numbers, 4.7 MB as
-float32 but 2.35 MB as float16; in base64 (a ``<script>`` is the one way a page read from
-``file://`` can load data) float32 would be 6.3 MB, over the explorer's 3 MB budget. The
-float16 bytes are regrouped (every low byte, then every high byte, which repeat more) and
-zlib-compressed before the base64, and the page inflates them with the browser's
-``DecompressionStream``: 2.7 MB in all. :func:`rounded` gives a model with the same
+float32 but 2.35 MB as float16; as text (a ``<script>`` is the one way a page read from
+``file://`` can load data; base64 adds a third) float32 would be 6.3 MB, over the explorer's
+3 MB budget. The float16 bytes are regrouped (every low byte, then every high byte, which
+repeat more), zlib-compressed (2.0 MB) and written in base85 (Python's
+:func:`base64.b85encode`: 5 characters for 4 bytes, none of them a quote or a backslash);
+the page decodes them and inflates them with the browser's ``DecompressionStream``: 2.5 MB
+in all. :func:`rounded` gives a model with the same
 float16-rounded weights, the reference the page is compared with.
 
 >>> len(first_of_each_class([3, 1, 1, 0, 2, 3]))
@@ -50,6 +52,7 @@ __all__ = [
     "first_of_each_class",
     "rounded",
     "unpack_weights",
+    "weights_bytes",
 ]
 
 #: How the weights travel (see the module docstring for why).
@@ -149,6 +152,11 @@ def unpack_weights(packed: bytes, count: int) -> np.ndarray:
     return np.ascontiguousarray(raw.reshape(2, count).T).view(DTYPE).ravel()
 
 
+def weights_bytes(text: str, size: int) -> bytes:
+    """The packed weights from the script's base85 text (``size`` bytes, padding dropped)."""
+    return base64.b85decode(text)[:size]
+
+
 def export_script(
     path: str | Path,
     models: Mapping[str, Autoencoder],
@@ -160,7 +168,8 @@ def export_script(
     Writes only when the content changed (atomically); returns a short hash of it.
     """
     meta, packed = export_data(models, images, labels)
-    meta["weights"] = base64.b64encode(packed).decode("ascii")
+    meta["packed"] = len(packed)
+    meta["weights"] = base64.b85encode(packed, pad=True).decode("ascii")
     body = json.dumps(meta, separators=(",", ":"))
     text = f"window.{GLOBAL} = {body};\n".encode()
     path = Path(path)
