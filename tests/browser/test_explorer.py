@@ -412,7 +412,8 @@ def test_reduced_motion_is_respected(open_explorer: Callable[..., Page]) -> None
       return getComputedStyle(document.querySelector('{ROOT} .lg-ex-field')).transitionDuration;
     }}"""
     assert moving.evaluate(script).startswith("0.15s")
-    assert set(still.evaluate(script).split(", ")) == {"0s"}
+    # none at all, or the site's near-zero reduced-motion rule (0.01 ms)
+    assert all(float(v.rstrip("s")) <= 1e-3 for v in still.evaluate(script).split(", "))
 
 
 def test_assets_fit_the_budget(site: Path) -> None:

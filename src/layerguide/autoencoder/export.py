@@ -12,7 +12,7 @@ float32 but 2.35 MB as float16; as text (a ``<script>`` is the one way a page re
 ``file://`` can load data; base64 adds a third) float32 would be 6.3 MB, over the explorer's
 3 MB budget. The float16 bytes are regrouped (every low byte, then every high byte, which
 repeat more), zlib-compressed (2.0 MB) and written in base85 (Python's
-:func:`base64.b85encode`: 5 characters for 4 bytes, none of them a quote or a backslash);
+``base64.b85encode``: 5 characters for 4 bytes, none of them a quote or a backslash);
 the page decodes them and inflates them with the browser's ``DecompressionStream``: 2.5 MB
 in all. :func:`rounded` gives a model with the same
 float16-rounded weights, the reference the page is compared with.
