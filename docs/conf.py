@@ -48,6 +48,7 @@ extensions = [
     "korean_search",
     "exercise_notebooks",
     "conv_playground",
+    "explorer",  # the trained autoencoder in the page (issue 20)
     "accessibility",
 ]
 

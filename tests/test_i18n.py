@@ -160,11 +160,12 @@ SCRIPT = textwrap.dedent(
     html = results["conv"].to_jshtml()
     unmarked = sorted(k for k, r in results.items() if not any({mark!r} in w for w in words(r)))
 
-    import accessibility, conv_playground, learning_path  # the Sphinx extensions
+    import accessibility, conv_playground, explorer, learning_path  # the Sphinx extensions
     payloads = {{
         "playground": conv_playground.page_data("xx")["strings"],
         "a11y": json.loads(accessibility.words_script("xx").split(" = ", 1)[1].rstrip(";"))["player"],
         "learning_path": i18n.section("xx", "learning_path"),
+        "explorer": explorer.page_data("xx")["strings"],
     }}
     print(json.dumps({{
         "missing": sorted(set(helpers) - called),

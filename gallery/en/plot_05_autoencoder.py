@@ -181,3 +181,4 @@ plt.show()
 # ----------------
 # Predict, count and fix things on your own, then check your answers against worked solutions:
 # :doc:`/exercises/05_autoencoder`.
+# Draw a digit and follow it through this trained model, layer by layer: :doc:`/explorer`.

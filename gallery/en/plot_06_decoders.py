@@ -310,3 +310,4 @@ plt.show()
 # ----------------
 # Predict, count and fix things on your own, then check your answers against worked solutions:
 # :doc:`/exercises/06_decoders`.
+# Compare the five trained decoders on a digit you draw, layer by layer: :doc:`/explorer`.

@@ -34,7 +34,7 @@ BASE_PAGES = (
     "auto_examples/index.html",
     "py-modindex.html",
 )
-WIDGETS = ".animation, [data-playground]"
+WIDGETS = ".animation, [data-playground], [data-explorer]"
 MAX_STOPS = 600  # a bound on the walk, far above any page's number of controls
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -54,7 +54,7 @@ def _widget_pages(site: Path, lang: str) -> list[str]:
         if rel.parts[0].startswith("_"):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        if 'class="animation"' in text or "data-playground" in text:
+        if 'class="animation"' in text or "data-playground" in text or "data-explorer" in text:
             found.append(rel.as_posix())
     return found
 

@@ -18,7 +18,10 @@ import pytest
 #: public module (figures, animations, the lesson's examples, kernels) added 2.8 MB, most of
 #: it the highlighted source pages under ``_modules/`` (1.1 MB per language). The budget
 #: is there to catch bloat such as a vendored MathJax (24 MB per language), not to ration pages.
-BUDGET = 24_000_000
+#: The autoencoder explorer (issue 20) added 2.7 MB: the five trained models, once for both
+#: languages (_shared/explorer/autoencoder.js, 2.6 MB), its script and its two pages; the
+#: issue set the whole site's budget to 26 MB (25.5 MB used).
+BUDGET = 26_000_000
 MATH = re.compile(r'class="[^"]*\bmath\b')
 MATHJAX_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"([^\"]*mathjax[^\"]*)\"", re.IGNORECASE)
 
