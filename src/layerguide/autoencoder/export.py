@@ -63,7 +63,9 @@ FORMAT = 1
 GLOBAL = "layerguideExplorerData"
 
 
-def chapter_models(cache: str | Path | None = None) -> dict[str, tuple[Autoencoder, dict[str, Any]]]:
+def chapter_models(
+    cache: str | Path | None = None,
+) -> dict[str, tuple[Autoencoder, dict[str, Any]]]:
     """The five trained models of chapter 6 (chapter 5's is ``"transpose"``), in eval mode.
 
     Exactly the chapters' call, so a built site's explorer runs the chapters' weights.
