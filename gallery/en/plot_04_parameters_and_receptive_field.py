@@ -179,7 +179,7 @@ print(f"whole digit seen by: {whole}; most of it by {best}: {share[best]:.0%}, {
 # %%
 # Inside its window an output does not weigh every pixel alike. Its
 # :term:`effective receptive field` measures how much each input pixel actually moves it:
-# the absolute gradient of the output with respect to the input, |∂ output / ∂ input|,
+# the absolute gradient of the output with respect to the input, ``|∂ output / ∂ input|``,
 # averaged over real digits. Here it is for output (1, 1) of the trained encoder (its code
 # channels summed), over the first 1,000 test digits. The gradient is zero outside rows
 # 1–22 and columns 1–22, exactly the window computed above, but the pixels that get at

@@ -97,8 +97,8 @@ def catalogue(lang: str) -> Mapping[str, str]:
 def text(lang: str, key: str, /, **values: Any) -> str:
     """The text of ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
 
-    >>> text("en", "viz.conv.caption", n=7, k=3)
-    'Output height for n = 7, k = 3'
+    >>> text("en", "viz.conv.setting", s=2, p=1)
+    'stride 2, padding 1'
     """
     words = catalogue(check_lang("text", lang))
     if key not in words:

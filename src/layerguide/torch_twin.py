@@ -49,7 +49,7 @@ def torch_twin(layer: Module) -> Any:
 
     Raises
     ------
-    ArgumentTypeError
+    layerguide.errors.ArgumentTypeError
         For a layer with no twin here (a loss, a layer of your own that names no
         ``torch_class``), or whose parameters do not match the twin's names and shapes.
     """

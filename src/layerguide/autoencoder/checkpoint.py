@@ -57,7 +57,7 @@ def load_checkpoint(
 
     Raises
     ------
-    DataError
+    layerguide.errors.DataError
         The file is missing or not a layerguide checkpoint, its weights do not fit its
         config, or its config differs from ``expect``.
     """

@@ -266,7 +266,7 @@ def load_mnist(
 
     Raises
     ------
-    DataError
+    layerguide.errors.DataError
         Unknown split, or no source has the data: the message lists what was tried
         (each mirror and why it failed) and the ways out.
 

@@ -88,7 +88,7 @@ def parse_idx(data: bytes, name: str = "IDX data") -> np.ndarray:
 
     Raises
     ------
-    DataError
+    layerguide.errors.DataError
         Bad gzip stream, bad magic number, unknown type code, or a length that does not
         match the header (truncated or padded file).
 
@@ -227,7 +227,7 @@ def download_idx(
 
     Raises
     ------
-    DataError
+    layerguide.errors.DataError
         Every attempt failed; the message lists each URL and why. Nothing is left behind
         but files that were already complete and verified.
     """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from layerguide.errors import ArgumentError
 
-__all__ = ["PAGE_BUDGET", "ArgumentError", "TrainConfig"]
+__all__ = ["PAGE_BUDGET", "TrainConfig"]
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,10 @@ def trace(
         for real on the CPU if that is small: parameters and buffers on the CPU, and the
         inputs and every tensor made before the stop each at most
         ``torch_engine.REAL_PASS_LIMIT`` bytes (64 MB). The table then says so.
-    ArgumentError
+    layerguide.errors.ArgumentError
         ``input_size`` is not a shape, both or neither of ``input_size`` and
         ``input_data`` are given, or ``depth`` is not a non-negative int.
-    ArgumentTypeError
+    layerguide.errors.ArgumentTypeError
         ``model`` is not something this function can trace.
 
     Examples

@@ -61,7 +61,7 @@ class Step:
 
     @property
     def span(self) -> int:
-        """Input positions one output reaches across: d·(k − 1) + 1."""
+        """How many input positions one output reaches across, d·(k − 1) + 1."""
         return self.dilation * (self.kernel - 1) + 1
 
     def out_size(self, n: int) -> int:
