@@ -161,7 +161,7 @@ def read_idx_dir(folder: str | os.PathLike[str], split: str) -> tuple[np.ndarray
     """Read one split from a folder of IDX files (``.gz`` or already decompressed).
 
     Returns ``(images, labels)``: uint8 (N, 28, 28) and uint8 (N,).
-    Raises FileNotFoundError if a file is missing and :class:`DataError` if one is malformed.
+    Raises FileNotFoundError if a file is missing and :class:`~layerguide.errors.DataError` if one is malformed.
     """
     folder = Path(folder)
     arrays = []
