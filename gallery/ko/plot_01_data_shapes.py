@@ -7,8 +7,8 @@ r"""
 픽셀마다 값이 세 개입니다. 배치(batch)는 이미지 여러 장을 쌓은 것이고, 영화는 프레임(frame)을
 쌓은 것입니다. 이 장에서는 각각을 살펴보고, 커다란 데이터는 실제로 만들지 않고 값의 개수만 셉니다.
 
-이 장을 직접 실행하려면 먼저 ``layerguide`` 패키지를 설치하세요(``pip install layerguide``).
-설치 방법과 이 페이지를 빌드한 버전은 여기에서 확인할 수 있습니다:
+이 장을 직접 실행하려면 ``layerguide`` 패키지를 먼저 설치하세요(``pip install layerguide``).
+설치 방법과, 이 페이지를 빌드할 때 쓴 버전은 다음 주소에서 확인할 수 있습니다:
 https://layerguide.github.io/layerguide/ko/install.html
 """
 

@@ -7,8 +7,8 @@ r"""
 따라 사각형 두 개를 각각 수 하나로 요약해 보고, 가중치와 파라미터를 세어 보고, 편향이 왜 필요한지
 알아봅니다. 마지막으로 작은 모델과 큰 모델을 학습시켜 과적합이 어떻게 나타나는지 비교합니다.
 
-이 장을 직접 실행하려면 먼저 ``layerguide`` 패키지를 설치하세요(``pip install layerguide``).
-설치 방법과 이 페이지를 빌드한 버전은 여기에서 확인할 수 있습니다:
+이 장을 직접 실행하려면 ``layerguide`` 패키지를 먼저 설치하세요(``pip install layerguide``).
+설치 방법과, 이 페이지를 빌드할 때 쓴 버전은 다음 주소에서 확인할 수 있습니다:
 https://layerguide.github.io/layerguide/ko/install.html
 """
 

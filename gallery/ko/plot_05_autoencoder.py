@@ -9,8 +9,8 @@ r"""
 신경망 전체를 지나며 어떻게 바뀌는지 따라가고, 짧게 학습시키면서 손실이 줄어드는 모습을 본 뒤
 무엇이 되돌아오는지 살펴봅니다.
 
-이 장을 직접 실행하려면 먼저 ``layerguide`` 패키지를 설치하세요(``pip install layerguide``).
-설치 방법과 이 페이지를 빌드한 버전은 여기에서 확인할 수 있습니다:
+이 장을 직접 실행하려면 ``layerguide`` 패키지를 먼저 설치하세요(``pip install layerguide``).
+설치 방법과, 이 페이지를 빌드할 때 쓴 버전은 다음 주소에서 확인할 수 있습니다:
 https://layerguide.github.io/layerguide/ko/install.html
 """
 

@@ -9,8 +9,8 @@ r"""
 모든 픽셀을 한꺼번에 계산합니다. 이 장에서는 먼저 작은 예로 각 연산이 하는 일을 보고, 전치
 합성곱의 크기 계산을 따져 본 뒤, 같은 크기의 코드로 디코더 다섯 개를 학습시켜 비교합니다.
 
-이 장을 직접 실행하려면 먼저 ``layerguide`` 패키지를 설치하세요(``pip install layerguide``).
-설치 방법과 이 페이지를 빌드한 버전은 여기에서 확인할 수 있습니다:
+이 장을 직접 실행하려면 ``layerguide`` 패키지를 먼저 설치하세요(``pip install layerguide``).
+설치 방법과, 이 페이지를 빌드할 때 쓴 버전은 다음 주소에서 확인할 수 있습니다:
 https://layerguide.github.io/layerguide/ko/install.html
 """
 

@@ -63,7 +63,7 @@ def test_a_short_folded_formula_is_written_out() -> None:
     ("lang", "line"),
     [
         ("en", "Modules below level 1 are folded into the row of their level-1 module."),
-        ("ko", "깊이가 1보다 깊은 모듈은 그 모듈을 품은, 깊이 1의 모듈 한 행으로 합쳤습니다."),
+        ("ko", "깊이가 1보다 깊은 모듈은 그 모듈을 담고 있는 깊이 1 모듈의 행 하나로 합쳤습니다."),
     ],
 )
 def test_the_table_says_what_is_folded(lang, line) -> None:
