@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -224,7 +224,7 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
-    def to(self, dtype: DTypeLike) -> Module:
+    def to(self, dtype: DTypeLike) -> Self:
         """Convert every parameter to ``dtype`` in place; return ``self``."""
         for p in self.parameters():
             p.data = p.data.astype(dtype)

@@ -60,7 +60,7 @@ class Field:
         )
 
     def window(
-        self, size: Sequence[int], footprint: Sequence[int], step: Sequence[Fraction]
+        self, size: Sequence[int], footprint: Sequence[int], step: Sequence[int | Fraction]
     ) -> Field:
         """A sliding window of ``footprint`` elements moved by ``step`` (conv, pooling)."""
         if self.jump is None:  # a window over something that is no longer a grid

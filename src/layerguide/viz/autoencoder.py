@@ -88,7 +88,7 @@ def show_code(code: ArrayLike, *, lang: str) -> Figure:
 
 
 def show_training_curve(
-    losses: Sequence[float],
+    losses: ArrayLike,
     *,
     test_bce: float,
     floor: float,
