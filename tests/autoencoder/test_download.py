@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ from layerguide.errors import DataError
 TEST_FILES = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
 
 
-def _fast(mirror: Mirror, **kwargs: object) -> dict[str, object]:
+def _fast(mirror: Mirror, **kwargs: Any) -> dict[str, Any]:
     return {"mirrors": [mirror.url], "checksums": md5s(mirror.files), "timeout": 2.0, **kwargs}
 
 

@@ -24,17 +24,20 @@ from layerguide.autoencoder.export import (
     unpack_weights,
     weights_bytes,
 )
+from layerguide.autoencoder.models import Autoencoder
 from layerguide.autoencoder.program import Geometry, program, run_torch
 from layerguide.errors import ArgumentError, ArgumentTypeError
 from layerguide.tracer import trace
 
 
-def model_for(name: str, seed: int = 0) -> torch.nn.Module:
+def model_for(name: str, seed: int = 0) -> Autoencoder:
     torch.manual_seed(seed)
     model = build_autoencoder(AutoencoderConfig(decoder=name))
     with torch.no_grad():  # batch norm statistics that are not the identity
         for m in model.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
+                assert m.running_mean is not None
+                assert m.running_var is not None
                 m.running_mean.uniform_(-0.5, 0.5)
                 m.running_var.uniform_(0.5, 2.0)
                 m.weight.uniform_(0.5, 1.5)
@@ -77,11 +80,12 @@ def test_geometry_equals_the_tracers_field_and_stride() -> None:
         assert (s.geometry.jump, s.geometry.jump) == rows[s.name].effective_stride
     # NOTES.md: after the third pooling output i covers rows 8i − 7 … 8i + 14, clipped.
     last = encoder[-1].geometry
+    assert last is not None
     assert [last.window(i, 28) for i in range(4)] == [(0, 14), (1, 22), (9, 27), (17, 27)]
     assert Geometry(1, 1, 0).then(3, 1, 1).window(0, 28) == (0, 1)
 
 
-def _nonzero_rows_cols(model: torch.nn.Module, upto: int, c: int, i: int, j: int):
+def _nonzero_rows_cols(model: Autoencoder, upto: int, c: int, i: int, j: int):
     """Input rows and columns with a non-zero gradient of one output, over 48 inputs."""
     steps = program(model)[: upto + 1]
     torch.manual_seed(1)
@@ -92,6 +96,7 @@ def _nonzero_rows_cols(model: torch.nn.Module, upto: int, c: int, i: int, j: int
         if s.op == "max_pool2d":
             y = y[0]
     y[:, c, i, j].sum().backward()
+    assert x.grad is not None
     hit = (x.grad.abs() > 0).any(dim=0)[0]  # (28, 28)
     rows = torch.nonzero(hit.any(dim=1)).ravel().tolist()
     cols = torch.nonzero(hit.any(dim=0)).ravel().tolist()
@@ -103,6 +108,7 @@ def test_window_holds_exactly_the_pixels_with_a_gradient(upto: int) -> None:
     model = model_for("fc")
     step = program(model)[upto]
     n = step.shape[-1]
+    assert step.geometry is not None
     for i, j in {(0, 0), (n - 1, n - 1), (n // 2, 1), (1, n // 2)}:
         rows, cols = _nonzero_rows_cols(model, upto, 0, i, j)
         (r0, r1), (c0, c1) = step.geometry.window(i, 28), step.geometry.window(j, 28)

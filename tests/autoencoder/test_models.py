@@ -73,14 +73,14 @@ def test_unknown_decoder_lists_the_valid_ones() -> None:
 @pytest.mark.parametrize("code_size", [0, -16, 100, 8, 12.5, True])
 def test_code_size_must_fit(code_size: object) -> None:
     with pytest.raises(ValueError, match="does not fit the encoder"):
-        AutoencoderConfig(code_size=code_size)  # type: ignore[arg-type]
+        AutoencoderConfig(code_size=code_size)
 
 
 def test_decoder_widths() -> None:
     assert AutoencoderConfig().decoder_widths == (128, 32)
     for name in ("nearest", "bed_of_nails", "max_unpool", "fc"):
         assert AutoencoderConfig(decoder=name, channels=(8, 24, 40)).decoder_widths == (24, 8)
-    cfg = AutoencoderConfig(decoder="nearest", decoder_channels=[48, 12])  # type: ignore[arg-type]
+    cfg = AutoencoderConfig(decoder="nearest", decoder_channels=[48, 12])
     assert cfg.decoder_channels == (48, 12)
     model = build_autoencoder(cfg)
     assert model(torch.rand(2, 1, 28, 28)).shape == (2, 1, 28, 28)
@@ -95,7 +95,7 @@ def test_decoder_widths() -> None:
 @pytest.mark.parametrize("bad", [(8,), (8, 0), (8, 4, 2), (True, 4), (8.0, 4)])
 def test_decoder_channels_must_be_two_positive_ints(bad: object) -> None:
     with pytest.raises(ValueError, match=r"decoder_channels must be 2 positive ints, got"):
-        AutoencoderConfig(decoder_channels=bad)  # type: ignore[arg-type]
+        AutoencoderConfig(decoder_channels=bad)
 
 
 def test_max_unpool_must_mirror_the_encoder() -> None:
@@ -115,7 +115,7 @@ def test_config_dict_round_trip() -> None:
     with pytest.raises(ValueError, match="unknown keys"):
         AutoencoderConfig.from_dict({**cfg.to_dict(), "colour": "red"})
     with pytest.raises(ValueError, match="channels must be 3 positive ints"):
-        AutoencoderConfig(channels=(8, 8))  # type: ignore[arg-type]
+        AutoencoderConfig(channels=(8, 8))
 
 
 def test_upsampling_ops_on_2x2() -> None:
@@ -152,7 +152,10 @@ def test_max_unpool_matches_torch(size: int, channels: int, seed: int) -> None:
     assert torch.equal(ours[ours != 0], x[ours != 0])
     # and it is what torch's own max_unpool2d gives
     torch.testing.assert_close(
-        ours, nn.functional.max_unpool2d(pooled, idx, 2, output_size=(size, size)), rtol=0, atol=0
+        ours,
+        nn.functional.max_unpool2d(pooled, idx, (2, 2), output_size=(size, size)),
+        rtol=0,
+        atol=0,
     )
 
 

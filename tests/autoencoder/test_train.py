@@ -24,10 +24,19 @@ from layerguide.autoencoder import (
     train,
 )
 from layerguide.autoencoder import cache as cache_module
+from layerguide.autoencoder.models import Autoencoder
 from layerguide.autoencoder.parallel import Copies
 from layerguide.errors import DataError
 
 SMALL = (4, 4, 8)
+
+
+def _first_running_mean(model: Autoencoder) -> torch.Tensor:
+    """The running mean of the encoder's first batch norm."""
+    norm = model.encoder.stages[0].norm
+    assert isinstance(norm, torch.nn.BatchNorm2d)
+    assert norm.running_mean is not None
+    return norm.running_mean
 
 
 @pytest.fixture(scope="module")
@@ -85,12 +94,12 @@ def test_copies_add_up_to_the_whole_batch_gradient(
             for a, b in zip(params, split.params[0], strict=True):
                 assert torch.equal(a, b)
         for k, m in enumerate(split.models):  # running statistics are averaged on close
-            m.encoder.stages[0].norm.running_mean.fill_(float(k))
+            _first_running_mean(m).fill_(float(k))
     finally:
         merged = split.close()
     assert merged is model
     want_mean = sum(range(n_copies)) / n_copies
-    assert torch.all(model.encoder.stages[0].norm.running_mean == want_mean)
+    assert torch.all(_first_running_mean(model) == want_mean)
 
 
 def test_training_lowers_the_loss(images: torch.Tensor) -> None:
