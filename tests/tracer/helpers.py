@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import torch
 from torch import nn
 
 from layerguide.tracer import torch_engine
+
+M = TypeVar("M", bound=nn.Module)
 
 
 def unique_params(model) -> int:
@@ -51,7 +55,7 @@ def leaf_output_shapes(model: nn.Module, shape: tuple[int, ...]) -> list[tuple[s
     return seen
 
 
-def positive_weights(model: nn.Module, seed: int = 0) -> nn.Module:
+def positive_weights(model: M, seed: int = 0) -> M:
     """Weights in (0.1, 1) and zero biases, so no input pixel's gradient cancels out."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():

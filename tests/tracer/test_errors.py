@@ -17,7 +17,7 @@ def test_trace_error_shows_rows_so_far_and_the_failing_input() -> None:
     with pytest.raises(TraceError) as info:
         trace(model, (1, 3, 10, 10))
     err = info.value
-    assert isinstance(err, LayerguideError)
+    assert isinstance(info.value, LayerguideError)  # not on err: that would narrow it for mypy
     assert [r.name for r in err.rows] == ["0", "1", "2"]
     assert (err.name, err.kind, err.input_shape) == ("3", "Linear", (1, 256))
     assert isinstance(err.original, RuntimeError)

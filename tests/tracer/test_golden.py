@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 import torch
 from tests.tracer.models import Bottleneck, Functional, ResNet50
@@ -14,7 +17,12 @@ from layerguide.layers import Conv2d, Flatten, Linear, ReLU, Sequential
 from layerguide.lesson.convnet import MOVIE_SHAPE, movie_convnet
 from layerguide.lesson.linear import richer_network, richer_network_torch
 
-MODELS = {
+# name → (factory, input shape) or (factory, input shape, trace options)
+MODELS: dict[
+    str,
+    tuple[Callable[[], Any], tuple[int, ...]]
+    | tuple[Callable[[], Any], tuple[int, ...], dict[str, Any]],
+] = {
     "lesson_conv": (
         lambda: nn.Sequential(
             nn.Conv2d(3, 16, 5, stride=5), nn.Flatten(), nn.Linear(16 * 216 * 384, 1)

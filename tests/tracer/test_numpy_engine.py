@@ -67,7 +67,9 @@ def test_rows_match_a_real_forward_pass() -> None:
     model = nested()
     x = np.random.default_rng(0).standard_normal((2, 1, 28, 28), dtype=np.float32)
     t = trace(model, x.shape)
-    leaves = [model[0][0], model[0][1], model[1], model[2]]
+    inner = model[0]
+    assert isinstance(inner, Sequential)
+    leaves = [inner[0], inner[1], model[1], model[2]]
     for row, layer in zip(t.rows, leaves, strict=True):
         y = layer(x)
         assert (row.input_shape, row.output_shape) == (x.shape, y.shape)
@@ -127,7 +129,9 @@ def test_a_layer_without_output_shape_is_refused_by_name() -> None:
 
 def test_something_that_is_not_a_layer_is_refused_with_its_place() -> None:
     model = Sequential(ReLU(), Sequential(ReLU()))
-    model[1].layers.append(object())  # type: ignore[arg-type]  # slipped past append()
+    inner = model[1]
+    assert isinstance(inner, Sequential)
+    inner.layers.append(object())  # type: ignore[arg-type]  # slipped past append()
     with pytest.raises(ArgumentTypeError, match=r"cannot trace object \(at 1\.1\)"):
         trace(model, (1, 3, 4, 4))
 
@@ -138,7 +142,7 @@ def test_a_layer_that_describes_itself_needs_no_registration() -> None:
             n, c, h, w = input_shape
             return (n, c, h // 2, w // 2)
 
-        def field(self, f, shape_in, shape_out):  # type: ignore[no-untyped-def]
+        def field(self, f, shape_in, shape_out):
             return f.window(shape_in[-2:], [2, 2], [2, 2])
 
         def macs(self, shape_in: tuple[int, ...], shape_out: tuple[int, ...]) -> int:
