@@ -28,7 +28,7 @@ READTHEDOCS = ROOT / ".readthedocs.yaml"
 SITE = "docs/_build/html"
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]  # no PyYAML stubs: SafeLoader is Any
     """SafeLoader that rejects duplicate keys (PyYAML keeps the last one silently)."""
 
 
@@ -93,6 +93,7 @@ def test_workflow_builds_with_the_readme_command_and_deploys_pages() -> None:
     workflow = load(WORKFLOW)
     # YAML 1.1 reads a bare `on` as True; GitHub reads it as the string "on".
     triggers = workflow.get("on", workflow.get(True))
+    assert triggers is not None
     assert triggers["push"]["branches"] == ["main"]
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     # only the deploying job may write Pages and mint an OIDC token
@@ -145,6 +146,7 @@ def _pinned(uses: list[str]) -> list[str]:
 def test_ci_workflow_runs_lint_and_the_readme_tests_on_push_and_pull_request() -> None:
     workflow = load(CI_WORKFLOW)
     triggers = workflow.get("on", workflow.get(True))
+    assert triggers is not None
     assert "pull_request" in triggers
     assert triggers["push"]["branches"] == ["main"]
     assert workflow["permissions"] == {"contents": "read"}
@@ -179,6 +181,7 @@ def _uses(job: dict) -> list[str]:
 def test_release_workflow_builds_checks_publishes_and_attaches_the_site() -> None:
     workflow = load(RELEASE_WORKFLOW)
     triggers = workflow.get("on", workflow.get(True))
+    assert triggers is not None
     assert triggers["push"] == {"tags": ["v*"]}
     assert "branches" not in triggers["push"]
     assert workflow["permissions"] == {"contents": "read"}

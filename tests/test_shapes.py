@@ -12,8 +12,7 @@ from layerguide.shapes import Video, chw_to_hwc, format_bytes, hwc_to_chw, nbyte
 
 @pytest.fixture(scope="module")
 def photo() -> np.ndarray:
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        return plt.imread(f)
+    return plt.imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
 
 
 def test_photo_numbers(photo: np.ndarray) -> None:

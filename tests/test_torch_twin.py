@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import pytest
 import torch
+from numpy.typing import DTypeLike
 
 from layerguide import LayerguideError
 from layerguide.errors import ArgumentTypeError
@@ -23,7 +26,12 @@ from layerguide.layers import (
 )
 from layerguide.torch_twin import torch_twin
 
-F64 = {"dtype": np.float64}
+
+class _Dtype(TypedDict):
+    dtype: DTypeLike
+
+
+F64: _Dtype = {"dtype": np.float64}
 CASES = {
     "linear": (lambda: Linear(5, 3, rng=0, **F64), (4, 5)),
     "linear-no-bias": (lambda: Linear(5, 3, bias=False, rng=1, **F64), (2, 7, 5)),
@@ -91,7 +99,7 @@ def test_a_subclass_gets_its_parents_twin() -> None:
 
 def test_a_layer_without_twin_is_refused_by_name() -> None:
     with pytest.raises(ArgumentTypeError, match="torch_twin: no PyTorch twin for BCELoss") as info:
-        torch_twin(BCELoss())
+        torch_twin(BCELoss())  # type: ignore[arg-type]  # a loss is not a layer, on purpose
     assert isinstance(info.value, LayerguideError)
 
 

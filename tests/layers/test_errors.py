@@ -43,9 +43,9 @@ CONSTRUCTION = [  # (build, exception, message)
     (lambda: Conv2d(3, 16, 3, padding=-1), ArgumentError, "Conv2d: padding must be >= 0, got -1"),
     (lambda: Conv2d(3, 16, 3, dilation=0), ArgumentError, "Conv2d: dilation must be > 0"),
     (lambda: Conv2d(0, 16, 3), ArgumentError, "Conv2d: in_channels must be > 0, got 0"),
-    (lambda: Conv2d(3, 16, 2.5), ArgumentTypeError, "Conv2d: kernel_size must be an int, got 2.5"),
+    (lambda: Conv2d(3, 16, 2.5), ArgumentTypeError, "Conv2d: kernel_size must be an int, got 2.5"),  # type: ignore[arg-type]
     (lambda: Conv2d(3, 16, True), ArgumentTypeError, "Conv2d: kernel_size must be an int, got True"),
-    (lambda: Conv2d(3, 16, (3, 3, 3)), ArgumentError, "Conv2d: kernel_size must be an int or a pair"),
+    (lambda: Conv2d(3, 16, (3, 3, 3)), ArgumentError, "Conv2d: kernel_size must be an int or a pair"),  # type: ignore[arg-type]
     (lambda: Conv2d(3, 16, 3, groups=3), ArgumentError, "Conv2d: only groups=1 is supported"),
     (lambda: Linear(-1, 3), ArgumentError, "Linear: in_features must be >= 0, got -1"),
     (lambda: ConvTranspose2d(4, 2, 3, stride=2, output_padding=2), ArgumentError,
@@ -61,14 +61,14 @@ CONSTRUCTION = [  # (build, exception, message)
      "MaxPool2d: padding 2 must be at most half the kernel_size (H: kernel_size // 2 = 3 // 2 = 1)"),
     (lambda: MaxUnpool2d(2, stride=-2), ArgumentError, "MaxUnpool2d: stride must be > 0, got -2"),
     (lambda: Upsample(0), ArgumentError, "Upsample: scale_factor must be > 0, got 0"),
-    (lambda: Upsample(1.5), ArgumentTypeError, "Upsample: scale_factor must be an int, got 1.5"),
+    (lambda: Upsample(1.5), ArgumentTypeError, "Upsample: scale_factor must be an int, got 1.5"),  # type: ignore[arg-type]
     (lambda: Upsample(2, mode="bilinear"), ArgumentError, "Upsample: mode must be one of"),
-    (lambda: Flatten(1.0), ArgumentTypeError, "Flatten: start_dim must be an int, got 1.0"),
-    (lambda: Sequential(Linear(2, 3), "relu"), ArgumentTypeError,
+    (lambda: Flatten(1.0), ArgumentTypeError, "Flatten: start_dim must be an int, got 1.0"),  # type: ignore[arg-type]
+    (lambda: Sequential(Linear(2, 3), "relu"), ArgumentTypeError,  # type: ignore[arg-type]
      "Sequential: argument 1 must be a layer (Module), got str"),
     (lambda: MSELoss("average"), ArgumentError, "MSELoss: reduction must be one of"),
     (lambda: SGD(Linear(2, 3).parameters(), lr=0), ArgumentError, "SGD: lr must be > 0, got 0"),
-    (lambda: SGD([np.zeros(3)], lr=0.1), ArgumentTypeError, "SGD: params[0] must be a Parameter"),
+    (lambda: SGD([np.zeros(3)], lr=0.1), ArgumentTypeError, "SGD: params[0] must be a Parameter"),  # type: ignore[list-item]
 ]  # fmt: skip
 
 

@@ -8,6 +8,8 @@ refuse (ours with an ArgumentError before any computation).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 import torch
@@ -30,6 +32,7 @@ from layerguide.layers import (
     Sigmoid,
     Upsample,
 )
+from layerguide.layers.loss import Loss
 from layerguide.torch_twin import torch_twin
 
 EXAMPLES = 500  # per layer; the whole file runs in well under a minute on 2 cores
@@ -194,6 +197,7 @@ def test_linear(parity, shape, out, bias, seed):
        mode=st.sampled_from(["nearest", "bed_of_nails"]), seed=seeds)  # fmt: skip
 def test_upsample(parity, n, c, h, w, s, mode, seed):
     x = np.random.default_rng(seed).standard_normal((n, c, h, w))
+    theirs: Callable[[torch.Tensor], torch.Tensor]
     if mode == "nearest":
         theirs = torch.nn.Upsample(scale_factor=tuple(float(v) for v in s), mode="nearest")
     else:  # a transposed convolution whose s×s kernel is 1 at the top-left, per channel
@@ -243,6 +247,8 @@ def test_activations(parity, which, shape, scale, seed):
        reduction=st.sampled_from(["mean", "sum", "none"]), seed=seeds)  # fmt: skip
 def test_losses(which, shape, reduction, seed):
     rng = np.random.default_rng(seed)
+    ours: Loss
+    theirs: torch.nn.Module
     if which == "mse":
         o, t = rng.standard_normal(shape), rng.standard_normal(shape)
         ours, theirs = MSELoss(reduction), torch.nn.MSELoss(reduction=reduction)

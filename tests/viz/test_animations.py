@@ -208,6 +208,7 @@ def test_transposed_convolution_frames_match_convtranspose2d(lang: str) -> None:
 def test_linear_map_frames_match_linear(lang: str) -> None:
     anim = animate_linear_map(lang=lang)
     final = Linear(2, 2, dtype=np.float64)
+    assert final.bias is not None
     final.weight.data[...] = WEIGHT
     final.bias.data[...] = BIAS
     stages = [r["stage"] for r in anim.records]
@@ -217,6 +218,7 @@ def test_linear_map_frames_match_linear(lang: str) -> None:
         rec = anim.step(i)
         texts = drawn_texts(anim.fig)
         layer = Linear(2, 2, dtype=np.float64)
+        assert layer.bias is not None
         layer.weight.data[...] = rec["weight"]
         layer.bias.data[...] = rec["bias"]
         expected = layer(QUADRILATERAL)

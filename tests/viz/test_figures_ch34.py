@@ -12,7 +12,9 @@ from types import SimpleNamespace
 import matplotlib as mpl
 import numpy as np
 import pytest
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from layerguide import LayerguideError
@@ -69,6 +71,13 @@ def _agg():
         mpl.use("Agg")
         yield
         plt.close("all")
+
+
+def rectangles(ax: Axes) -> list[Rectangle]:
+    """The patches of ``ax``, every one of them a rectangle."""
+    found = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(found) == len(ax.patches)
+    return found
 
 
 def labels(fig: Figure) -> str:
@@ -142,11 +151,14 @@ def test_every_label_is_in_the_readers_language(lang: str) -> None:
 
 def test_the_two_languages_say_the_same_numbers() -> None:
     en, ko = figures("en"), figures("ko")
-    for name in en:
-        if isinstance(en[name], Table):
-            assert en[name].rows == ko[name].rows
+    for name, fig in en.items():
+        other = ko[name]
+        if isinstance(fig, Table):
+            assert isinstance(other, Table)
+            assert fig.rows == other.rows
         else:
-            digits = [re.findall(r"\d+(?:\.\d+)?", labels(f[name])) for f in (en, ko)]
+            assert isinstance(other, Figure)
+            digits = [re.findall(r"\d+(?:\.\d+)?", labels(f)) for f in (fig, other)]
             assert sorted(digits[0]) == sorted(digits[1]), name
 
 
@@ -161,7 +173,7 @@ def test_pooling_outlines_the_winners() -> None:
     x = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], float)[None, None]
     fig = show_pooling(x, np.zeros((1, 1, 2, 2)), np.array([[[[4, 7], [13, 10]]]]), x, lang="ko")
     corners = sorted(
-        (round(p.get_x() + 0.45), round(p.get_y() + 0.45)) for p in fig.axes[0].patches
+        (round(p.get_x() + 0.45), round(p.get_y() + 0.45)) for p in rectangles(fig.axes[0])
     )
     assert corners == [(0, 1), (1, 3), (2, 2), (3, 1)]  # (col, row) of 4, 6, 3, 5
     assert "인덱스 13" in labels(fig)
@@ -216,7 +228,7 @@ def test_field_windows_are_drawn_where_they_lie() -> None:
     )
     left = fig.axes[0]
     drawn = sorted(
-        (p.get_y() + 0.5, p.get_x() + 0.5, p.get_height(), p.get_width()) for p in left.patches
+        (p.get_y() + 0.5, p.get_x() + 0.5, p.get_height(), p.get_width()) for p in rectangles(left)
     )
     expected = [
         (w.rows[0], w.cols[0], w.height, w.width) for w in (windows[0, 0], windows[1, 1], ink)

@@ -19,7 +19,7 @@ from layerguide.errors import ArgumentError, LanguageError
 
 
 def _helpers() -> list[tuple[str, Callable[..., Any]]]:
-    found = []
+    found: list[tuple[str, Callable[..., Any]]] = []
     for name in viz.__all__:
         obj = getattr(viz, name)
         if inspect.isfunction(obj) and "lang" in inspect.signature(obj).parameters:

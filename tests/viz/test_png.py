@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -17,7 +18,7 @@ def _pixels(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
 
 
-def _figure_png(**kwargs: object) -> bytes:
+def _figure_png(**kwargs: Any) -> bytes:
     mpl.use("Agg")
     fig, ax = plt.subplots(figsize=(3, 2), dpi=72)
     ax.plot([0, 1, 2], [2, 0, 1])
