@@ -121,6 +121,7 @@ def base_url(site: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     host, port = server.server_address[:2]
+    assert isinstance(host, str)  # bytes only for an AF_UNIX server
     try:
         yield f"http://{host}:{port}/"
     finally:

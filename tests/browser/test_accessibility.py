@@ -22,12 +22,12 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = Path(os.environ.get("LAYERGUIDE_AXE_JS", HERE / "node_modules/axe-core/axe.min.js"))
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-NARROW = {"width": 390, "height": 844}  # a phone in portrait
+NARROW: ViewportSize = {"width": 390, "height": 844}  # a phone in portrait
 ROOT = HERE.parents[1]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 AXE_HINT = (

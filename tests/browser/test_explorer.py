@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from layerguide.autoencoder import DECODERS, AutoencoderConfig, build_autoencoder
 from layerguide.autoencoder.export import unpack_weights, weights_bytes
+from layerguide.autoencoder.models import Autoencoder
 from layerguide.autoencoder.program import program, run_torch
 
 HERE = Path(__file__).resolve().parent
@@ -45,11 +46,11 @@ def shared_data(site: Path) -> dict[str, Any]:
 
 
 @functools.cache
-def site_models(site: Path) -> dict[str, torch.nn.Module]:
+def site_models(site: Path) -> dict[str, Autoencoder]:
     """build_autoencoder models holding the weights the page loaded (eval mode)."""
     data = shared_data(site)
     flat = unpack_weights(weights_bytes(data["weights"], data["packed"]), data["count"])
-    models = {}
+    models: dict[str, Autoencoder] = {}
     for name, spec in data["models"].items():
         model = build_autoencoder(AutoencoderConfig(decoder=name))
         state = {
@@ -123,7 +124,7 @@ def values(page: Page, output: str, attr: str = "data-values") -> np.ndarray:
     return np.array([float(v) for v in text.split(",")], dtype=np.float64)
 
 
-def torch_outputs(model: torch.nn.Module, pixels: np.ndarray) -> dict[str, Any]:
+def torch_outputs(model: Autoencoder, pixels: np.ndarray) -> dict[str, Any]:
     x = torch.from_numpy(pixels).reshape(1, 1, 28, 28).to(next(model.parameters()).dtype)
     with torch.no_grad():
         code = model.encode(x)
@@ -140,7 +141,7 @@ def torch_outputs(model: torch.nn.Module, pixels: np.ndarray) -> dict[str, Any]:
 TIES: list[tuple[str, int, int, float]] = []
 
 
-def reference(model: torch.nn.Module, decoder: str, pixels: np.ndarray) -> dict[str, Any]:
+def reference(model: Autoencoder, decoder: str, pixels: np.ndarray) -> dict[str, Any]:
     """Torch's outputs for the page's input: float32, as the chapters run the model.
 
     The page computes in float64. When float32 torch and float64 torch pick different
@@ -240,9 +241,12 @@ def test_digits_and_decoders_equal_torch(
     for decoder in decoders:
         want = reference(site_models(site)[decoder], decoder, pixels)
         fig = f'{ROOT} [data-compare="{decoder}"]'
-        got = np.array([float(v) for v in page.get_attribute(fig, "data-values").split(",")])
+        shown, bce = page.get_attribute(fig, "data-values"), page.get_attribute(fig, "data-bce")
+        assert shown is not None
+        assert bce is not None
+        got = np.array([float(v) for v in shown.split(",")])
         assert np.abs(got - want["recon"]).max() <= TOL
-        assert abs(float(page.get_attribute(fig, "data-bce")) - want["bce"]) <= TOL
+        assert abs(float(bce) - want["bce"]) <= TOL
 
 
 def test_every_intermediate_equals_torch_in_chromium(
@@ -251,7 +255,7 @@ def test_every_intermediate_equals_torch_in_chromium(
     """The page's own forward function and models, every step, all five decoders."""
     page = open_explorer("en")
     data = shared_data(site)
-    worst = {}
+    worst: dict[str, float] = {}
     for digit in data["digits"][:2]:
         pixels = (np.array(digit["levels"]) / 255).astype(np.float32)
         x = torch.from_numpy(pixels).reshape(1, 1, 28, 28)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ def expected_shape(mode: str, st: dict[str, int]) -> tuple[int, int] | None:
     return h, w
 
 
-def set_controls(page: Page, mode: str, values: dict[str, int | str]) -> None:
+def set_controls(page: Page, mode: str, values: Mapping[str, int | str]) -> None:
     root = page.locator(ROOT).first
     root.locator('[name="mode"]').select_option(mode)
     for name, value in values.items():

@@ -31,7 +31,8 @@ import torch.nn.functional as F
 
 from layerguide.autoencoder import DECODERS, AutoencoderConfig, build_autoencoder
 from layerguide.autoencoder.export import export_data, rounded
-from layerguide.autoencoder.program import program, run_torch
+from layerguide.autoencoder.models import Autoencoder
+from layerguide.autoencoder.program import Geometry, program, run_torch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "docs" / "_static" / "explorer.js"
@@ -93,14 +94,16 @@ def run_node(job: dict[str, Any]) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def random_models() -> dict[str, torch.nn.Module]:
-    models = {}
+def random_models() -> dict[str, Autoencoder]:
+    models: dict[str, Autoencoder] = {}
     for k, name in enumerate(DECODERS):
         torch.manual_seed(k)
         model = build_autoencoder(AutoencoderConfig(decoder=name))
         with torch.no_grad():
             for m in model.modules():
                 if isinstance(m, torch.nn.BatchNorm2d):
+                    assert m.running_mean is not None
+                    assert m.running_var is not None
                     m.running_mean.uniform_(-0.5, 0.5)
                     m.running_var.uniform_(0.2, 3.0)
                     m.weight.uniform_(0.5, 1.5)
@@ -120,7 +123,7 @@ def inputs() -> list[np.ndarray]:
     return [blank, ring, noise]
 
 
-def check_passes(models: dict[str, torch.nn.Module], meta: dict, result: dict) -> dict[str, float]:
+def check_passes(models: dict[str, Autoencoder], meta: dict, result: dict) -> dict[str, float]:
     """Every step's output, the indices, reconstruction and BCE: JS against torch.
 
     The page computes in float64. Against torch in float64 (same float16-rounded weights)
@@ -129,7 +132,7 @@ def check_passes(models: dict[str, torch.nn.Module], meta: dict, result: dict) -
     itself rounds logits near 25 in steps of 2e-6. The pooling indices are equal to both.
     Returns the largest float32 difference per decoder.
     """
-    worst = {}
+    worst: dict[str, float] = {}
     for name, model in models.items():
         twin, twin64 = rounded(model), rounded(model).double()
         steps = program(model)
@@ -158,7 +161,7 @@ def check_passes(models: dict[str, torch.nn.Module], meta: dict, result: dict) -
     return worst
 
 
-def job_for(models: dict[str, torch.nn.Module]) -> tuple[dict, dict]:
+def job_for(models: dict[str, Autoencoder]) -> tuple[dict, dict]:
     labels = np.arange(10)
     images = np.zeros((10, 1, 28, 28), dtype=np.float32)
     meta, packed = export_data(models, images, labels)
@@ -173,7 +176,7 @@ def test_every_intermediate_equals_torch_for_all_five_decoders() -> None:
     assert set(worst) == set(DECODERS)
 
 
-def _cached_models() -> dict[str, torch.nn.Module] | None:
+def _cached_models() -> dict[str, Autoencoder] | None:
     """The chapters' trained models if the build's cache holds all five (no training)."""
     from layerguide.autoencoder._files import cache_dir
     from layerguide.autoencoder.cache import cache_key
@@ -231,7 +234,10 @@ def test_erf_and_gelu_equal_float64_torch() -> None:
 
 def test_field_windows_equal_the_geometry() -> None:
     steps = [s for s in program(random_models()["fc"]) if s.part == "encoder"]
-    cases = [(s.geometry, i) for s in steps for i in range(s.shape[-1])]
+    cases: list[tuple[Geometry, int]] = []
+    for s in steps:
+        assert s.geometry is not None
+        cases += [(s.geometry, i) for i in range(s.shape[-1])]
     got = run_node({"windows": [[vars(g), i] for g, i in cases]})["windows"]
     assert [tuple(w) for w in got] == [g.window(i, 28) for g, i in cases]
 
@@ -314,7 +320,9 @@ def test_the_markup_holds_the_contract(lang: str, monkeypatch: pytest.MonkeyPatc
     assert set(ext.DECODER_ORDER) == set(DECODERS)
     for control in ("digit", "decoder"):
         assert f'<label for="lg-ex-9-{control}">' in html
-    payload = json.loads(re.search(r"data-explorer-data>(.*?)</script>", html).group(1))
+    found = re.search(r"data-explorer-data>(.*?)</script>", html)
+    assert found is not None
+    payload = json.loads(found.group(1))
     assert payload["strings"] == section(lang, "explorer")
     assert '<script src="../_shared/explorer/autoencoder.js"></script>' in html
 

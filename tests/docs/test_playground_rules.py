@@ -331,8 +331,8 @@ def test_markup_follows_the_contract(lang: str, mode: str) -> None:
     assert [a["value"] for a in options] == list(MODES)
     assert [a["value"] for a in options if "selected" in a] == [mode]
     labelled = {a["for"] for t, a in tags if t == "label"}
-    for name, (_, attrs) in controls.items():
-        assert attrs.get("id") in labelled or attrs.get("aria-label"), f"{name} has no label"
+    for control, (_, attrs) in controls.items():
+        assert attrs.get("id") in labelled or attrs.get("aria-label"), f"{control} has no label"
     outputs = {a.get("data-output"): a for _, a in tags if a.get("data-output")}
     assert outputs["shape"]["data-h"] == outputs["shape"]["data-w"] == ""
     assert "hidden" in outputs["error"]
