@@ -53,7 +53,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (sdist,) = SdistBuilder(str(ROOT)).build(directory=str(out / "tree"))
     unpacked = out / "unpacked"
     with tarfile.open(sdist) as tar:
-        tar.extractall(unpacked, filter="data")
+        # The "data" filter (no links out, no absolute paths) exists from Python 3.11.4 on;
+        # Debian 12's system Python is 3.11.2, and the sdist is our own build.
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(unpacked, filter="data")
+        else:
+            tar.extractall(unpacked)
     (source,) = unpacked.iterdir()
     (rebuilt,) = WheelBuilder(str(source)).build(directory=str(out / "from-sdist"))
     return {"wheel": Path(wheel), "sdist": Path(sdist), "rebuilt": Path(rebuilt)}
