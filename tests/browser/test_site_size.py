@@ -20,7 +20,10 @@ import pytest
 #: is there to catch bloat such as a vendored MathJax (24 MB per language), not to ration pages.
 #: The autoencoder explorer (issue 20) added 2.7 MB: the five trained models, once for both
 #: languages (_shared/explorer/autoencoder.js, 2.6 MB), its script and its two pages; the
-#: issue set the whole site's budget to 26 MB (25.5 MB used).
+#: issue set the whole site's budget to 26 MB. With the day's new modules the highlighted
+#: source pages (sphinx.ext.viewcode) reached 3.1 MB per language — the same English source
+#: twice, 24 % of the site — and the site 26.4 MB: viewcode was dropped (the source ships in
+#: the package every chapter asks the reader to install), not the budget raised.
 BUDGET = 26_000_000
 MATH = re.compile(r'class="[^"]*\bmath\b')
 MATHJAX_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"([^\"]*mathjax[^\"]*)\"", re.IGNORECASE)
