@@ -70,6 +70,9 @@ class LayerRule:
     #: Show the weight as ``in×out×…`` in the parameter formula when the layer stores it
     #: out-first, like torch (Linear, Conv2d).
     weight_in_first: bool = False
+    #: The output shares the input's memory (a reshape or transpose): its row's
+    #: ``output_bytes`` is 0.
+    view: bool = False
 
 
 _RULES: dict[type, LayerRule] = {}
@@ -81,15 +84,18 @@ def register_layer(
     field: FieldRule,
     macs: MacsRule = no_macs,
     weight_in_first: bool = False,
+    view: bool = False,
 ) -> LayerRule:
     """Tell the tracer how ``cls`` (and its subclasses) changes the receptive field and
-    how many MACs it costs; returns the rule. Registering a class again replaces its rule.
+    how many MACs it costs, and whether its output is a view of its input (``view``: it
+    adds no activation memory); returns the rule. Registering a class again replaces its
+    rule.
     """
     if not isinstance(cls, type) or not hasattr(cls, "output_shape"):
         raise ArgumentTypeError(
             f"register_layer: cls must be a layer class with an output_shape method, got {cls!r}"
         )
-    rule = LayerRule(field=field, macs=macs, weight_in_first=weight_in_first)
+    rule = LayerRule(field=field, macs=macs, weight_in_first=weight_in_first, view=view)
     _RULES[cls] = rule
     return rule
 
@@ -116,6 +122,7 @@ def _own_rule(layer: Any) -> LayerRule:
         field=lambda lay, f, shape_in, shape_out: lay.field(f, shape_in, shape_out),
         macs=lambda lay, shape_in, shape_out: int(lay.macs(shape_in, shape_out)),
         weight_in_first=bool(getattr(layer, "weight_in_first", False)),
+        view=bool(getattr(layer, "output_is_view", False)),
     )
 
 
@@ -130,13 +137,22 @@ def on_grid(f: Field, shape_in: Shape) -> bool:
 
 
 def window_field(
-    f: Field, shape_in: Shape, kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int]
+    f: Field,
+    shape_in: Shape,
+    kernel: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    padding: Sequence[int] | None = None,
 ) -> Field | None:
-    """A sliding window (convolution, max pooling): ``d·(k − 1) + 1`` pixels, ``s`` apart."""
+    """A sliding window (convolution, max pooling): ``d·(k − 1) + 1`` pixels, ``s`` apart.
+
+    With ``padding`` (per side) the field also knows where it lies (``Field.start``),
+    which a merge of branches needs; without it the field has only its size.
+    """
     if not on_grid(f, shape_in):
         return None
     fp = [window_footprint(k, d) for k, d in zip(kernel, dilation, strict=True)]
-    return f.window(shape_in[-2:], fp, [Fraction(s) for s in stride])
+    return f.window(shape_in[-2:], fp, [Fraction(s) for s in stride], padding)
 
 
 def transposed_field(
@@ -155,7 +171,7 @@ def stretch_field(f: Field, shape_in: Shape, shape_out: Shape) -> Field | None:
         return None
     hw_in = shape_in[-2:]
     step = [Fraction(a, b) for a, b in zip(hw_in, shape_out[-2:], strict=True)]
-    return f.window(hw_in, [1, 1], step)
+    return f.window(hw_in, [1, 1], step, (0, 0))
 
 
 def elementwise_field(f: Field, shape_in: Shape, shape_out: Shape) -> Field:
