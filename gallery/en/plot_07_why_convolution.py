@@ -64,7 +64,7 @@ r, c = np.unravel_index(np.abs(maps[0, 0]).argmax(), maps.shape[2:])
 sums = channel_sums(conv, crop, 0, r, c)  # (3,): one sum per input channel
 bias = float(conv.bias.data[0])
 by_hand, layer = sums.sum() + bias, float(maps[0, 0, r, c])
-print(f"output ({r}, {c}): {' + '.join(f'{s:.4f}' for s in sums)} + {bias:.4f} = {by_hand:.4f}")
+print(f"output ({r}, {c}): {' '.join(f'{s:+.4f}' for s in sums)} {bias:+.4f} = {by_hand:.4f}")
 print(f"the layer: {layer:.4f}; largest difference from torch: {max_difference(conv, crop):.1e}")
 patch = channel_patch(conv, crop, r, c)  # (3, 5, 5)
 show_channels_by_hand(patch, conv.weight.data[0], sums, bias, layer, lang=LANG)
@@ -118,7 +118,7 @@ head_gap = np.abs(flat_out - conv_out[:, :, 0, 0]).max()
 print(whole, flat_out.shape, conv_out.shape, f" largest difference: {head_gap:.1e}")
 
 # %%
-# A Linear layer is a convolution with no :term:`locality <locality>` left: every output
+# A Linear layer is a convolution with no :term:`locality` left: every output
 # reads every input. What makes a convolution cheap is the small window.
 #
 # Move the input, the output moves
@@ -144,11 +144,11 @@ show_equivariance(
 # ------------------------
 # Back to the lesson's example: a 3 × 1080 × 1920 frame and ``Conv2d(3, 16, 5, stride=5)``,
 # whose output is 16 × 216 × 384 = 1,327,104 values. Three layers give an output of that
-# shape, and their bills differ by ten orders of magnitude:
+# shape, and their bills differ by almost ten orders of magnitude:
 #
 # * a dense layer, a weight from each of the 6,220,800 input values to each output value:
 #   about 8.26 × 10¹² weights;
-# * a :term:`locally connected layer <locally connected layer>`, where each output reads only
+# * a :term:`locally connected layer`, where each output reads only
 #   its own 3 × 5 × 5 window but has its own 75 weights and bias, shared with nobody:
 #   99,532,800 weights and 1,327,104 biases;
 # * the convolution: 1,200 weights and 16 biases.
@@ -166,11 +166,11 @@ print(f"locality saves ×{locality:,}, weight sharing ×{sharing:,}")
 
 # %%
 # The lesson then flattens the maps and adds ``Linear(→1)``: 1,328,321 parameters, against
-# 6,220,801 for the Linear layer on the whole frame (the lesson's "about 1.3 million
-# instead of 6.2 million"). Most of the saving comes from the stride, not from the
+# 6,220,801 for the Linear layer on the whole frame (the lesson's 1.3 million and 6.2
+# million). Most of the saving comes from the stride, not from the
 # convolution: with stride 1 the map is 16 × 1,076 × 1,916 = 32,985,856 values, and the model
 # needs 32,987,073 parameters, 5.3 times more than the brute-force Linear layer. Real networks
-# end instead with global average pooling: the mean of each feature map, 16 numbers, then
+# end instead with :term:`global average pooling`: the mean of each feature map, 16 numbers, then
 # ``Linear(16, 1)``. That model has 1,233 parameters, and the count is the same for a
 # frame of any size.
 

@@ -18,7 +18,13 @@ from numpy.typing import NDArray
 from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, text
 
-__all__ = ["BILL_ORDER", "count_label", "show_bill_by_idea", "show_channels_by_hand", "show_equivariance"]
+__all__ = [
+    "BILL_ORDER",
+    "count_label",
+    "show_bill_by_idea",
+    "show_channels_by_hand",
+    "show_equivariance",
+]
 
 #: The bars of :func:`show_bill_by_idea`, top to bottom: one layer, then whole models.
 BILL_ORDER = ("dense", "local", "conv", "linear", "stride1_linear", "conv_linear", "gap_linear")
@@ -120,7 +126,9 @@ def show_equivariance(
     keys = ("input", "moved")
     for j, (x, out) in enumerate(zip(inputs, outputs, strict=True)):
         x = np.asarray(x)
-        axes[0, j].imshow(np.clip(np.moveaxis(x, 0, -1), 0, 1) if len(x) == 3 else x[0], cmap="gray")
+        axes[0, j].imshow(
+            np.clip(np.moveaxis(x, 0, -1), 0, 1) if len(x) == 3 else x[0], cmap="gray"
+        )
         axes[0, j].set_title(_t(lang, keys[j], dy=shift[0], dx=shift[1], shape=tuple(x.shape)))
         axes[1, j].imshow(out, cmap="RdBu_r", vmin=-lim, vmax=lim)
         axes[1, j].set_title(_t(lang, "map", shape=tuple(np.shape(out))))
@@ -147,7 +155,15 @@ def show_bill_by_idea(
     counts = [int(totals[k]) for k in BILL_ORDER]
     shape = " × ".join(str(n) for n in out_shape)
     labels = [_t(lang, f"bar_{k}", fan_in=fan_in, c=out_shape[0]) for k in BILL_ORDER]
-    colours = ["tab:red", "tab:orange", "tab:green", "tab:purple", "tab:red", "tab:blue", "tab:green"]
+    colours = [
+        "tab:red",
+        "tab:orange",
+        "tab:green",
+        "tab:purple",
+        "tab:red",
+        "tab:blue",
+        "tab:green",
+    ]
     fig, axes = plt.subplots(
         2, 1, figsize=(9, 4.8), layout="constrained", sharex=True,
         height_ratios=[_LAYER_BARS, len(counts) - _LAYER_BARS],
