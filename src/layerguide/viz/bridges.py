@@ -60,7 +60,7 @@ def _numbers(ax: Any, grid: NDArray[Any], fmt: str, size: float = 7) -> None:
 def show_channels_by_hand(
     patches: NDArray[Any],
     kernels: NDArray[Any],
-    sums: Sequence[float],
+    sums: Sequence[float] | NDArray[Any],
     bias: float,
     layer_value: float,
     *,
