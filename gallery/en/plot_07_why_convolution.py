@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from matplotlib import cbook
 
+from layerguide import trace
 from layerguide.autoencoder import AutoencoderConfig
 from layerguide.autoencoder.encoder import Encoder
 from layerguide.layers import Conv2d, Flatten, Linear, Sequential
@@ -38,6 +39,7 @@ from layerguide.lesson.bridges import (
     parameter_bill,
     pointwise_linear,
 )
+from layerguide.lesson.convnet import HD_FRAME
 from layerguide.torch_twin import max_difference
 from layerguide.viz import use_korean_font
 from layerguide.viz.bridges import show_bill_by_idea, show_channels_by_hand, show_equivariance
@@ -155,7 +157,9 @@ show_equivariance(
 #
 # Locality alone divides the weights by 82,944; weight sharing divides them by 82,944
 # again. The two factors are equal because with stride 5 the 5 × 5 windows tile the frame
-# exactly: 216 × 384 = 82,944 windows of 75 values make the 6,220,800 inputs.
+# exactly: 216 × 384 = 82,944 windows of 75 values make the 6,220,800 inputs. Sharing saves
+# parameters, not arithmetic: the convolution still computes 99,532,800 :term:`MACs`, one
+# multiply-accumulate for each weight the locally connected layer would hold.
 
 bill = parameter_bill()
 for name, cost in bill.items():
@@ -163,6 +167,8 @@ for name, cost in bill.items():
 locality, sharing = (bill["dense"].weights // bill["local"].weights,
                      bill["local"].weights // bill["conv"].weights)  # fmt: skip
 print(f"locality saves ×{locality:,}, weight sharing ×{sharing:,}")
+macs = trace(Conv2d(3, 16, 5, stride=5), HD_FRAME).total_macs
+print(f"the convolution's MACs: {macs:,}")
 
 # %%
 # The lesson then flattens the maps and adds ``Linear(→1)``: 1,328,321 parameters, against

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from matplotlib import cbook
 
+from layerguide import trace
 from layerguide.autoencoder import AutoencoderConfig
 from layerguide.autoencoder.encoder import Encoder
 from layerguide.layers import Conv2d, Flatten, Linear, Sequential
@@ -40,6 +41,7 @@ from layerguide.lesson.bridges import (
     parameter_bill,
     pointwise_linear,
 )
+from layerguide.lesson.convnet import HD_FRAME
 from layerguide.torch_twin import max_difference
 from layerguide.viz import use_korean_font
 from layerguide.viz.bridges import show_bill_by_idea, show_channels_by_hand, show_equivariance
@@ -158,7 +160,9 @@ show_equivariance(
 # 국소성만으로도 가중치 수가 82,944분의 1로 줄고, 가중치 공유를 더하면 다시 82,944분의 1로
 # 줄어듭니다. 두
 # 비율이 같은 까닭은 스트라이드가 5여서 5 × 5 창이 프레임을 빈틈없이 나누어 덮기 때문입니다.
-# 값 75개짜리 창 216 × 384 = 82,944개가 입력 6,220,800개를 이룹니다.
+# 값 75개짜리 창 216 × 384 = 82,944개가 입력 6,220,800개를 이룹니다. 다만 가중치 공유가 줄이는
+# 것은 파라미터 수이지 계산량이 아닙니다. 합성곱의 :term:`연산량`\ (MACs)은 여전히
+# 99,532,800으로, 국소 연결 층이 가질 가중치 하나마다 곱셈-누산을 한 번씩 합니다.
 
 bill = parameter_bill()
 for name, cost in bill.items():
@@ -166,6 +170,8 @@ for name, cost in bill.items():
 locality, sharing = (bill["dense"].weights // bill["local"].weights,
                      bill["local"].weights // bill["conv"].weights)  # fmt: skip
 print(f"국소성이 줄이는 비율 ×{locality:,}, 가중치 공유 ×{sharing:,}")
+macs = trace(Conv2d(3, 16, 5, stride=5), HD_FRAME).total_macs
+print(f"합성곱의 연산량: {macs:,}")
 
 # %%
 # 강의는 이어서 맵을 평탄화하고 ``Linear(→1)``\ 을 붙입니다. 파라미터는 1,328,321개로, 프레임

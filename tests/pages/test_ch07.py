@@ -163,3 +163,6 @@ def test_the_parameter_bill(page, prose, lang: str) -> None:
     else:
         quoted(text, "약 130만 개와 약 620만", "가중치 75개", "가중치 1,200개와 편향 16개")
     assert g["maps"].mean(axis=(2, 3)).shape == (1, 16)  # "16 numbers"
+    # sharing saves parameters, not arithmetic: one MAC per locally connected weight
+    assert g["macs"] == bill["local"].weights == n_out * 3 * 5 * 5
+    quoted(text, f"{g['macs']:,}")
