@@ -173,12 +173,12 @@ print(f"the convolution's MACs: {macs:,}")
 # %%
 # The lesson then flattens the maps and adds ``Linear(→1)``: 1,328,321 parameters, against
 # 6,220,801 for the Linear layer on the whole frame (the lesson's 1.3 million and 6.2
-# million). Most of the saving comes from the stride, not from the
-# convolution: with stride 1 the map is 16 × 1,076 × 1,916 = 32,985,856 values, and the model
-# needs 32,987,073 parameters, 5.3 times more than the brute-force Linear layer. Real networks
-# end instead with :term:`global average pooling`: the mean of each feature map, 16 numbers, then
-# ``Linear(16, 1)``. That model has 1,233 parameters, and the count is the same for a
-# frame of any size.
+# million). Most of the saving comes from the stride, not from the convolution: with stride 1
+# the map is 16 × 1,076 × 1,916 = 32,985,856 values, and the model needs 32,987,073
+# parameters, 5.3 times more than the brute-force Linear layer. Many real networks (ResNet
+# among them) end instead with :term:`global average pooling`: the mean of each feature map,
+# 16 numbers, then ``Linear(16, 1)``. That model has 1,233 parameters, and the count is the
+# same for a frame of any size.
 
 small = parameter_bill((3, 64, 64))
 times = bill["stride1_linear"].total / bill["linear"].total
@@ -199,8 +199,8 @@ plt.show()
 #   channels of slice × patch, plus one bias.
 # * A 1 × 1 convolution is a Linear layer applied to every pixel's channel vector; Flatten +
 #   Linear is a convolution whose kernel covers the whole map.
-# * Locality (small windows) and weight sharing (one kernel everywhere) each cut the lesson's
-#   dense layer by a factor of 82,944; sharing also makes the layer translation equivariant.
+# * Locality (small windows) and weight sharing (one kernel everywhere) each cut the weights of
+#   the lesson's dense layer by a factor of 82,944; sharing also makes the layer translation equivariant.
 # * The stride makes the map small; global average pooling makes the head independent of
 #   the image size.
 #
