@@ -172,9 +172,9 @@ viz.show_kernel_gallery(KERNELS, results, lang=LANG)
 # -------------------
 # In a real network nobody sets the kernels by hand. A convolution layer holds tens of
 # filters that start as random numbers, and training moves them to whatever serves the
-# task. Here are the 16 first-layer filters of the autoencoder from chapter 5, as its
-# training began (the same seed builds them again) and after its short training of 320
-# steps (read from the training cache). Above each filter: the hand-set kernel it resembles
+# task. Here are the 16 first-layer filters of the autoencoder from chapter 5: on the left
+# as its training began (the same seed builds them again), in the middle after its short
+# training of 320 steps (read from the training cache). Above each filter: the hand-set kernel it resembles
 # most and their :term:`cosine similarity` (1 means the same pattern, a negative value the
 # same pattern with its signs reversed). A layer's score is the mean, over its 16 filters,
 # of that similarity without its sign. A score means little on its own, so we also score
@@ -218,7 +218,7 @@ viz.show_kernel_recovery(recovery, "sobel_x", lang=LANG)
 
 # %%
 # The distance ‖kernel − Sobel x‖ falls from 3.30 to 0.0003: the layer found the hidden
-# kernel, and its bias went to 0 (the target has none). The curves wave because momentum
+# kernel, and its bias fell to almost 0 (the target has none). The curves wave because momentum
 # overshoots and swings back, each swing smaller than the last. The exercises run the same
 # training without momentum.
 #

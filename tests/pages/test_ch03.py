@@ -205,7 +205,7 @@ def test_filters_against_a_baseline(page, prose, lang: str) -> None:
         quoted += [
             f"{b.initial_score:.2f}에서 {b.trained_score:.2f}으로",
             f"이만큼 높은 점수를 받은 층은 {b.as_high}개뿐",
-            f"16개 가운데 {edges_before}개가 이미 경계 커널",
+            f"16개 가운데 {edges_before}개가 경계 커널",
             f"학습 뒤에는 {edges_after}개",
             f"16개 가운데 {b.kept}개는 학습 전과 후에 가장 닮은 커널이 같습니다",
             f"{steps}단계의 짧은 학습",
@@ -270,8 +270,8 @@ def test_the_hidden_kernel_is_recovered(page, prose, lang: str) -> None:
         quoted = [f"falls from {d0:.2f} to {d_end:.4f}", f"takes {run.steps} steps"]
         quoted += [f"learning rate {run.lr} and momentum {run.momentum}"]
     else:
-        quoted = [f"{d0:.2f}에서 {d_end:.4f}으로", f"{run.steps}단계를 학습합니다"]
-        quoted += [f"학습률 {run.lr}, 모멘텀 {run.momentum}"]
+        quoted = [f"{d0:.2f}에서 {d_end:.4f}으로", f"{run.steps}단계 학습합니다"]
+        quoted += [f"학습률 {run.lr}, 모멘텀 {run.momentum}를 주어"]
     for q in quoted:
         assert q in text, q
 
