@@ -235,13 +235,13 @@ def recover_kernel(
     teacher.weight.data[0, 0] = hidden
     target = teacher(image)  # (1, 1, H − 2, W − 2)
     conv = Conv2d(1, 1, 3, rng=seed)
-    assert conv.bias is not None
+    weight, bias = conv.parameters()  # (1, 1, 3, 3) and (1,)
     opt, loss = SGD(conv.parameters(), lr=lr, momentum=momentum), MSELoss()
     kernels, biases, losses = [], [], []
     for step in range(steps + 1):
         value = float(loss(conv(image), target))
-        kernels.append(conv.weight.data[0, 0].copy())
-        biases.append(float(conv.bias.data[0]))
+        kernels.append(weight.data[0, 0].copy())
+        biases.append(float(bias.data[0]))
         losses.append(value)
         if step == steps:
             break
