@@ -174,11 +174,12 @@ viz.show_kernel_gallery(KERNELS, results, lang=LANG)
 # filters that start as random numbers, and training moves them to whatever serves the
 # task. Here are the 16 first-layer filters of the autoencoder from chapter 5: on the left
 # as its training began (the same seed builds them again), in the middle after its short
-# training of 320 steps (read from the training cache). Above each filter: the hand-set kernel it resembles
-# most and their :term:`cosine similarity` (1 means the same pattern, a negative value the
-# same pattern with its signs reversed). A layer's score is the mean, over its 16 filters,
-# of that similarity without its sign. A score means little on its own, so we also score
-# 1,000 untrained layers ``Conv2d(1, 16, 3)``, drawn as PyTorch initialises them (seed 0).
+# training of 320 steps (read from the training cache). Above each filter: the hand-set
+# kernel it resembles most and their :term:`cosine similarity` (1 means the same pattern, a
+# negative value the same pattern with its signs reversed). A layer's score is the mean,
+# over its 16 filters, of that similarity without its sign. A score means little on its
+# own, so we also score 1,000 untrained layers ``Conv2d(1, 16, 3)``, drawn as PyTorch
+# initialises them (seed 0).
 
 torch.manual_seed(0)
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
@@ -218,9 +219,9 @@ viz.show_kernel_recovery(recovery, "sobel_x", lang=LANG)
 
 # %%
 # The distance ‖kernel − Sobel x‖ falls from 3.30 to 0.0003: the layer found the hidden
-# kernel, and its bias fell to almost 0 (the target has none). The curves wave because momentum
-# overshoots and swings back, each swing smaller than the last. The exercises run the same
-# training without momentum.
+# kernel, and its bias fell to almost 0 (the target has none). The curves wave because
+# momentum overshoots and swings back, each swing smaller than the last. The exercises run
+# the same training without momentum.
 #
 # Counting parameters
 # -------------------

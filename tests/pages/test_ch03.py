@@ -2,6 +2,8 @@
 
 The learned-filters section reads the trained autoencoder from the training cache
 (``$LAYERGUIDE_CACHE``); on a miss it trains it once (``PAGE_BUDGET``, as chapter 5 does).
+Its baseline (the same filters before training, 1,000 untrained layers) and the hidden
+kernel recovered by SGD need no cache: they are computed on the page, seeded.
 """
 
 from __future__ import annotations
