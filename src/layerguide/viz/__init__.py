@@ -41,6 +41,7 @@ from layerguide.viz.figures import (
     show_sizes,
 )
 from layerguide.viz.fonts import korean_font_path, use_korean_font
+from layerguide.viz.learned import show_filter_baseline, show_kernel_recovery
 from layerguide.viz.linear import (
     keras_table,
     show_bias_fit,
@@ -81,8 +82,10 @@ __all__ = [
     "show_conv_matrix",
     "show_feature_maps",
     "show_field_windows",
+    "show_filter_baseline",
     "show_image",
     "show_kernel_gallery",
+    "show_kernel_recovery",
     "show_learned_filters",
     "show_overfitting",
     "show_overlaps",
