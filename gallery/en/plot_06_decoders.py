@@ -295,7 +295,7 @@ viz.decoder_table(infos, DECODER_FAMILIES, PAGE_BUDGET, n_test=len(test.images),
 # 60-second benchmark in ``bench/autoencoder.py`` trains longer.
 
 reading = lesson.read_table(infos)
-print(reading)
+print({k: round(v, 3) if isinstance(v, float) else v for k, v in reading._asdict().items()})
 
 # %%
 # Reconstructions side by side
