@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -266,8 +266,15 @@ def training_curve(
     return Curve(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=np.float64))
 
 
-def batch_dependence(model: torch.nn.Module, images: torch.Tensor) -> dict[str, float]:
+def batch_dependence(
+    model: torch.nn.Module,
+    images: torch.Tensor,
+    activation: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> dict[str, float]:
     """How much image 0's output changes when it is run alone instead of in ``images``.
+
+    ``activation`` (e.g. ``torch.sigmoid``, which turns the autoencoder's logits into
+    pixels) is applied to the outputs before they are compared.
 
     Keys ``"train"`` and ``"eval"``: the largest absolute difference in each mode. In
     training mode batch norm normalises with the batch's own mean and variance, so the
@@ -288,6 +295,8 @@ def batch_dependence(model: torch.nn.Module, images: torch.Tensor) -> dict[str, 
         for mode in ("train", "eval"):
             twin.train(mode == "train")
             together, alone = twin(images)[:1], twin(images[:1])
+            if activation is not None:
+                together, alone = activation(together), activation(alone)
             out[mode] = float((together - alone).abs().max())
     return out
 
