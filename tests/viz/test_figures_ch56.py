@@ -20,7 +20,6 @@ from layerguide import LayerguideError, viz
 from layerguide.autoencoder import TrainConfig
 from layerguide.lesson.transposed import as_convolution, transposed_layer
 from layerguide.viz import Table
-from layerguide.viz.transposed import show_as_convolution
 
 mpl.use("Agg")
 import matplotlib.pyplot as plt
@@ -60,7 +59,7 @@ FIGURES: dict[str, Callable[[str], Figure]] = {
     ),
     "overlaps": lambda lang: viz.show_overlaps({3: np.ones((8, 8)), 4: np.ones((8, 8))}, lang=lang),
     "matrix": lambda lang: viz.show_conv_matrix(np.arange(64.0).reshape(4, 16), lang=lang),
-    "as_convolution": lambda lang: show_as_convolution(
+    "as_convolution": lambda lang: viz.show_as_convolution(
         as_convolution(transposed_layer(np.ones((3, 3)), 2, 1, 1), np.ones((1, 1, 2, 2))),
         lang=lang,
     ),
