@@ -116,7 +116,10 @@ def test_conv_sizes_two_to_one_and_output_padding_tells_them_apart() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: transposed.as_convolution("layer", np.ones((1, 1, 2, 2))), "as_convolution"),
+        (
+            lambda: transposed.as_convolution("layer", np.ones((1, 1, 2, 2))),  # type: ignore[arg-type]
+            "as_convolution",
+        ),
         (
             lambda: transposed.as_convolution(
                 ConvTranspose2d(1, 1, 3, padding=3, dtype=np.float64), np.ones((1, 1, 5, 5))

@@ -152,8 +152,8 @@ def grey_photo(size: int = 120) -> NDArray[np.float64]:
 
     if size < 1 or 480 % size:
         raise ArgumentError(f"grey_photo: size must divide 480, got {size}")
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        photo = imread(f)  # (600, 512, 3) uint8
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    photo = imread(str(path))  # (600, 512, 3) uint8
     f = 480 // size
     square = photo[:480, 16:496].mean(axis=2)  # (480, 480)
     return np.asarray(square.reshape(size, f, size, f).mean(axis=(1, 3)) / 255, dtype=np.float64)
