@@ -115,15 +115,13 @@ viz.show_overlaps(counts, lang=LANG)
 # the bottom and right. The first three rows are the ``transpose`` decoder's layers; the
 # column "ConvTranspose2d" is the size the layer really returned.
 #
-# Why ``output_padding``? A strided convolution rounds down: with kernel size 3, stride 2
-# and padding 1 it maps both 7 and 8 to 4 (and 3 and 4 to 2, 5 and 6 to 3). Going back
-# from 4, the transposed convolution has to be told which size it came from: 7 without
-# ``output_padding`` (first row), 8 with ``output_padding`` 1 (fourth row).
+# Why ``output_padding``? A convolution with a stride above 1 rounds its output size
+# down: with kernel size 3, stride 2 and padding 1 it maps both 7 and 8 to 4 (and 3 and 4
+# to 2, 5 and 6 to 3). Going back from 4, the transposed convolution has to be told which
+# size it came from: 7 without ``output_padding`` (first row), 8 with ``output_padding`` 1
+# (fourth row).
 
-print(
-    "Conv2d(kernel 3, stride 2, padding 1), n → output:",
-    transposed.conv_sizes(range(3, 9), 3, 2, 1),
-)
+print("n → Conv2d(k=3, s=2, p=1):", transposed.conv_sizes(range(3, 9), 3, 2, 1))
 settings = [(4, 3, 2, 1, 0, 1), (7, 4, 2, 1, 0, 1), (14, 4, 2, 1, 0, 1), (4, 3, 2, 1, 1, 1)]
 settings += [(7, 2, 2, 0, 0, 1), (7, 3, 2, 1, 1, 1), (4, 3, 1, 0, 0, 2)]
 sizes = [(*a, lesson.transposed_size(*a), lesson.measured_size(*a)) for a in settings]
@@ -200,8 +198,8 @@ viz.show_conv_matrix(matrix, lang=LANG)
 # %%
 # **Transposed, not inverse.** C maps 16 numbers to 4, and its rank is 4: twelve
 # directions of the input leave no trace in Cx, and nothing can bring them back. Send a
-# 4 × 4 patch x of the photo below through C and back. Cᵀ(Cx) is nowhere near x: the
-# distance ‖Cᵀ(Cx) − x‖ is 757.5 where ‖x‖ is 2.18 (the kernel's numbers add up to 45).
+# 4 × 4 patch x of the photo below through C and back. Cᵀ(Cx) is blown up and nowhere near
+# x: ‖Cᵀ(Cx) − x‖ is 757.5 where ‖x‖ is 2.18 (the kernel's numbers add up to 45).
 # Even the best any map from Cx can do, the pseudo-inverse C⁺, is 1.04 away from x, about
 # half of ‖x‖. A decoder's transposed convolution restores the shape, not the values: its
 # weights must be learned.

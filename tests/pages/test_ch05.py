@@ -152,7 +152,7 @@ def test_reconstructions_are_made_in_evaluation_mode(page, prose, lang: str) -> 
     assert quoted in text
     assert "model.eval()" in text
     assert (
-        "``model.training`` is False" if lang == "en" else "``model.training``\\ 이 False"
+        "``model.training`` is False" if lang == "en" else "``model.training``\\ 이 ``False``"
     ) in text
     # the figure shows what the evaluation-mode model computes for the batch
     with torch.no_grad():

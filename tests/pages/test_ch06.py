@@ -161,7 +161,7 @@ def test_not_an_inverse_as_quoted(prose, lang: str) -> None:
     trip = transposed.round_trip(matrix, grey_photo()[PATCH])
     assert trip.rank == 4
     lost = matrix.shape[1] - trip.rank  # 12 directions of the input leave no trace
-    assert (f"rank is {trip.rank}: twelve" if lang == "en" else f"계수(rank)가 {trip.rank}") in text
+    assert (f"rank is {trip.rank}: twelve" if lang == "en" else f"랭크(계수)가 {trip.rank}") in text
     assert lost == 12
     assert ("twelve" if lang == "en" else "열두") in text
     assert f"{trip.error_back:.1f}" in text  # 757.5
