@@ -197,12 +197,14 @@ viz.show_conv_matrix(matrix, lang=LANG)
 
 # %%
 # **Transposed, not inverse.** C maps 16 numbers to 4, and its rank is 4: twelve
-# directions of the input leave no trace in Cx, and nothing can bring them back. Send a
-# 4 × 4 patch x of the photo below through C and back. Cᵀ(Cx) is blown up and nowhere near
-# x: ‖Cᵀ(Cx) − x‖ is 757.5 where ‖x‖ is 2.18 (the kernel's numbers add up to 45).
-# Even the best any map from Cx can do, the pseudo-inverse C⁺, is 1.04 away from x, about
-# half of ‖x‖. A decoder's transposed convolution restores the shape, not the values: its
-# weights must be learned.
+# directions of the input leave no trace in Cx, so inputs that differ only along them
+# give the same Cx and nothing that sees Cx alone can tell them apart. Send a 4 × 4 patch
+# x of the photo below through C and back. Cᵀ(Cx) is blown up and nowhere near x:
+# ‖Cᵀ(Cx) − x‖ is 757.5 where ‖x‖ is 2.18 (the kernel's numbers add up to 45). The
+# pseudo-inverse C⁺, which returns the smallest input with the same Cx, is still 1.04 away
+# from x, about half of ‖x‖. A transposed convolution restores the shape, not the values;
+# to do better, a decoder has to know what its images look like, and that is what its
+# weights learn.
 
 grey = lesson.grey_photo()  # (120, 120), values 0–1
 patch = grey[44:48, 56:60]  # (4, 4)

@@ -228,7 +228,7 @@ class RoundTrip(NamedTuple):
 
     rank: int  #: rank of C: how many independent numbers survive the convolution
     back: NDArray[np.float64]  #: Cᵀ(Cx), shaped like x
-    best: NDArray[np.float64]  #: C⁺(Cx): the closest to x any map from Cx can get
+    best: NDArray[np.float64]  #: C⁺(Cx): the smallest input with the same Cx
     error_back: float  #: ‖Cᵀ(Cx) − x‖
     error_best: float  #: ‖C⁺(Cx) − x‖
     norm: float  #: ‖x‖
@@ -238,7 +238,7 @@ def round_trip(matrix: ArrayLike, x: ArrayLike) -> RoundTrip:
     """Send ``x`` through the convolution C and back, with Cᵀ and with the pseudo-inverse C⁺.
 
     C⁺(Cx) is the projection of x onto the row space of C, the least-norm input with the
-    same convolution: what C forgot (its null space) cannot come back by any means.
+    same convolution: what C forgot (x's part in its null space) Cx cannot tell apart.
     """
     c = np.asarray(matrix, dtype=np.float64)
     patch = np.asarray(x, dtype=np.float64)
