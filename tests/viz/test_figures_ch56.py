@@ -156,3 +156,21 @@ def test_bad_language_or_name_is_a_clear_error(call: Callable[[], object]) -> No
     with pytest.raises(LayerguideError) as info:
         call()
     assert isinstance(info.value, ValueError)
+
+
+def test_as_convolution_figure_draws_the_views_numbers() -> None:
+    from layerguide.lesson.transposed import as_convolution, transposed_layer
+    from layerguide.viz.animate._player import drawn_grid, drawn_texts
+
+    up = transposed_layer(np.arange(1.0, 10.0).reshape(3, 3), 2, 1, 1)
+    view = as_convolution(up, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]))
+    texts = drawn_texts(viz.show_as_convolution(view, lang="en"))
+    for name, values in (
+        ("input", view.input[0, 0]),
+        ("padded", view.padded[0, 0]),
+        ("kernel", view.kernel[0, 0]),
+        ("output", view.output[0, 0]),
+    ):
+        np.testing.assert_array_equal(drawn_grid(texts, name, values.shape), values)
+    with pytest.raises(LayerguideError, match="show_as_convolution"):
+        viz.show_as_convolution("view", lang="en")  # type: ignore[arg-type]
