@@ -58,6 +58,7 @@ from layerguide.viz.receptive import (
     show_shift,
 )
 from layerguide.viz.table import Table
+from layerguide.viz.transposed import show_as_convolution
 
 __all__ = [
     "Table",
@@ -74,6 +75,7 @@ __all__ = [
     "keras_table",
     "kernel_names",
     "korean_font_path",
+    "show_as_convolution",
     "show_bias_fit",
     "show_channels",
     "show_checkerboard",
