@@ -37,7 +37,8 @@ viz.use_korean_font()
 manual_seed(0)
 
 layer = Linear(2, 3)
-x = lesson.QUADRILATERALS["A"]
+quads = lesson.QUADRILATERALS  # name → (4, 2) corners
+x = quads["A"]
 y = layer(x)
 print("입력 x:", x.shape, "  가중치 W:", layer.weight.shape, "  편향 b:", layer.bias.shape)
 print("출력 y:", y.shape)
@@ -70,13 +71,11 @@ except ValueError as err:
 print(two_step)
 print("가중치 (out, in):", [w.shape for w in two_step.parameters()])
 two_step_torch = lesson.two_step_network_torch(two_step)
-values = {name: float(two_step(q)[0, 0]) for name, q in lesson.QUADRILATERALS.items()}
-values_torch = {
-    n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in lesson.QUADRILATERALS.items()
-}
+values = {name: float(two_step(q)[0, 0]) for name, q in quads.items()}
+values_torch = {n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in quads.items()}
 for name, value in values.items():
     print(f"사각형 {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
-viz.show_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
+viz.show_quadrilaterals(quads, values, lang=LANG)
 
 # %%
 # NumPy로 만든 신경망과 ``torch.nn``\ 으로 만든 쌍둥이는 같은 가중치를 가지고, 두 사각형에 대해
@@ -107,11 +106,7 @@ trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
 # :term:`편향`\ (bias)을 쓰면 층마다 출력 하나에 수가 하나씩 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
 
 richer_bias = lesson.richer_network(bias=True)
-counts_bias = [
-    sum(p.numel() for p in lin.parameters())
-    for lin in richer_bias.layers
-    if isinstance(lin, Linear)
-]
+counts_bias = lesson.parameter_counts(richer_bias)
 total_bias = sum(counts_bias)
 print("편향 포함:", counts_bias, "=", total_bias)
 
@@ -177,16 +172,55 @@ linear_map = animate_linear_map(lang=LANG)
 linear_map
 
 # %%
+# 활성화 함수 없이 쌓은 층
+# ------------------------
+# 조금 더 큰 신경망은 가중치 두 개짜리 신경망보다 더 많은 일을 할 수 있을까요? 층 사이에 아무것도
+# 없다면 그렇지 않습니다. 점 하나는 가중치 W₁ (3, 2)와 W₂ (1, 3)을 차례로 지나는데, 행렬 곱을 두 번
+# 잇달아 하는 것은 두 행렬을 먼저 곱해 둔 행렬을 한 번 곱하는 것과 같습니다. W₂W₁은 (1, 2) 가중치
+# 하나입니다. 이어서 W₃ (1, 4)이 네 점의 값을 섞으므로, 신경망 전체는 4 × 2 행렬
+# M = W₃ᵀ(W₂W₁) 하나로 Σ Mᵢⱼ xᵢⱼ를 계산합니다. 사각형의 수 8개를 수 하나로 바꾸는 선형 변환 하나일
+# 뿐입니다. 게다가 M의 랭크는 1입니다(모든 행이 W₂W₁의 배수입니다). 파라미터 13개로 계산하는 것은
+# 무엇이든 가중치 두 개짜리 신경망의 파라미터 6개로도 계산할 수 있습니다. 두 사각형 모두 M으로
+# 계산한 값이 신경망의 출력과 같습니다.
+
+product = lesson.collapsed_weight(richer)  # W₃ᵀ(W₂W₁): (4, 1) @ (1, 2) = (4, 2)
+rank = int(np.linalg.matrix_rank(product))
+same = {n: (float(richer(q)[0, 0]), float((product * q).sum())) for n, q in quads.items()}
+for name, (net_value, map_value) in same.items():
+    print(f"사각형 {name}: 신경망 {net_value:.6f}, 행렬 하나 {map_value:.6f}")
+print("M = W₃ᵀ(W₂W₁) =", product.astype(float).round(3).tolist(), " 랭크:", rank)
+
+# %%
+# 층 사이에 :term:`활성화 함수`\ (activation function)를 넣으면 달라집니다. ReLU는 양수는 그대로
+# 두고 음수는 0으로 바꾸므로, 층들을 더는 행렬 하나로 합칠 수 없습니다. 사각형 A의 꼭짓점 가운데
+# x = y인 두 곳에서는 0을, 나머지 두 곳에서는 1을 내도록 해 봅시다. XOR처럼 마주 보는 꼭짓점끼리
+# 값이 같습니다. 직선으로는 이렇게 할 수 없습니다. 최소 제곱법으로 정확히 구한 가장 좋은
+# Linear(2, 1)도 모든 꼭짓점에서 0.5를 내고, 평균 제곱 오차는 0.25입니다. 최소 제곱법은 오차가 가장
+# 작은 답을 찾으므로 어떤 선형 층도 이보다 나을 수 없습니다. 선형 층 두 개 사이에 ReLU를 넣고
+# 가운데 값을 8개로 하면, SGD로 1000단계 학습해 오차가 0.001 아래로 떨어집니다. (가운데 값이 3개이면
+# 무작위로 정한 처음 값에 따라 학습이 도중에 막히기도 합니다. 연습 문제에서 확인해 보세요.)
+
+x_xor, y_xor = lesson.xor_square()
+fitted = {"linear": lesson.least_squares_linear(x_xor, y_xor)}
+manual_seed(0)
+fitted["relu"] = Sequential(Linear(2, 8), ReLU(), Linear(8, 1)).to(np.float64)
+xor_run = lesson.fit(fitted["relu"], (x_xor, y_xor, x_xor, y_xor), x_xor, steps=1000, lr=0.05)
+mse = {kind: float(np.mean((m(x_xor) - y_xor) ** 2)) for kind, m in fitted.items()}
+print("평균 제곱 오차:", mse)
+viz.show_collapse(product, x_xor, y_xor, fitted, lang=LANG)
+
+# %%
 # 같은 잡음 데이터로 학습한 작은 모델과 큰 모델
 # ----------------------------------------------
-# 이제 작지만 진짜 신경망 두 개를 만듭니다. 선형 층 사이에 :term:`활성화 함수`\ (activation
-# function) ReLU를 넣고 ``Sequential``\ 로 쌓습니다. 가운데 있는 층이 :term:`은닉 층`\ (hidden
+# 이제 작지만 진짜 신경망 두 개를 만듭니다. 선형 층 사이에 활성화 함수
+# ReLU를 넣고 ``Sequential``\ 로 쌓습니다. 가운데 있는 층이 :term:`은닉 층`\ (hidden
 # layer)입니다. 순전파는 층을 차례대로 지나고, 역전파는 각 층의 ``backward``\ 를 역순으로 호출합니다.
 # 두 모델 모두 잡음이 섞인 사인 곡선의 점 12개로 학습하고, 학습에 쓰지 않는 점
 # 200개는 따로 떼어 둡니다. 이렇게 떼어 둔 데이터를 검증 데이터라고 하며, 모델이 처음 보는 데이터에서
 # 얼마나 잘하는지 확인하는 데 씁니다. ``fit``\ 은 위의 학습 반복문을 3000단계 돌리면서 단계마다 두
 # 손실을 기록합니다.
 
+manual_seed(0)
 data = lesson.noisy_sine()
 grid = np.linspace(-1, 1, 200)[:, None]
 small = Sequential(Linear(1, 3), ReLU(), Linear(3, 1)).to(np.float64)
@@ -194,18 +228,7 @@ large = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1))
 models = {"작은 모델": small, "큰 모델": large}  # 표와 그림에 보일 이름
 sizes = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
 runs = {name: lesson.fit(m, data, grid) for name, m in models.items()}
-results = viz.Table(
-    [
-        "모델",
-        "파라미터 수",
-        "가장 낮은 검증 손실",
-        "그때의 단계",
-        "마지막 학습 손실",
-        "마지막 검증 손실",
-    ],
-    [[n, sizes[n], min(r.held), r.best_step, r.train[-1], r.held[-1]] for n, r in runs.items()],
-    caption="학습 데이터 12개, 검증 데이터 200개, 3000단계",
-)
+results = viz.overfitting_table(sizes, runs, data, lang=LANG)
 results
 
 # %%

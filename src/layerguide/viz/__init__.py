@@ -43,7 +43,9 @@ from layerguide.viz.figures import (
 from layerguide.viz.fonts import korean_font_path, use_korean_font
 from layerguide.viz.linear import (
     keras_table,
+    overfitting_table,
     show_bias_fit,
+    show_collapse,
     show_connections,
     show_overfitting,
     show_quadrilaterals,
@@ -73,10 +75,12 @@ __all__ = [
     "keras_table",
     "kernel_names",
     "korean_font_path",
+    "overfitting_table",
     "show_bias_fit",
     "show_channels",
     "show_checkerboard",
     "show_code",
+    "show_collapse",
     "show_connections",
     "show_conv_matrix",
     "show_feature_maps",
