@@ -1,6 +1,6 @@
 r"""
-Linear layers: a linear transformation, its weights and a tiny model
-====================================================================
+Linear layers: a linear transformation, its weights and overfitting
+===================================================================
 
 A :term:`Linear layer` is a :term:`linear transformation`: it multiplies every point by one
 matrix and so sends it to a space of the size we choose. This chapter follows the lesson's
@@ -83,8 +83,8 @@ viz.show_quadrilaterals(quads, values, lang=LANG)
 trace(two_step, (4, 2), lang=LANG)
 
 # %%
-# The richer network, as one model
-# --------------------------------
+# Building the richer network
+# ---------------------------
 # The lesson then lets each point carry three numbers before they are summed up:
 # (4, 2) → (4, 3) → (4, 1) → (1, 1). A Linear layer from ``in`` to ``out`` numbers holds one
 # weight matrix of ``in × out`` entries; every entry is one :term:`parameter`. So this network
@@ -95,7 +95,7 @@ richer = lesson.richer_network()
 weights = richer.parameters()
 counts = [w.numel() for w in weights]
 total = sum(counts)
-print(len(weights), "weights:", [w.shape for w in weights])
+print(f"{len(weights)} weight matrices:", [w.shape for w in weights])
 print(" + ".join(map(str, counts)), "=", total, "parameters")
 viz.show_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
 trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)

@@ -1,6 +1,6 @@
 r"""
-선형 층: 선형 변환, 가중치, 그리고 작은 모델
-============================================
+선형 층: 선형 변환, 가중치, 그리고 과적합
+===========================================
 
 :term:`선형 층`\ (Linear layer)이 하는 일은 :term:`선형 변환`\ (linear transformation)입니다.
 모든 점에 같은 행렬 하나를 곱해, 우리가 정한 크기의 공간으로 옮깁니다. 이 장에서는 강의의 예제를
@@ -15,9 +15,8 @@ https://layerguide.github.io/layerguide/ko/install.html
 # %%
 # 선형 변환, 그리고 여러 가지 이름
 # --------------------------------
-# :term:`층`\ (layer) ``Linear(in_features, out_features)``\ 는 입력의 **마지막** 축에 있는 값
-# ``in_features``\ 개를
-# 값 ``out_features``\ 개로 바꿉니다. 나머지 축은 그대로 둡니다. 안에서 하는 계산은 행렬 곱
+# ``Linear(in_features, out_features)`` :term:`층`\ 은 입력의 **마지막** 축에 있는 값
+# ``in_features``\ 개를 ``out_features``\ 개로 바꿉니다. 나머지 축은 그대로 둡니다. 안에서 하는 계산은 행렬 곱
 # 한 번과 덧셈 한 번, ``y = x @ weight.T + bias``\ 입니다. :term:`가중치`\ (weight)는 PyTorch와
 # 똑같이 (out, in) 형태의 행렬입니다. 다른 자료에서는 같은 층을 :term:`완전 연결 층`, Keras의
 # ``Dense``, 피드포워드 층, MLP 층이라고도 부릅니다.
@@ -37,7 +36,7 @@ viz.use_korean_font()
 manual_seed(0)
 
 layer = Linear(2, 3)
-quads = lesson.QUADRILATERALS  # name → (4, 2) corners
+quads = lesson.QUADRILATERALS  # 이름 → (4, 2) 꼭짓점
 x = quads["A"]
 y = layer(x)
 print("입력 x:", x.shape, "  가중치 W:", layer.weight.shape, "  편향 b:", layer.bias.shape)
@@ -56,9 +55,9 @@ print("(8, 10, 2) →", layer.output_shape((8, 10, 2)))
 # -------------------
 # 강의에서는 사각형 하나를 수 하나로 요약하려고 가중치 두 개를 씁니다. 먼저 (2, 1) 가중치가 점
 # 하나를 수 하나로 바꿉니다. (4, 2) → (4, 1)입니다. 다음으로 (4, 1) 가중치가 네 점의 값을 섞어
-# 하나로 만듭니다. (4, 1) → (1, 1)입니다. 그런데 층은 *마지막* 축을 읽고, 첫 단계가 끝나면 네
-# 점은 첫 번째 축에 놓여 있습니다. 그래서 두 번째 가중치 앞에서 (4, 1) → (1, 4)로 전치해야
-# 합니다. 형태가 전치를 요구하는 셈입니다. 전치하지 않으면 층이 입력을 받지 않습니다.
+# 하나로 만듭니다. (4, 1) → (1, 1)입니다. 그런데 층은 **마지막** 축을 읽고, 첫 번째 곱셈이 끝나면
+# 네 점은 첫 번째 축에 놓여 있습니다. 그래서 두 번째 가중치 앞에서 (4, 1) → (1, 4)로 전치해야
+# 합니다. 형태를 맞추려면 전치가 꼭 필요합니다. 전치하지 않으면 층에서 형태 오류가 납니다.
 # (PyTorch와 layerguide는 가중치를 (out, in) 순서로 저장하므로, 강의의 (2, 1) 가중치와 (4, 1)
 # 가중치는 아래에서 (1, 2)와 (1, 4)로 보입니다.)
 
@@ -78,32 +77,32 @@ for name, value in values.items():
 viz.show_quadrilaterals(quads, values, lang=LANG)
 
 # %%
-# NumPy로 만든 신경망과 ``torch.nn``\ 으로 만든 쌍둥이는 같은 가중치를 가지고, 두 사각형에 대해
-# 같은 값을 냅니다. ``trace``\ 는 단계마다 형태를 표로 보여 줍니다. 두 종류의 모델을 모두 읽을
-# 수 있어서, 여기서는 NumPy 신경망을, 다음 절에서는 torch 신경망을 읽습니다.
+# NumPy 신경망과, 같은 가중치를 넣은 ``torch.nn`` 신경망은 두 사각형에 대해 같은 값을 냅니다.
+# ``trace``\ 는 층마다 형태를 표로 보여 주며 두 종류의 모델을 모두 추적합니다. 여기서는 NumPy
+# 신경망을, 다음 절에서는 torch 신경망을 추적합니다.
 
 trace(two_step, (4, 2), lang=LANG)
 
 # %%
-# 조금 더 큰 신경망을 모델 하나로
-# --------------------------------
+# 조금 더 큰 신경망 만들기
+# ------------------------
 # 이어서 강의는 점마다 값을 3개로 늘린 뒤에 요약합니다. (4, 2) → (4, 3) → (4, 1) → (1, 1)입니다.
 # 값 ``in``\ 개를 ``out``\ 개로 바꾸는 선형 층에는 원소가 ``in × out``\ 개인 가중치 행렬이 하나
-# 있고, 그 원소 하나하나가 :term:`파라미터`\ (parameter)입니다. 따라서 이 신경망에는 가중치가 3개,
+# 있고, 그 원소 하나하나가 :term:`파라미터`\ (parameter)입니다. 따라서 이 신경망에는 가중치 행렬이 3개,
 # 파라미터가 2×3 + 3×1 + 4×1 = 13개 있습니다(아래 그림에서 선 하나가 파라미터 하나입니다).
-# ``parameters()``\ 는 가중치들을 돌려주고, ``numel()``\ 은 그 원소 수를 셉니다.
+# ``parameters()``\ 는 가중치 행렬들을 돌려주고, ``numel()``\ 은 그 원소 수를 셉니다.
 
 richer = lesson.richer_network()
 weights = richer.parameters()
 counts = [w.numel() for w in weights]
 total = sum(counts)
-print(len(weights), "가중치 개수:", [w.shape for w in weights])
+print(f"가중치 행렬 {len(weights)}개:", [w.shape for w in weights])
 print(" + ".join(map(str, counts)), "=", total, "(파라미터 개수)")
 viz.show_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
 trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
 
 # %%
-# :term:`편향`\ (bias)을 쓰면 층마다 출력 하나에 수가 하나씩 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
+# :term:`편향`\ (bias)을 쓰면 층마다 출력 개수만큼 파라미터가 늘어납니다. 6 + 3, 3 + 1, 4 + 1입니다.
 
 richer_bias = lesson.richer_network(bias=True)
 counts_bias = lesson.parameter_counts(richer_bias)
@@ -122,7 +121,7 @@ print(f"Linear({image_to_one.in_features:,} → 1): 파라미터 {big:,}개")
 # %%
 # 무작위로 시작해 학습으로 다듬기
 # -------------------------------
-# 우리가 정하는 것은 가중치의 *형태*\ 뿐입니다. 처음 값은 무작위 수로 채워지고(``manual_seed``\ 는
+# 우리가 정하는 것은 가중치의 **형태**\ 뿐입니다. 처음 값은 무작위 수로 채워지고(``manual_seed``\ 는
 # 매번 같은 무작위 수가 나오게 합니다), :term:`학습`\ (training)이 그 값을 조금씩 옮깁니다. 여기서는
 # 1 → 1 층이 y = 2x + 1 위의 점들을 경사 하강법으로 배웁니다. 클래스 이름은 ``SGD``\ 이지만 단계마다
 # 점 21개를 모두 쓰므로 확률적이지는 않습니다. 한 단계에서는 :term:`순전파`\ (forward pass)를 하고,
@@ -157,7 +156,7 @@ viz.show_training_steps(x_line, y_line, snapshots, lang=LANG)
 
 w_bias, b_bias = float(fits[True].weight.data[0, 0]), float(fits[True].bias.data[0])
 w_zero = float(fits[False].weight.data[0, 0])
-print(f"편향 있음: w = {w_bias:.3f}, b = {b_bias:.3f};  편향 없음: w = {w_zero:.3f}")
+print(f"편향 있음: w = {w_bias:.3f}, b = {b_bias:.3f},  편향 없음: w = {w_zero:.3f}")
 viz.show_bias_fit(x_line, y_line, fits[True](x_line), fits[False](x_line), lang=LANG)
 
 # %%
@@ -266,7 +265,7 @@ plt.show()
 # ---------
 # * ``Linear(in, out)``\ 은 마지막 축에 대한 선형 변환입니다. (…, in) → (…, out)입니다.
 # * 가중치는 행렬이고, 그 원소 하나하나가 파라미터입니다. 강의의 신경망
-#   (4, 2) → (4, 3) → (4, 1) → (1, 1)에는 가중치 3개, 파라미터 13개가 있습니다(편향까지 18개).
+#   (4, 2) → (4, 3) → (4, 1) → (1, 1)에는 가중치 행렬 3개, 파라미터 13개가 있습니다(편향까지 18개).
 # * 편향이 있어야 출력이 0에서 벗어날 수 있습니다.
 # * 형태는 우리가 정하고, 처음 값은 무작위 수가 채우고, 학습이 그 값을 옮깁니다. 샘플보다
 #   파라미터가 훨씬 많은 모델은 잡음까지 맞추므로 검증 손실을 지켜봐야 합니다.
