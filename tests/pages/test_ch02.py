@@ -211,3 +211,33 @@ def test_lesson_network_matches_torch_with_gradients() -> None:
     (grad_t,) = torch.autograd.grad(out_t.sum(), q_t)
     np.testing.assert_allclose(grad_in, grad_t.numpy(), rtol=1e-12)
     assert isinstance(net.layers[0], Linear)
+
+
+def test_collapsed_weight_is_the_network_and_refuses_what_does_not_collapse() -> None:
+    manual_seed(3)
+    for net in (lesson.richer_network(), lesson.two_step_network()):
+        m = lesson.collapsed_weight(net)
+        assert m.shape == (4, 2)
+        assert np.linalg.matrix_rank(m) == 1
+        q = lesson.QUADRILATERALS["B"]
+        assert float(net(q)[0, 0]) == pytest.approx(float((m * q).sum()), abs=1e-6)
+    with pytest.raises(ValueError, match="has a bias"):
+        lesson.collapsed_weight(lesson.richer_network(bias=True))
+    with pytest.raises(ValueError, match="only Linear and Transpose"):
+        lesson.collapsed_weight(Sequential(Linear(2, 3), ReLU(), Linear(3, 1)))
+    with pytest.raises(ValueError, match="end in 1 value"):
+        lesson.collapsed_weight(
+            Sequential(Linear(2, 3, bias=False), lesson.Transpose(), Linear(4, 1, bias=False))
+        )
+
+
+def test_least_squares_linear_is_exact_and_checks_shapes() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 3))
+    y = x @ np.array([[1.0], [-2.0], [0.5]]) + 4.0  # an exact affine map: recovered exactly
+    layer = lesson.least_squares_linear(x, y)
+    np.testing.assert_allclose(layer.weight.data, [[1.0, -2.0, 0.5]], atol=1e-12)
+    np.testing.assert_allclose(layer(x), y, atol=1e-12)
+    with pytest.raises(ValueError, match=r"\(N, in\) and \(N, out\)"):
+        lesson.least_squares_linear(x, y.ravel())
+    assert lesson.parameter_counts(lesson.richer_network()) == [6, 3, 4]

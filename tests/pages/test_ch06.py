@@ -148,7 +148,7 @@ def test_decoder_table_and_widths(page, prose, lang: str) -> None:
         n_test=len(g["test"].images),
         lang=lang,
     )
-    params = table.column("parameters" if lang == "en" else "파라미터 수")
+    params = table.column("parameters" if lang == "en" else "파라미터 개수")
     assert params == [info["params"] for info in infos.values()]
     assert f"{len(g['test'].images):,}" in text  # 10,000 test digits
     widths = g["AutoencoderConfig"]().decoder_widths

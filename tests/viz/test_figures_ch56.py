@@ -131,7 +131,7 @@ def test_reconstruction_rows_are_labelled_by_decoder_in_korean() -> None:
 def test_decoder_table_marks_max_unpool_and_keeps_the_numbers() -> None:
     for lang, params, marker in (
         ("en", "parameters", "pooling indices"),
-        ("ko", "파라미터 수", "풀링 인덱스"),
+        ("ko", "파라미터 개수", "풀링 인덱스"),
     ):
         table = TABLES["decoders"](lang)
         assert table.column(params) == [info["params"] for info in INFOS.values()]
