@@ -191,12 +191,12 @@ print("M = W₃ᵀ(W₂W₁) =", product.astype(float).round(3).tolist(), " rank
 # An :term:`activation function` between the layers breaks this. ReLU keeps positive values
 # and turns negative ones into 0, so the layers no longer multiply into one matrix. Ask for
 # 0 at the corners of quadrilateral A where x = y and 1 at the other two: opposite corners
-# share a value, as in XOR. No line does that. The best Linear(2, 1), solved exactly by least
-# squares, outputs 0.5 at every corner, a mean squared error of 0.25; least squares finds the
-# smallest error there is, so no linear layer does better. Put a ReLU between two Linear
-# layers, with 8 values in the middle, and SGD takes the error below 0.001 in 1000 steps.
-# (With 3 values in the middle, training gets stuck from some random starts: see the
-# exercises.)
+# share a value, as in XOR. No linear layer can fit that. The best Linear(2, 1), solved
+# exactly by least squares, outputs 0.5 at every corner, a mean squared error of 0.25; least
+# squares finds the smallest error there is, so no linear layer does better. Put a ReLU
+# between two Linear layers, with 8 values in the middle, and SGD takes the error below 0.001
+# in 1000 steps. (With 3 values in the middle, training gets stuck from some random starts:
+# see the exercises.)
 
 x_xor, y_xor = lesson.xor_square()
 fitted = {"linear": lesson.least_squares_linear(x_xor, y_xor)}
