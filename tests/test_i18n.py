@@ -140,6 +140,11 @@ SCRIPT = textwrap.dedent(
         steps=viz.show_training_steps(np.arange(3.0), np.arange(3.0), {{0: (1.0, 0.0)}}, lang="xx"),
         overfit=viz.show_overfitting(grid, data[0], data[1], {{"m": (2, run)}}, lang="xx"),
         keras=viz.keras_table(lesson.keras_pytorch_pairs(), lang="xx"),
+        fits=viz.overfitting_table({{"m": 2}}, {{"m": run}}, data, lang="xx"),
+        collapse=viz.show_collapse(
+            lesson.collapsed_weight(lesson.richer_network()), *lesson.xor_square(),
+            {{"linear": lesson.least_squares_linear(*lesson.xor_square())}}, lang="xx",
+        ),
         kernels=viz.kernel_names(lang="xx"),
         decoder=viz.decoder_name("transpose", "xx"),
         conv=viz.animate_convolution(lang="xx"),

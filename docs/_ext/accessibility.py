@@ -10,6 +10,8 @@
   ``prefers-reduced-motion: reduce``. Its words are the ``[player]`` table of the
   language's catalogue (:mod:`layerguide.i18n`), written into every page as
   ``window.layerguideWords`` — the same words the Python side of the players uses.
+  The same object carries the ``[site.search]`` table, which ``ko_search_messages.js``
+  hands to Sphinx's search (its Korean catalogue leaves the result summary empty).
 """
 
 from __future__ import annotations
@@ -66,7 +68,9 @@ def summary_names_from_text(body: str) -> str:
     return body.replace("<summary" + _TOGGLE_LABEL + ">", "<summary>")
 
 
-def _fix_page(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+def _fix_page(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     if "body" not in context:
         return
     if pagename == "_modules/index":
@@ -80,7 +84,8 @@ def words_script(lang: str) -> str:
     >>> words_script("en")[:40]
     'window.layerguideWords = {"player": {"sl'
     """
-    data = {"player": section(check_lang("accessibility", lang), "player")}
+    lang = check_lang("accessibility", lang)
+    data = {"player": section(lang, "player"), "search": section(lang, "site.search")}
     text = json.dumps(data, ensure_ascii=False)
     return "window.layerguideWords = " + text.replace("</", "<\\/") + ";"
 

@@ -1,6 +1,6 @@
 r"""
-Linear layers: a linear transformation, its weights and a tiny model
-====================================================================
+Linear layers: a linear transformation, its weights and overfitting
+===================================================================
 
 A :term:`Linear layer` is a :term:`linear transformation`: it multiplies every point by one
 matrix and so sends it to a space of the size we choose. This chapter follows the lesson's
@@ -35,7 +35,8 @@ viz.use_korean_font()
 manual_seed(0)
 
 layer = Linear(2, 3)
-x = lesson.QUADRILATERALS["A"]
+quads = lesson.QUADRILATERALS  # name → (4, 2) corners
+x = quads["A"]
 y = layer(x)
 print("input  x:", x.shape, "  weight W:", layer.weight.shape, "  bias b:", layer.bias.shape)
 print("output y:", y.shape)
@@ -68,13 +69,11 @@ except ValueError as err:
 print(two_step)
 print("weights (out, in):", [w.shape for w in two_step.parameters()])
 two_step_torch = lesson.two_step_network_torch(two_step)
-values = {name: float(two_step(q)[0, 0]) for name, q in lesson.QUADRILATERALS.items()}
-values_torch = {
-    n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in lesson.QUADRILATERALS.items()
-}
+values = {name: float(two_step(q)[0, 0]) for name, q in quads.items()}
+values_torch = {n: two_step_torch(torch.from_numpy(q))[0, 0].item() for n, q in quads.items()}
 for name, value in values.items():
     print(f"quadrilateral {name}: layerguide {value:.6f}, torch {values_torch[name]:.6f}")
-viz.show_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
+viz.show_quadrilaterals(quads, values, lang=LANG)
 
 # %%
 # Our NumPy network and its ``torch.nn`` twin hold the same numbers and give the same two
@@ -84,8 +83,8 @@ viz.show_quadrilaterals(lesson.QUADRILATERALS, values, lang=LANG)
 trace(two_step, (4, 2), lang=LANG)
 
 # %%
-# The richer network, as one model
-# --------------------------------
+# Building the richer network
+# ---------------------------
 # The lesson then lets each point carry three numbers before they are summed up:
 # (4, 2) → (4, 3) → (4, 1) → (1, 1). A Linear layer from ``in`` to ``out`` numbers holds one
 # weight matrix of ``in × out`` entries; every entry is one :term:`parameter`. So this network
@@ -96,7 +95,7 @@ richer = lesson.richer_network()
 weights = richer.parameters()
 counts = [w.numel() for w in weights]
 total = sum(counts)
-print(len(weights), "weights:", [w.shape for w in weights])
+print(f"{len(weights)} weight matrices:", [w.shape for w in weights])
 print(" + ".join(map(str, counts)), "=", total, "parameters")
 viz.show_connections([(2, 3), (3, 1), (4, 1)], lang=LANG)
 trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
@@ -105,11 +104,7 @@ trace(lesson.richer_network_torch(richer), (4, 2), lang=LANG)
 # With a :term:`bias` each layer adds one number per output: 6 + 3, 3 + 1 and 4 + 1.
 
 richer_bias = lesson.richer_network(bias=True)
-counts_bias = [
-    sum(p.numel() for p in lin.parameters())
-    for lin in richer_bias.layers
-    if isinstance(lin, Linear)
-]
+counts_bias = lesson.parameter_counts(richer_bias)
 total_bias = sum(counts_bias)
 print("with bias:", counts_bias, "=", total_bias)
 
@@ -174,16 +169,55 @@ linear_map = animate_linear_map(lang=LANG)
 linear_map
 
 # %%
+# Layers stacked without an activation
+# ------------------------------------
+# Can the richer network do more than the two-step one? With nothing between its layers, no.
+# Each point passes two weights in a row, W₁ (3, 2) and then W₂ (1, 3), and two matrix
+# products in a row are one product: W₂W₁ is a single (1, 2) weight. The mixing weight W₃
+# (1, 4) then weighs the four points, so the whole network computes Σ Mᵢⱼ xᵢⱼ with one 4 × 2
+# matrix M = W₃ᵀ(W₂W₁): one linear map from the quadrilateral's eight numbers to one number.
+# Its rank is 1 (every row is a multiple of W₂W₁). Whatever the 13 parameters compute, the
+# 6 parameters of the two-step network compute too. For both quadrilaterals, M gives the
+# network's value.
+
+product = lesson.collapsed_weight(richer)  # W₃ᵀ(W₂W₁): (4, 1) @ (1, 2) = (4, 2)
+rank = int(np.linalg.matrix_rank(product))
+same = {n: (float(richer(q)[0, 0]), float((product * q).sum())) for n, q in quads.items()}
+for name, (net_value, map_value) in same.items():
+    print(f"quadrilateral {name}: network {net_value:.6f}, one matrix {map_value:.6f}")
+print("M = W₃ᵀ(W₂W₁) =", product.astype(float).round(3).tolist(), " rank:", rank)
+
+# %%
+# An :term:`activation function` between the layers breaks this. ReLU keeps positive values
+# and turns negative ones into 0, so the layers no longer multiply into one matrix. Ask for
+# 0 at the corners of quadrilateral A where x = y and 1 at the other two: opposite corners
+# share a value, as in XOR. No linear layer can fit that. The best Linear(2, 1), solved
+# exactly by least squares, outputs 0.5 at every corner, a mean squared error of 0.25; least
+# squares finds the smallest error there is, so no linear layer does better. Put a ReLU
+# between two Linear layers, with 8 values in the middle, and SGD takes the error below 0.001
+# in 1000 steps. (With 3 values in the middle, training gets stuck from some random starts:
+# see the exercises.)
+
+x_xor, y_xor = lesson.xor_square()
+fitted = {"linear": lesson.least_squares_linear(x_xor, y_xor)}
+manual_seed(0)
+fitted["relu"] = Sequential(Linear(2, 8), ReLU(), Linear(8, 1)).to(np.float64)
+xor_run = lesson.fit(fitted["relu"], (x_xor, y_xor, x_xor, y_xor), x_xor, steps=1000, lr=0.05)
+mse = {kind: float(np.mean((m(x_xor) - y_xor) ** 2)) for kind, m in fitted.items()}
+print("mean squared error:", mse)
+viz.show_collapse(product, x_xor, y_xor, fitted, lang=LANG)
+
+# %%
 # A small and a large model on the same noisy data
 # ------------------------------------------------
-# Now two real (if tiny) networks: Linear layers with ReLU
-# :term:`activation functions <activation function>` between them, stacked with
+# Now two real (if tiny) networks: Linear layers with ReLU activations between them, stacked with
 # ``Sequential``; the layers in the middle are :term:`hidden layers <hidden layer>`. Its forward
 # pass runs the layers in order; its backward pass calls their ``backward`` in reverse order. Both
 # learn from the same 12 noisy points of a sine curve; 200 other points are held out to check
 # how each does on data it never trains on. ``fit`` runs the loop above for 3000 steps and
 # records both losses after every step.
 
+manual_seed(0)
 data = lesson.noisy_sine()
 grid = np.linspace(-1, 1, 200)[:, None]
 small = Sequential(Linear(1, 3), ReLU(), Linear(3, 1)).to(np.float64)
@@ -191,18 +225,7 @@ large = Sequential(Linear(1, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 1))
 models = {"small model": small, "large model": large}  # display names
 sizes = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
 runs = {name: lesson.fit(m, data, grid) for name, m in models.items()}
-results = viz.Table(
-    [
-        "model",
-        "parameters",
-        "lowest held-out loss",
-        "at step",
-        "final training loss",
-        "final held-out loss",
-    ],
-    [[n, sizes[n], min(r.held), r.best_step, r.train[-1], r.held[-1]] for n, r in runs.items()],
-    caption="12 training points, 200 held-out points, 3000 steps",
-)
+results = viz.overfitting_table(sizes, runs, data, lang=LANG)
 results
 
 # %%

@@ -328,7 +328,7 @@ def test_padding_taps_are_named(open_page: Callable[..., Page]) -> None:
     page.keyboard.press("Home")
     assert (
         position.text_content()
-        == "출력 0행 0열이 읽는 입력 — 행: 0, 1, 패딩 1칸; 열: 0, 1, 패딩 1칸."
+        == "출력 0행 0열이 읽는 입력의 행은 0, 1, 패딩 1칸이고, 열은 0, 1, 패딩 1칸입니다."
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from layerguide import trace
-from layerguide.layers import Linear
+from layerguide.layers import Linear, ReLU, Sequential, manual_seed
 from layerguide.lesson import linear as lesson
 
 NAME = "plot_02_linear.py"
@@ -65,6 +65,79 @@ def test_richer_network_has_13_parameters_18_with_bias(page, prose, lang: str) -
     ) in text
     assert g["big"] == 6_220_801 == 3 * 1080 * 1920 + 1
     assert "6,220,800" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_without_an_activation_the_richer_network_is_one_rank_1_map(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    w1, w2, w3 = (w.data for w in g["weights"])
+    assert (w1.shape, w2.shape, w3.shape) == ((3, 2), (1, 3), (1, 4))
+    assert (w2 @ w1).shape == (1, 2)  # the first two layers are one Linear(2, 1)
+    np.testing.assert_allclose(g["product"], w3.T @ (w2 @ w1), rtol=1e-6)
+    assert g["product"].shape == (4, 2)
+    assert g["rank"] == 1 == np.linalg.matrix_rank(g["product"])
+    assert set(g["same"]) == {"A", "B"}
+    for net_value, map_value in g["same"].values():
+        assert net_value == pytest.approx(map_value, rel=1e-5)
+    rng = np.random.default_rng(0)  # not only the two quadrilaterals: any (4, 2) input
+    for q in rng.standard_normal((5, 4, 2)).astype(np.float32):
+        assert float(g["richer"](q)[0, 0]) == pytest.approx(
+            float((g["product"] * q).sum()), abs=1e-5
+        )
+    assert sum(p.numel() for p in g["two_step"].parameters()) == 6
+    assert g["total"] == 13
+    for quoted in ["W₁ (3, 2)", "W₂ (1, 3)", "(1, 2)", "W₃ (1, 4)", "4 × 2", "M = W₃ᵀ(W₂W₁)"]:
+        assert quoted in text
+    if lang == "en":
+        assert "Its rank is 1" in text
+        assert "Whatever the 13 parameters compute, the 6 parameters" in text
+    else:
+        assert "M의 랭크는 1입니다" in text
+        assert (
+            "파라미터 13개로 계산하는 것은 무엇이든 가중치 두 개짜리 신경망의 파라미터 6개로도"
+            in text
+        )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_relu_network_fits_what_no_linear_layer_can(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    np.testing.assert_array_equal(g["x_xor"], lesson.QUADRILATERALS["A"])
+    np.testing.assert_array_equal(g["y_xor"].ravel(), [0, 1, 0, 1])  # 0 where x = y
+    best = g["fitted"]["linear"]
+    np.testing.assert_allclose(best(g["x_xor"]).ravel(), 0.5, atol=1e-12)
+    assert g["mse"]["linear"] == pytest.approx(0.25, abs=1e-12)
+    # least squares is the minimum: no other linear layer, random or trained, does better
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        w, b = rng.normal(size=(2, 1)), rng.normal()
+        assert float(np.mean((g["x_xor"] @ w + b - g["y_xor"]) ** 2)) >= 0.25
+    manual_seed(0)
+    trained = Linear(2, 1).to(np.float64)
+    run = lesson.fit(trained, (g["x_xor"], g["y_xor"]) * 2, g["x_xor"], steps=1000, lr=0.05)
+    assert run.held[-1] >= 0.25 - 1e-9
+    relu = g["fitted"]["relu"]
+    assert [type(m).__name__ for m in relu.layers] == ["Linear", "ReLU", "Linear"]
+    assert relu.layers[0].out_features == 8
+    assert len(g["xor_run"].train) == 1000
+    assert g["mse"]["relu"] < 0.001
+    assert g["mse"]["relu"] == pytest.approx(g["xor_run"].held[-1])
+    # "with 3 values in the middle, training gets stuck from some random starts"
+    stuck = 0
+    for seed in range(10):
+        manual_seed(seed)
+        narrow = Sequential(Linear(2, 3), ReLU(), Linear(3, 1)).to(np.float64)
+        fit3 = lesson.fit(narrow, (g["x_xor"], g["y_xor"]) * 2, g["x_xor"], steps=1000, lr=0.05)
+        stuck += fit3.held[-1] > 0.1
+    assert 0 < stuck < 10
+    for quoted in ["x = y", "XOR", "Linear(2, 1)", "0.5", "0.25", "0.001", "1000"]:
+        assert quoted in text
+    if lang == "en":
+        assert "with 8 values in the middle" in text
+        assert "With 3 values in the middle" in text
+    else:
+        assert "가운데 값을 8개로 하면" in text
+        assert "가운데 값이 3개이면" in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -138,3 +211,33 @@ def test_lesson_network_matches_torch_with_gradients() -> None:
     (grad_t,) = torch.autograd.grad(out_t.sum(), q_t)
     np.testing.assert_allclose(grad_in, grad_t.numpy(), rtol=1e-12)
     assert isinstance(net.layers[0], Linear)
+
+
+def test_collapsed_weight_is_the_network_and_refuses_what_does_not_collapse() -> None:
+    manual_seed(3)
+    for net in (lesson.richer_network(), lesson.two_step_network()):
+        m = lesson.collapsed_weight(net)
+        assert m.shape == (4, 2)
+        assert np.linalg.matrix_rank(m) == 1
+        q = lesson.QUADRILATERALS["B"]
+        assert float(net(q)[0, 0]) == pytest.approx(float((m * q).sum()), abs=1e-6)
+    with pytest.raises(ValueError, match="has a bias"):
+        lesson.collapsed_weight(lesson.richer_network(bias=True))
+    with pytest.raises(ValueError, match="only Linear and Transpose"):
+        lesson.collapsed_weight(Sequential(Linear(2, 3), ReLU(), Linear(3, 1)))
+    with pytest.raises(ValueError, match="end in 1 value"):
+        lesson.collapsed_weight(
+            Sequential(Linear(2, 3, bias=False), lesson.Transpose(), Linear(4, 1, bias=False))
+        )
+
+
+def test_least_squares_linear_is_exact_and_checks_shapes() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 3))
+    y = x @ np.array([[1.0], [-2.0], [0.5]]) + 4.0  # an exact affine map: recovered exactly
+    layer = lesson.least_squares_linear(x, y)
+    np.testing.assert_allclose(layer.weight.data, [[1.0, -2.0, 0.5]], atol=1e-12)
+    np.testing.assert_allclose(layer(x), y, atol=1e-12)
+    with pytest.raises(ValueError, match=r"\(N, in\) and \(N, out\)"):
+        lesson.least_squares_linear(x, y.ravel())
+    assert lesson.parameter_counts(lesson.richer_network()) == [6, 3, 4]

@@ -97,7 +97,7 @@ def test_convolution_frames_match_conv2d(lang: str) -> None:
         assert texts["setting"] == (
             f"kernel {k}, stride {s}, padding {p}, dilation {d}"
             if lang == "en"
-            else f"커널 {k}, 스트라이드 {s}, 패딩 {p}, 팽창 {d}"
+            else f"커널 크기 {k}, 스트라이드 {s}, 패딩 {p}, 팽창 {d}"
         )
     for setting, done in seen.items():
         assert done.all(), f"{setting}: some output values never shown"

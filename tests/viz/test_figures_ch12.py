@@ -61,10 +61,26 @@ def test_chapter_2_figures_draw_in_both_languages(lang: str) -> None:
     data = lesson.noisy_sine(4, 4)
     run = lesson.fit(Sequential(Linear(1, 1)).to(np.float64), data, grid, steps=3)
     figs["overfit"] = viz.show_overfitting(grid, data[0], data[1], {"m": (2, run)}, lang=lang)
+    x, y = lesson.xor_square()
+    product = lesson.collapsed_weight(lesson.richer_network())
+    best = lesson.least_squares_linear(x, y)
+    figs["collapse"] = viz.show_collapse(product, x, y, {"linear": best, "relu": best}, lang=lang)
     drawn = {name: texts(fig) for name, fig in figs.items()}
+    assert len(figs["collapse"].axes) == 4  # the product, two planes, one colour bar
+    assert any(("rank 1" if lang == "en" else "랭크 1") in t for t in drawn["collapse"])
+    assert any("MSE 0.250" in t for t in drawn["collapse"])  # least squares on XOR: 0.5 everywhere
+    table = viz.overfitting_table({"m": 2}, {"m": run}, data, lang=lang)
+    assert table.caption == (
+        "4 training points, 4 held-out points, 3 steps"
+        if lang == "en"
+        else "학습 데이터 4개, 검증 데이터 4개, 3단계"
+    )
+    assert table.rows == [["m", 2, min(run.held), run.best_step, run.train[-1], run.held[-1]]]
+    with pytest.raises(ValueError, match="same models"):
+        viz.overfitting_table({"m": 2}, {"n": run}, data, lang=lang)
     assert len(figs["quads"].axes) == 2
-    assert any(("weights" if lang == "en" else "가중치") in t for t in drawn["connections"])
-    assert any("6" in t for t in drawn["connections"])  # 2 → 3: 6 weights
+    assert any(("parameters" if lang == "en" else "파라미터") in t for t in drawn["connections"])
+    assert any("6" in t for t in drawn["connections"])  # 2 → 3: 6 parameters, one line each
     hangul = [any("\uac00" <= ch <= "\ud7a3" for t in ts for ch in t) for ts in drawn.values()]
     assert hangul == [lang == "ko"] * len(drawn)
 

@@ -1,11 +1,13 @@
-"""The lesson's Linear examples: two quadrilaterals, the 13-weight network, noisy curves.
+"""The lesson's Linear examples: two quadrilaterals, the 13-parameter network, noisy curves.
 
 The lesson summarises a quadrilateral — four (x, y) points, a (4, 2) matrix — as one
 number in two steps: a (2, 1) weight turns each point into one number, (4, 2) → (4, 1),
 and a (4, 1) weight then mixes the four points, (4, 1) → (1, 1). A layer acts on the
 *last* axis, so the four points must first be moved onto that axis: the transpose
 (4, 1) → (1, 4) is forced by the shapes. Its richer version widens the first step to three
-numbers per point: (4, 2) → (4, 3) → (4, 1) → (1, 1), with 2×3 + 3×1 + 4×1 = 13 weights.
+numbers per point: (4, 2) → (4, 3) → (4, 1) → (1, 1), three weights holding
+2×3 + 3×1 + 4×1 = 13 parameters. Without an activation between them those layers collapse
+into one linear map of the quadrilateral (:func:`collapsed_weight`).
 
 >>> model = richer_network()
 >>> model.output_shape((4, 2))
@@ -35,13 +37,17 @@ __all__ = [
     "QUADRILATERALS",
     "Fit",
     "Transpose",
+    "collapsed_weight",
     "fit",
     "keras_pytorch_pairs",
+    "least_squares_linear",
     "noisy_sine",
+    "parameter_counts",
     "richer_network",
     "richer_network_torch",
     "two_step_network",
     "two_step_network_torch",
+    "xor_square",
 ]
 
 #: The lesson's two quadrilaterals, each four (x, y) corners in drawing order (a (4, 2) matrix).
@@ -97,6 +103,86 @@ def richer_network(*, bias: bool = False) -> Sequential:
     return Sequential(
         Linear(2, 3, bias=bias), Linear(3, 1, bias=bias), Transpose(), Linear(4, 1, bias=bias)
     )
+
+
+def parameter_counts(model: Sequential) -> list[int]:
+    """Parameters of each layer that has any (weights and biases), in order.
+
+    >>> parameter_counts(richer_network(bias=True))
+    [9, 4, 5]
+    """
+    counts = [sum(p.numel() for p in layer.parameters()) for layer in model.layers]
+    return [n for n in counts if n]
+
+
+def collapsed_weight(model: Sequential) -> NDArray[np.floating]:
+    """The one (points, features) matrix M with ``model(x) == (M * x).sum()`` for every x.
+
+    ``model`` is :func:`richer_network` or :func:`two_step_network` without biases: bias-free
+    Linear layers acting on each point, ending in one number per point, then ``Transpose``
+    and one Linear layer mixing the points. The point layers multiply into one (1, in)
+    row ``v = W₂W₁``; the mixing weight ``w`` is (1, points); so the whole network is the
+    single linear map x ↦ Σ Mᵢⱼ xᵢⱼ with ``M = wᵀ v`` — an outer product, of rank 1.
+
+    >>> collapsed_weight(richer_network()).shape
+    (4, 2)
+    """
+    if not all(isinstance(layer, Linear | Transpose) for layer in model.layers):
+        names = [type(layer).__name__ for layer in model.layers]
+        raise ArgumentError(
+            f"collapsed_weight: model must hold only Linear and Transpose, got {names}"
+        )
+    if any(layer.bias is not None for layer in model.layers if isinstance(layer, Linear)):
+        raise ArgumentError(
+            "collapsed_weight: model has a bias; only bias-free layers collapse to M"
+        )
+    kinds = [isinstance(layer, Transpose) for layer in model.layers]
+    if kinds.count(True) != 1 or kinds.index(True) != len(kinds) - 2 or len(kinds) < 3:
+        raise ArgumentError(
+            f"collapsed_weight: need point layers, one Transpose, then one Linear; got {kinds}"
+        )
+    linears = [layer for layer in model.layers if isinstance(layer, Linear)]
+    *point_layers, mixer = linears
+    v = point_layers[0].weight.data  # (out₁, in)
+    for layer in point_layers[1:]:
+        v = layer.weight.data @ v  # (outₖ, outₖ₋₁) @ (outₖ₋₁, in) = (outₖ, in)
+    if v.shape[0] != 1:
+        raise ArgumentError(
+            f"collapsed_weight: the point layers must end in 1 value, got {v.shape[0]}"
+        )
+    mix = mixer.weight.data  # (1, points)
+    return mix.T @ v  # (points, 1) @ (1, in) = (points, in)
+
+
+def xor_square() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Quadrilateral A's corners (4, 2) and a target per corner (4, 1): 1 where x ≠ y, else 0.
+
+    Opposite corners share a target, like XOR; no line through the square separates them.
+    """
+    points = QUADRILATERALS["A"].astype(np.float64)
+    return points, (points[:, :1] != points[:, 1:]).astype(np.float64)
+
+
+def least_squares_linear(x: NDArray[np.floating], y: NDArray[np.floating]) -> Linear:
+    """The ``Linear(in, out)`` (with bias) of least squared error on (x, y), solved exactly.
+
+    Least squares is convex, so no linear layer — trained or not — scores below this one.
+
+    >>> x, y = xor_square()
+    >>> least_squares_linear(x, y)(x).ravel()
+    array([0.5, 0.5, 0.5, 0.5])
+    """
+    if x.ndim != 2 or y.ndim != 2 or len(x) != len(y):
+        raise ArgumentError(
+            f"least_squares_linear: x and y must be (N, in) and (N, out), got {x.shape}, {y.shape}"
+        )
+    design = np.hstack([x, np.ones((len(x), 1))])  # (N, in + 1): a column of ones for the bias
+    solution = np.linalg.lstsq(design, y, rcond=None)[0]  # (in + 1, out)
+    layer = Linear(x.shape[1], y.shape[1]).to(np.float64)
+    layer.weight.data = solution[:-1].T.copy()  # (out, in)
+    assert layer.bias is not None  # built with bias=True
+    layer.bias.data = solution[-1].copy()
+    return layer
 
 
 def _torch_copy(model: Sequential) -> nn.Sequential:

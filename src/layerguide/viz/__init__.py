@@ -44,7 +44,9 @@ from layerguide.viz.fonts import korean_font_path, use_korean_font
 from layerguide.viz.learned import show_filter_baseline, show_kernel_recovery
 from layerguide.viz.linear import (
     keras_table,
+    overfitting_table,
     show_bias_fit,
+    show_collapse,
     show_connections,
     show_overfitting,
     show_quadrilaterals,
@@ -76,10 +78,12 @@ __all__ = [
     "kernel_names",
     "korean_font_path",
     "show_as_convolution",
+    "overfitting_table",
     "show_bias_fit",
     "show_channels",
     "show_checkerboard",
     "show_code",
+    "show_collapse",
     "show_connections",
     "show_conv_matrix",
     "show_feature_maps",

@@ -6,7 +6,7 @@ so both twins of the page make the same figure with one call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "keras_table",
+    "overfitting_table",
     "show_bias_fit",
+    "show_collapse",
     "show_connections",
     "show_overfitting",
     "show_quadrilaterals",
@@ -166,6 +168,90 @@ def show_overfitting(
     axes[0].set_ylabel(text["loss_axis"])
     axes[0].set_title(text["loss_title"])
     axes[0].legend(fontsize=8)
+    return fig
+
+
+def overfitting_table(
+    sizes: Mapping[str, int],
+    runs: Mapping[str, Fit],
+    data: Sequence[NDArray[np.floating]],
+    *,
+    lang: str = "en",
+) -> Table:
+    """One row per model of :func:`layerguide.lesson.linear.fit`: size, best and last losses.
+
+    ``data`` is the (x_train, y_train, x_held, y_held) the models were fitted on; the caption
+    counts its points and the steps.
+    """
+    words = section(check_lang("overfitting_table", lang), "viz.overfitting")
+    header = [words[k] for k in ("model", "params", "best", "best_step", "train", "held")]
+    if set(sizes) != set(runs):
+        raise ArgumentError(
+            f"overfitting_table: sizes and runs must name the same models, got {sorted(sizes)} "
+            f"and {sorted(runs)}"
+        )
+    rows = [
+        [n, sizes[n], min(r.held), r.best_step, r.train[-1], r.held[-1]] for n, r in runs.items()
+    ]
+    first = next(iter(runs.values()))
+    caption = words["caption"].format(
+        n_train=len(data[0]), n_held=len(data[2]), steps=len(first.held)
+    )
+    return Table(header, rows, caption=caption)
+
+
+def show_collapse(
+    product: NDArray[np.floating],
+    points: NDArray[np.floating],
+    targets: NDArray[np.floating],
+    models: Mapping[str, Callable[[NDArray[np.floating]], NDArray[np.floating]]],
+    *,
+    lang: str = "en",
+) -> Figure:
+    """The collapsed weight of a bias-free stack (left), then each model's output on the plane.
+
+    ``product`` is :func:`layerguide.lesson.linear.collapsed_weight`'s (points, 2) matrix;
+    ``models`` maps ``"linear"`` and/or ``"relu"`` to a model of one (x, y) point, drawn as
+    its output over the square around ``points``, with the targets as coloured dots.
+    """
+    text = section(check_lang("show_collapse", lang), "viz.collapse")
+    unknown = set(models) - {"linear", "relu"}
+    if unknown or points.shape[-1] != 2 or len(points) != len(targets):
+        raise ArgumentError(
+            f"show_collapse: models must be named 'linear'/'relu' (got {sorted(models)}), points "
+            f"(N, 2) with one target each (got {points.shape}, {targets.shape})"
+        )
+    fig, axes = plt.subplots(
+        1, 1 + len(models), figsize=(3.2 + 4 * len(models), 3.8), layout="constrained",
+        gridspec_kw={"width_ratios": [0.75] + [1] * len(models)},
+    )  # fmt: skip
+    ax = axes[0]
+    bound = float(np.abs(product).max())
+    ax.imshow(product, cmap="RdBu", vmin=-bound, vmax=bound)
+    for (i, j), v in np.ndenumerate(product):
+        ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(product.shape[1]), ["x", "y"])
+    ax.set_yticks(range(product.shape[0]), [f"{text['point']} {i}" for i in range(len(product))])
+    rank = np.linalg.matrix_rank(product)
+    ax.set_title(text["product"].format(shape=product.shape, rank=rank), fontsize=10)
+    lo, hi = float(points.min()) - 0.5, float(points.max()) + 0.5
+    grid = np.linspace(lo, hi, 61)
+    xx, yy = np.meshgrid(grid, grid)
+    plane = np.stack([xx.ravel(), yy.ravel()], axis=1)  # (61·61, 2)
+    for ax, (kind, model) in zip(axes[1:], models.items(), strict=True):
+        surface = np.asarray(model(plane.astype(np.float64))).reshape(xx.shape)
+        shown = ax.imshow(surface, origin="lower", extent=(lo, hi, lo, hi), cmap="viridis",
+                          vmin=-0.25, vmax=1.25)  # fmt: skip
+        ax.scatter(points[:, 0], points[:, 1], c=np.ravel(targets), cmap="viridis", vmin=-0.25,
+                   vmax=1.25, s=160, edgecolors="black", linewidths=1.5)  # fmt: skip
+        for (x, y), t in zip(points, np.ravel(targets), strict=True):
+            ax.annotate(f"{t:g}", (x, y), xytext=(9, 9), textcoords="offset points",
+                        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})  # fmt: skip
+        mse = float(np.mean((np.asarray(model(points.astype(np.float64))) - targets) ** 2))
+        ax.set_title(text[kind].format(mse=mse), fontsize=10)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    fig.colorbar(shown, ax=axes[1:], shrink=0.8).ax.set_title(text["output"], fontsize=9)
     return fig
 
 
