@@ -252,3 +252,18 @@ def test_vgg16_batch_and_dtype_scale_the_memory_not_the_parameters() -> None:
     assert t.activation_bytes == sum(b for *_, b in vgg_by_hand(batch=8, itemsize=2))
     assert t.activation_bytes == 60_448_672 * 8 // 2
     assert math.isclose(t.activation_bytes / 1e6, 241.8, rel_tol=1e-3)
+
+
+def test_lesson_transpose_is_a_view_in_both_engines() -> None:
+    """Chapter 2's two-step network: its Transpose returns a view (0 B) in NumPy and in torch."""
+    from layerguide.lesson import linear as lesson
+
+    model = lesson.two_step_network()
+    x = np.ones((4, 2), dtype=model.layers[0].weight.data.dtype)
+    numpy_rows = trace(model, (4, 2)).rows
+    torch_rows = trace(lesson.two_step_network_torch(model), (4, 2)).rows
+    for layer, row in zip(model.layers, numpy_rows, strict=True):
+        out = layer(x)
+        assert row.output_bytes == (0 if np.shares_memory(out, x) else out.nbytes), row.name
+        x = out
+    assert [r.output_bytes for r in numpy_rows] == [r.output_bytes for r in torch_rows]

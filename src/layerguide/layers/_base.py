@@ -127,7 +127,9 @@ class Module:
       how to build it (:func:`layerguide.torch_twin.torch_twin` copies the parameters by
       name);
     - :meth:`field` and :meth:`macs`: what :func:`layerguide.tracer.trace` shows beyond the
-      shapes (the defaults: unknown receptive field, no multiply-accumulates).
+      shapes (the defaults: unknown receptive field, no multiply-accumulates);
+    - ``output_is_view``: whether its output shares the input's memory (a reshape or a
+      transpose), so the tracer's activation memory counts it as 0 bytes.
     """
 
     #: Whether ``layer(x)`` checks ``x`` (a container leaves it to its first layer).
@@ -136,6 +138,8 @@ class Module:
     torch_class: ClassVar[str | None] = None
     #: Whether the tracer writes the weight as ``in×out×…`` (torch stores it out-first).
     weight_in_first: ClassVar[bool] = False
+    #: Whether the output is a view of the input (no new activation memory).
+    output_is_view: ClassVar[bool] = False
 
     def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         if self.checks_input:

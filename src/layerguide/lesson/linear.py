@@ -74,6 +74,8 @@ class Transpose(Module):
     (1, 4)
     """
 
+    output_is_view = True  # np.swapaxes returns a view: no new activation memory
+
     def output_shape(self, input_shape: Shape) -> Shape:
         shape = tuple(int(d) for d in input_shape)
         if len(shape) < 2:
