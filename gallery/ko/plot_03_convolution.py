@@ -179,7 +179,7 @@ viz.show_kernel_gallery(KERNELS, results, lang=LANG)
 torch.manual_seed(0)
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
 learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
-initial = initial_filters(AutoencoderConfig(), PAGE_BUDGET)  # (16, 3, 3), 첫 단계 전의 값
+initial = initial_filters(AutoencoderConfig(), PAGE_BUDGET)  # (16, 3, 3), 첫 학습 단계 전의 값
 baseline = filter_baseline(initial, learned[:, 0], draws=1000, seed=0)
 edges = [baseline.resembling(w, EDGE_KERNELS) for w in ("initial", "trained")]
 print(f"학습 전 점수 {baseline.initial_score:.2f}, 학습 후 점수 {baseline.trained_score:.2f}")
