@@ -49,6 +49,12 @@ from layerguide.viz.linear import (
     show_quadrilaterals,
     show_training_steps,
 )
+from layerguide.viz.pooling import (
+    alternatives_table,
+    show_layer_bill,
+    show_pool_gradients,
+    show_pooling_savings,
+)
 from layerguide.viz.receptive import (
     field_table,
     show_field_windows,
@@ -65,6 +71,7 @@ __all__ = [
     "animate_max_pooling",
     "animate_transposed_convolution",
     "animate_upsampling",
+    "alternatives_table",
     "conv_formula_table",
     "decoder_name",
     "decoder_table",
@@ -83,12 +90,15 @@ __all__ = [
     "show_field_windows",
     "show_image",
     "show_kernel_gallery",
+    "show_layer_bill",
     "show_learned_filters",
     "show_overfitting",
     "show_overlaps",
     "show_parameter_bill",
     "show_pixel_by_hand",
+    "show_pool_gradients",
     "show_pooling",
+    "show_pooling_savings",
     "show_quadrilaterals",
     "show_receptive_fields",
     "show_reconstructions",
