@@ -91,8 +91,8 @@ way_traces = {key: trace(way, MAP, lang=LANG) for key, way in ways.items()}
 alternatives_table(way_traces, lang=LANG)
 
 # %%
-# The strided convolution gives the same (1, 64, 28, 28) as the pooling, for 36,864
-# weights, 9 × 64². The dilated one keeps 56 × 56 and sees 5 × 5. Three 3 × 3
+# The strided convolution gives the same (1, 64, 28, 28) as the pooling, with
+# 9 × 64² = 36,864 weights. The dilated one keeps 56 × 56 and sees 5 × 5. Three 3 × 3
 # convolutions see 7 × 7 pixels, exactly as far as one 7 × 7 convolution, with 27 × 64² =
 # 110,592 weights instead of 49 × 64² = 200,704: 55% of them. And the stack has two
 # ReLUs inside, which one convolution does not. This is why VGG uses 3 × 3 convolutions
