@@ -58,6 +58,27 @@ def test_module_target_formats_and_korean(capsys) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "fmt", "words"),
+    [
+        ("en", "text", ("Output memory", "Activation memory: 5,308,420 B (5.3 MB)")),
+        ("ko", "text", ("출력 메모리", "활성화 값 메모리: 5,308,420 B (5.3 MB)")),
+        ("en", "markdown", ("| Output memory |", "- Activation memory: 5,308,420 B (5.3 MB)")),
+        ("ko", "html", ('text-align:right">출력 메모리</th>', "활성화 값 메모리: 5,308,420 B")),
+    ],
+)
+def test_activation_memory_column(model_file, lang, fmt, words, capsys) -> None:
+    """The convolution's output is 16 × 216 × 384 float32 values, 4 B each; flatten is a
+    view; the Linear returns one value."""
+    args = ["trace", f"{model_file}:net", "-i", "1,3,1080,1920", "--lang", lang, "--format", fmt]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert 16 * 216 * 384 * 4 + 4 == 5_308_420
+    for word in words:
+        assert word in out
+    assert "5.3 MB" in out.split(words[0])[1]  # the conv row's cell, after the header
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["nowhere.py:net", "-i", "1,3"], "no such file 'nowhere.py'"),

@@ -77,11 +77,16 @@ class Recorder:
         self.current: Frame | None = None  # row that operations are charged to
         self.unknown: dict[str, None] = {}
         self.input_hw: tuple[int, int] | None = None  # (H, W) of the first 4-D input
+        # storage -> one tensor on it (kept so the storage's address is not reused): the
+        # input, parameters, buffers and every row output so far. A row's output on one
+        # of these (a view, an in-place result) adds no memory.
+        self.storages: dict[int, torch.Tensor] = {}
 
     # -- tensors ----------------------------------------------------------------------
 
     def add_input(self, t: torch.Tensor) -> None:
         self.fields[id(t)] = (t, Field.input() if t.ndim == 4 else None)
+        self.new_bytes([t])
         if t.ndim == 4 and self.input_hw is None:
             self.input_hw = (int(t.shape[-2]), int(t.shape[-1]))
 
@@ -92,6 +97,21 @@ class Recorder:
                 for t in tree_leaves(tree)
                 if isinstance(t, torch.Tensor) and id(t) in self.fields
             ]
+
+    def new_bytes(self, tensors: list[torch.Tensor]) -> int:
+        """Bytes of the tensors whose memory is not counted yet (shape × itemsize), and
+        count it: a tensor sharing its storage with one seen before adds nothing."""
+        total = 0
+        with torch._C.DisableTorchFunction():
+            for t in tensors:
+                try:
+                    key = t.untyped_storage()._cdata
+                except (RuntimeError, NotImplementedError):  # no storage (sparse, nested…)
+                    key = id(t)
+                if key not in self.storages:
+                    self.storages[key] = t
+                    total += t.numel() * t.element_size()
+        return total
 
     # -- rows ---------------------------------------------------------------------------
 
@@ -105,6 +125,7 @@ class Recorder:
             out = (data or outs)[0] if outs else None
             fld = self.fields[id(out)][1] if data else None
             shape = tuple(int(n) for n in out.shape) if out is not None else ()
+        nbytes = self.new_bytes(outs)
         text = formula(frame.terms, most=FOLDED_TERMS if frame.folded else None)
         if frame.shared:
             shared = "shared with " + ", ".join(dict.fromkeys(frame.shared))
@@ -121,6 +142,7 @@ class Recorder:
                 receptive_field=fld.receptive_field(self.input_hw) if fld else None,
                 effective_stride=fld.effective_stride if fld else None,
                 input_shapes=tuple(frame.inputs),
+                output_bytes=nbytes,
             )
         )
 

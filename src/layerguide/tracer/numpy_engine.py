@@ -5,17 +5,23 @@ Each layer's ``output_shape`` gives the shapes (nothing is allocated), its ``fie
 and the receptive field, and its ``named_parameters()`` give the counts, whatever the
 parameters are called. A ``Sequential`` is traced layer by layer, and a ``Sequential``
 inside it too: its layers' rows are named as torch names them (``0.0``, ``0.1``, ``1``).
+
+A row's ``output_bytes`` is its output's shape × the itemsize of the parameters' dtype
+(float32 for a model without parameters), or 0 for a layer whose output is a view of its
+input: ``Flatten``, a layer whose class sets ``output_is_view = True``, or one
+registered with ``register_layer(..., view=True)``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from layerguide.errors import ArgumentError, ArgumentTypeError
-from layerguide.layers import Module, Sequential
+from layerguide.layers import Flatten, Module, Sequential
 from layerguide.tracer._text import formula
 from layerguide.tracer.errors import TraceError
 from layerguide.tracer.field import Field
@@ -74,6 +80,12 @@ def _field(
     return f.mix(hw_in) if len(shape_out) == 4 else f.mix(hw_in).flat(hw_in), False
 
 
+def _is_view(layer: Any, rule: LayerRule | None) -> bool:
+    """Whether ``layer`` returns a view of its input (no new memory)."""
+    declared = bool(getattr(layer, "output_is_view", False))
+    return declared or isinstance(layer, Flatten) or (rule is not None and rule.view)
+
+
 def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Trace:
     """Trace a layerguide NumPy layer or ``Sequential`` on an input of the given shape."""
     if len(input_shapes) != 1:
@@ -86,7 +98,8 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
     counted: dict[int, str] = {}
     rows: list[Row] = []
     unknown: dict[str, None] = {}
-    dtype = np.dtype(np.float32)
+    floats = (p.data.dtype for _, lay in named for _, p in lay.named_parameters())
+    dtype = np.dtype(next(floats, np.float32))
     for name, layer in named:
         kind = type(layer).__name__
         rule = rule_for(layer)
@@ -103,7 +116,6 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
             raise TraceError(partial, name, kind, (shape,), exc) from exc
         terms, shared, params = [], [], 0
         for pname, p in layer.named_parameters():
-            dtype = p.data.dtype
             if id(p) in counted:
                 shared.append(counted[id(p)])
                 continue
@@ -132,6 +144,7 @@ def trace_layers(model: Any, input_shapes: list[Shape], lang: str = "en") -> Tra
                 receptive_field=fld.receptive_field(input_shapes[0]) if fld else None,
                 effective_stride=fld.effective_stride if fld else None,
                 input_shapes=(shape,),
+                output_bytes=0 if _is_view(layer, rule) else math.prod(out) * dtype.itemsize,
             )
         )
         shape = out

@@ -70,6 +70,9 @@ class LayerRule:
     #: Show the weight as ``in×out×…`` in the parameter formula when the layer stores it
     #: out-first, like torch (Linear, Conv2d).
     weight_in_first: bool = False
+    #: The output shares the input's memory (a reshape or transpose): its row's
+    #: ``output_bytes`` is 0.
+    view: bool = False
 
 
 _RULES: dict[type, LayerRule] = {}
@@ -81,15 +84,18 @@ def register_layer(
     field: FieldRule,
     macs: MacsRule = no_macs,
     weight_in_first: bool = False,
+    view: bool = False,
 ) -> LayerRule:
     """Tell the tracer how ``cls`` (and its subclasses) changes the receptive field and
-    how many MACs it costs; returns the rule. Registering a class again replaces its rule.
+    how many MACs it costs, and whether its output is a view of its input (``view``: it
+    adds no activation memory); returns the rule. Registering a class again replaces its
+    rule.
     """
     if not isinstance(cls, type) or not hasattr(cls, "output_shape"):
         raise ArgumentTypeError(
             f"register_layer: cls must be a layer class with an output_shape method, got {cls!r}"
         )
-    rule = LayerRule(field=field, macs=macs, weight_in_first=weight_in_first)
+    rule = LayerRule(field=field, macs=macs, weight_in_first=weight_in_first, view=view)
     _RULES[cls] = rule
     return rule
 
@@ -116,6 +122,7 @@ def _own_rule(layer: Any) -> LayerRule:
         field=lambda lay, f, shape_in, shape_out: lay.field(f, shape_in, shape_out),
         macs=lambda lay, shape_in, shape_out: int(lay.macs(shape_in, shape_out)),
         weight_in_first=bool(getattr(layer, "weight_in_first", False)),
+        view=bool(getattr(layer, "output_is_view", False)),
     )
 
 

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from layerguide.errors import ArgumentError
 from layerguide.i18n import check_lang, display_width, section, text
+from layerguide.shapes import format_bytes
 from layerguide.tracer._text import (
     Outputs,
     bytes_text,
@@ -43,6 +44,14 @@ class Row:
     ``receptive_field`` and ``effective_stride`` are ``(h, w)`` in input pixels, for one
     output element; ``effective_stride`` is ``None`` once the output is no longer an
     (…, H, W) grid (after Flatten), and both are ``None`` when the model input is not 4-D.
+
+    ``output_bytes`` is the memory of what the row returns, shape × itemsize of each
+    tensor in its dtype (a tuple or list of tensors: their sum), counting only memory no
+    earlier row returned and that is not the model's input or a parameter: a row whose
+    output shares memory with such a tensor — a view (``Flatten``, ``x.view``), an
+    in-place operation (``ReLU(inplace=True)``, ``x += y``), ``Dropout`` when not
+    training, ``Identity`` — has ``output_bytes == 0``. So summing the column counts each
+    tensor once (:attr:`Trace.activation_bytes`).
     """
 
     name: str  # dotted module path, or parent path + op name for a functional call
@@ -55,6 +64,7 @@ class Row:
     receptive_field: tuple[int, int] | None = None
     effective_stride: Stride | None = None
     input_shapes: tuple[Shape, ...] = ()  # every data input (a merge has several)
+    output_bytes: int = 0  # new memory of the outputs: shape × itemsize, views count 0
 
     @property
     def flops(self) -> int:
@@ -103,6 +113,19 @@ class Trace:
     def unused_params(self) -> int:
         """Parameters the forward pass did not reach."""
         return sum(n for _, n in self.unused)
+
+    @property
+    def activation_bytes(self) -> int:
+        """Activation memory: ``output_bytes`` summed over the rows.
+
+        What one forward pass at this input size (batch included) holds if every row's
+        output is kept, each tensor counted once: a view or an in-place row adds nothing
+        (see :class:`Row`). Not the model's input, not the parameters; not the gradients
+        or optimizer state of training, and not the peak of a run, which frees outputs
+        as it goes (inference) or keeps more (training saves what backward needs). With
+        ``depth``, a folded module counts only what it returns.
+        """
+        return sum(r.output_bytes for r in self.rows)
 
     @property
     def total_macs(self) -> int:
@@ -170,6 +193,8 @@ class Trace:
             f"{words['total_macs']}: {with_human(self.total_macs)}",
             f"{words['flops']}: {with_human(self.total_flops)}",
             f"{words['input_size'].format(dtype=self.dtype)}: {bytes_text(input_bytes)}",
+            f"{words['activation']}: {bytes_text(self.activation_bytes)}",
+            words["activation_note"],
         ]
         if self.meta_device:
             lines.append(words["device"])
@@ -239,8 +264,19 @@ class Trace:
         return self.to_html()
 
 
-COLUMNS = ("index", "layer", "input", "output", "params", "formula", "macs", "rf", "stride")
-RIGHT = {"index", "params", "macs"}
+COLUMNS = (
+    "index",
+    "layer",
+    "input",
+    "output",
+    "memory",
+    "params",
+    "formula",
+    "macs",
+    "rf",
+    "stride",
+)
+RIGHT = {"index", "memory", "params", "macs"}
 
 
 def row_cells(index: int, row: Row) -> list[str]:
@@ -252,6 +288,7 @@ def row_cells(index: int, row: Row) -> list[str]:
         layer,
         "; ".join(shape_text(s) for s in inputs),
         shape_text(row.output_shape),
+        format_bytes(row.output_bytes, binary=False),
         f"{row.params:,}" if row.params else "",
         row.param_formula,
         human(row.macs) if row.macs else "",

@@ -163,6 +163,8 @@ def _run(
         recorder.params[id(t)] = (t, Param(qualname, _factors(owner, pname, p), p.numel()))
     for b in model.buffers():
         swap[id(b)] = torch.empty_like(b, device="meta")
+    # Rows that return a parameter or a buffer (``return self.weight``) add no memory.
+    recorder.new_bytes([*swap.values()] if meta else [*model.parameters(), *model.buffers()])
 
     inputs = _tensors((args, kwargs))
     for t in inputs:
