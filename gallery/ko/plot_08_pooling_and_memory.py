@@ -34,8 +34,10 @@ from layerguide.lesson.pooling import (
     average_pool_backward,
     pooled_head,
 )
+from layerguide.lesson.vgg import vgg16, vgg_blocks
 from layerguide.viz import (
     alternatives_table,
+    show_layer_bill,
     show_pool_gradients,
     show_pooling_savings,
     use_korean_font,
@@ -134,6 +136,36 @@ print(f"합성곱: 어느 경우든 파라미터 {conv_params:,}개")
 print(f"풀링하면 둘 다 {conv_macs['flatten'] / conv_macs['pool']:g}분의 1")
 
 # %%
+# VGG-16: 파라미터는 어디에 있고 메모리는 어디에 쓰이는가
+# --------------------------------------------------------
+# VGG-16은 3 × 3 합성곱 블록 다섯 개로 이루어지고, 블록마다 끝에 2 × 2 최대 풀링이 있으며, 그 뒤에
+# 선형 층 세 개가 옵니다. ``vgg16()``\ 은 이 신경망을 torchvision과 똑같이 meta 장치 위에 만듭니다.
+# 추적 결과에는 층마다 출력이 차지하는 메모리 열이 있는데, 이 값을 모두 더한 것이
+# :term:`활성화 메모리`\ (activation memory)입니다. 제자리(in-place) ReLU, 평탄화, 드롭아웃은 새
+# 텐서를 만들지 않으므로 0 B입니다.
+
+vgg_trace = trace(vgg16(device="meta"), (1, 3, 224, 224), lang=LANG)
+vgg_trace
+
+# %%
+# 이 신경망의 파라미터 138,357,544개 가운데 102,764,544개, 곧 74%가 첫 번째 선형 층에 있습니다.
+# 마지막 맵의 값 512 × 7 × 7 = 25,088개를 출력 4,096개에 모두 연결하는 층입니다. 메모리는 정반대입니다.
+# 224 × 224 이미지 한 장에서 float32 활성화가 60.4 MB 나오는데, 그 가운데 47.8%를 첫 블록(해상도를
+# 그대로 둔 채널 64개짜리 합성곱 두 개와 풀링)이 만듭니다. 첫 블록의 파라미터는 전체의 0.03%뿐입니다.
+# 풀링할 때마다 H와 W가 절반이 되므로, 채널이 더 많은 뒤쪽 블록이 만드는 활성화는 오히려 적어서
+# 23.9%, 17.3%, 8.6%, 2.2%입니다. 학습할 때는 역전파에 쓰려고 배치의 이미지마다 이 활성화를 모두
+# 보관합니다. 그래서 배치 크기는 파라미터보다 활성화 메모리 때문에 먼저 한계에 부딪힙니다.
+
+first_linear = next(r for r in vgg_trace.rows if r.kind == "Linear")
+linear_share = first_linear.params / vgg_trace.total_params
+blocks = vgg_blocks(vgg_trace)  # block1 … block5, 그리고 분류 부분(head)
+memory_shares = [f"{float(b.activation_share):.1%}" for b in blocks]
+print(f"파라미터 {vgg_trace.total_params:,}개, {first_linear.name}: {linear_share:.0%}")
+print(f"활성화: {vgg_trace.activation_bytes / 1e6:.1f} MB, 블록마다: {memory_shares}")
+print(f"첫 블록의 파라미터: {float(blocks[0].param_share):.2%}")
+show_layer_bill(vgg_trace.rows, lang=LANG)
+
+# %%
 # 이 파일을 스크립트로 실행하면 모든 그림이 창으로 열립니다.
 
 import matplotlib.pyplot as plt
@@ -150,6 +182,9 @@ plt.show()
 #   27C²만 씁니다.
 # * 풀링에는 파라미터가 없지만, 2 × 2 풀링은 다음 합성곱의 연산량과 평탄화 뒤 선형 층의 파라미터를
 #   4분의 1로 줄입니다. 전역 평균 풀링을 하면 선형 층은 채널마다 값 하나만 읽습니다.
+# * VGG-16에서는 파라미터 138,357,544개 가운데 74%가 첫 번째 선형 층에 있고, 파라미터가 0.03%뿐인
+#   첫 블록이 활성화 메모리의 47.8%를 만듭니다(224 × 224 이미지 한 장에 60.4 MB).
+#   ``trace``\ 는 메모리를 한 바이트도 쓰지 않고 이 두 가지를 모두 보여 줍니다.
 #
 # 더 읽을거리
 # -----------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 import torch
@@ -22,7 +20,6 @@ from layerguide.lesson.pooling import (
     average_pool,
     average_pool_backward,
     pooled_head,
-    where_it_lives,
 )
 
 
@@ -63,11 +60,10 @@ def test_the_example_is_chapter_3s_map() -> None:
         lambda: alternatives(0),
         lambda: pooled_head(64, 56, "max"),
         lambda: pooled_head(64, 7, "pool"),
-        lambda: where_it_lives(SimpleNamespace(rows=[], total_params=0, activation_bytes=0)),
     ],
 )
 def test_bad_arguments_name_the_function(call) -> None:
-    with pytest.raises(ArgumentError, match=r"^(average_pool\w*|alternatives|pooled_head|where_it_lives): "):
+    with pytest.raises(ArgumentError, match=r"^(average_pool\w*|alternatives|pooled_head): "):
         call()
 
 
@@ -109,25 +105,3 @@ def test_heads_run_and_count(head: str) -> None:
     linear = model[-1]
     side = {"flatten": 8, "pool": 4, "global": 1}[head]
     assert linear.in_features == 8 * side * side
-
-
-def _row(name: str, kind: str, params: int, output_bytes: int) -> SimpleNamespace:
-    return SimpleNamespace(name=name, kind=kind, params=params, output_bytes=output_bytes)
-
-
-def test_where_it_lives_on_a_hand_made_trace() -> None:
-    rows = [
-        _row("0", "Conv2d", 10, 400),
-        _row("1", "ReLU", 0, 400),
-        _row("2", "MaxPool2d", 0, 100),
-        _row("3", "Conv2d", 20, 100),
-        _row("4", "Linear", 70, 0),
-        _row("5", "Linear", 0, 0),
-    ]
-    where = where_it_lives(SimpleNamespace(rows=rows, total_params=100, activation_bytes=1000))
-    assert where.first_linear == "4"
-    assert where.linear_params == 70
-    assert where.linear_share == pytest.approx(0.7)
-    assert where.first_block == ("0", "1", "2")
-    assert where.block_bytes == 900
-    assert where.block_share == pytest.approx(0.9)

@@ -91,3 +91,38 @@ def test_what_pooling_saves(page, prose, lang: str) -> None:
     quoted += ["10 outputs", "by 4"] if lang == "en" else ["출력이 10개", "4분의 1로"]
     for q in quoted:
         assert q in text, q
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_vgg_parameters_and_memory(page, prose, lang: str) -> None:
+    g, text = page(NAME, lang), prose(NAME, lang)
+    vgg, blocks, first = g["vgg_trace"], g["blocks"], g["first_linear"]
+    assert vgg.input_shapes == ((1, 3, 224, 224),)
+    assert vgg.meta_device
+    assert vgg.total_params == 138_357_544
+    # the first Linear: 512 × 7 × 7 values in, 4,096 out
+    assert first.name == "classifier.0"
+    assert first.input_shape == (1, 512 * 7 * 7) == (1, 25_088)
+    assert first.params == 25_088 * 4_096 + 4_096 == 102_764_544
+    assert f"{g['linear_share']:.0%}" == "74%"
+    # activation memory by hand: every Conv2d, MaxPool2d and the average pooling makes a new
+    # float32 tensor; in-place ReLUs, flatten and Dropout do not; the Linear outputs are tiny
+    maps = [(64, 224), (64, 224), (64, 112), (128, 112), (128, 112), (128, 56)]
+    maps += [(256, 56)] * 3 + [(256, 28)] + [(512, 28)] * 3 + [(512, 14)]
+    maps += [(512, 14)] * 3 + [(512, 7), (512, 7)]
+    by_hand = 4 * (sum(c * s * s for c, s in maps) + 4096 + 4096 + 1000)
+    assert vgg.activation_bytes == by_hand == 60_448_672
+    assert f"{vgg.activation_bytes / 1e6:.1f} MB" == "60.4 MB"
+    block1 = 4 * (64 * 224 * 224 * 2 + 64 * 112 * 112)
+    assert blocks[0].activation_bytes == block1
+    assert blocks[0].name == "block1"
+    assert [r.kind for r in blocks[0].rows][-1] == "MaxPool2d"
+    assert f"{block1 / by_hand:.1%}" == g["memory_shares"][0] == "47.8%"
+    assert blocks[0].params == 1_792 + 36_928
+    assert f"{float(blocks[0].param_share):.2%}" == "0.03%"
+    assert g["memory_shares"][1:5] == ["23.9%", "17.3%", "8.6%", "2.2%"]
+    quoted = [f"{vgg.total_params:,}", f"{first.params:,}", "74%", "512 × 7 × 7 = 25,088",
+              "4,096", "60.4 MB", "47.8%", "0.03%", "23.9%", "17.3%", "8.6%", "2.2%",
+              "224 × 224", "64"]  # fmt: skip
+    for q in quoted:
+        assert q in text, q

@@ -9,7 +9,8 @@ exercises:
   backward pass (the package's layers have max pooling only).
 * :func:`alternatives`: ways to shrink a map or widen the receptive field, as torch modules.
 * :func:`pooled_head`: a convolution and a classifier head, with or without a pooling first.
-* :func:`where_it_lives`: where a traced network keeps its parameters and its activations.
+
+VGG-16, where the chapter ends, is :func:`layerguide.lesson.vgg.vgg16`.
 
 >>> average_pool(POOL_INPUT, 2)[0, 0]
 array([[2.5 , 2.  ],
@@ -21,7 +22,6 @@ array([[0.25, 0.25, 0.5 , 0.5 ],
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,12 +35,10 @@ __all__ = [
     "HEADS",
     "POOL_INPUT",
     "UPSTREAM",
-    "Where",
     "alternatives",
     "average_pool",
     "average_pool_backward",
     "pooled_head",
-    "where_it_lives",
 ]
 
 #: The 4 × 4 map of chapter 3's max-pooling figure, (N, C, H, W) = (1, 1, 4, 4).
@@ -146,41 +144,3 @@ def pooled_head(channels: int, size: int, head: str, classes: int = 10) -> nn.Se
     else:
         layers += [nn.Flatten(), nn.Linear(2 * channels * side * side, classes)]
     return nn.Sequential(*layers)
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a traced network keeps its parameters and its activations."""
-
-    first_linear: str  # name of the first Linear row
-    linear_params: int  # its parameters
-    linear_share: float  # its share of all parameters
-    first_block: tuple[str, ...]  # rows up to and including the first max pooling
-    block_bytes: int  # output bytes of those rows
-    block_share: float  # their share of all activation bytes
-
-
-def where_it_lives(trace: Any) -> Where:
-    """The first Linear's share of the parameters, the first block's of activation memory.
-
-    ``trace`` is a :class:`~layerguide.tracer.table.Trace` whose rows have ``output_bytes``
-    and which has ``activation_bytes`` (the bytes of every row's output).
-    """
-    rows = trace.rows
-    linear = next((r for r in rows if r.kind == "Linear"), None)
-    pool = next((i for i, r in enumerate(rows) if r.kind == "MaxPool2d"), None)
-    if linear is None or pool is None or not trace.total_params or not trace.activation_bytes:
-        raise ArgumentError(
-            "where_it_lives: the trace needs a Linear row, a MaxPool2d row, parameters and "
-            f"activations; its rows are {[r.kind for r in rows]}"
-        )
-    block = rows[: pool + 1]
-    block_bytes = sum(r.output_bytes for r in block)
-    return Where(
-        first_linear=linear.name,
-        linear_params=linear.params,
-        linear_share=linear.params / trace.total_params,
-        first_block=tuple(r.name for r in block),
-        block_bytes=block_bytes,
-        block_share=block_bytes / trace.activation_bytes,
-    )

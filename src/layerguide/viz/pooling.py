@@ -121,12 +121,14 @@ def show_pooling_savings(traces: Mapping[str, Any], *, lang: str = "en") -> Figu
 def show_layer_bill(rows: Sequence[Any], *, lang: str = "en") -> Figure:
     """Two bar charts per layer: its parameters and the bytes of its output.
 
-    ``rows`` are trace rows with ``params`` and ``output_bytes`` (those to draw, in order).
+    ``rows`` are trace rows with ``params`` and ``output_bytes``; those with neither (an
+    in-place ReLU, Flatten, Dropout) are left out.
     """
     check_lang("show_layer_bill", lang)
+    rows = [r for r in rows if r.params or r.output_bytes]
     if not rows:
-        raise ArgumentError("show_layer_bill: rows must not be empty")
-    names = [f"{r.kind} {r.name}" for r in rows]
+        raise ArgumentError("show_layer_bill: no row has parameters or output bytes")
+    names = [f"{r.name} ({r.kind})" for r in rows]
     params = [r.params / 1e6 for r in rows]
     memory = [r.output_bytes / 1e6 for r in rows]
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.28 * len(rows) + 1.6), layout="constrained",
