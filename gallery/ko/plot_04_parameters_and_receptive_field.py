@@ -115,8 +115,8 @@ field_table(grown, lang=LANG)
 
 # %%
 # 표에서 합성곱과 풀링 행의 수용 영역은 3, 5, 6, 10, 12, 20픽셀로 커지고, 유효 스트라이드는
-# 1, 1, 2, 2, 4, 4가 됩니다. 아래 그림의 사각형은 층마다 가운데 출력(그 층 맵의 H // 2번 행과
-# 열)이 보는 창을, 입력 이미지 위의 실제 자리에 그린 것입니다. 사각형들의 중심은 한 점에 모이지
+# 1, 1, 2, 2, 4, 4가 됩니다. 아래 그림에서는 층마다 가운데 출력(그 층 맵의 H // 2번 행과 열)이
+# 보는 창을 입력 이미지 위의 실제 자리에 사각형으로 그렸습니다. 사각형들의 중심은 한 점에 모이지
 # 않습니다. 2 × 2 풀링 창은 짝수 행에서 시작하므로, 층이 늘어날수록 사각형의 가운데가 16행에서
 # 17.5행으로 내려가고, 마지막 사각형은 8–27행과 8–27열을 덮습니다.
 
@@ -126,7 +126,7 @@ show_receptive_fields(grown, centre, 32, lang=LANG)
 
 # %%
 # 추적기는 이 수용 영역을 커널 크기와 스트라이드로 계산합니다. 실험으로 직접 잴 수도 있습니다.
-# 스택을 복사해 가중치를 모두 양수로 바꾼 뒤, 입력 픽셀을 하나씩 켜 보면서 가운데 출력을 바꾸는
+# 층 묶음을 복사해 가중치를 모두 양수로 바꾼 뒤, 입력 픽셀을 하나씩 켜 보면서 가운데 출력을 바꾸는
 # 픽셀만 모읍니다. 그 픽셀들은 마지막 행의 수용 영역과 꼭 같은 크기의 정사각형을 채웁니다.
 
 measured = probe_field(stack, (1, 1, 32, 32))
@@ -150,7 +150,7 @@ layers = [r for r in layers if r.kind in ("Conv2d", "MaxPool2d")]
 size = (ink.height, ink.width)
 first = next(r.name for r in layers if min(np.subtract(r.receptive_field, size)) >= 0)
 field_sizes = [r.receptive_field[0] for r in layers]
-print(f"글씨: 행 {ink.rows}, 열 {ink.cols}; 수용 영역 {field_sizes}")
+print(f"글씨: 행 {ink.rows}, 열 {ink.cols}, 수용 영역 {field_sizes}")
 print(f"수용 영역이 처음으로 글씨만큼 커지는 층: {first}")
 
 # %%
@@ -159,7 +159,7 @@ print(f"수용 영역이 처음으로 글씨만큼 커지는 층: {first}")
 # 보는 행(열)은 0–14, 1–22, 9–27, 17–27이고, 처음과 마지막 창은 이미지 가장자리에서 잘립니다.
 # 글씨에는 7–26행이 모두 필요한데 이 행을 다 담는 창이 없으므로, 출력 16개 가운데 글씨 전체를
 # 보는 출력은 하나도 없습니다. 글씨를 가장 많이 보는 출력 (1, 1)도 1–22행만 보기 때문에 글씨 아래쪽
-# 23–26행을 놓치고, 획이 지나간 픽셀의 84 %만 봅니다. 수용 영역이 물체만큼 큰 것은 필요조건일 뿐
+# 23–26행을 놓치고, 획이 지나간 픽셀의 84%만 봅니다. 수용 영역이 물체만큼 큰 것은 필요조건일 뿐
 # 충분조건은 아닙니다. 물체가 어느 한 수용 영역 안에 놓여 있어야 합니다.
 
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)  # 5장에서 학습한 모델
@@ -169,13 +169,13 @@ whole = [p for p, w in windows.items() if w.contains(ink.rows, ink.cols)]
 share = {p: w.share(digit > 0) for p, w in windows.items()}
 best = max(share, key=share.__getitem__)
 print("출력 (i, 0)이 보는 행:", [windows[i, 0].rows for i in range(4)])
-print(f"전체를 보는 출력: {whole}; 가장 많이 보는 출력 {best}: {share[best]:.0%}, {windows[best]}")
+print(f"전체를 보는 출력: {whole}, 가장 많이 보는 출력 {best}: {share[best]:.0%}, {windows[best]}")
 
 # %%
 # 출력은 창 안의 픽셀을 똑같이 대하지 않습니다. :term:`유효 수용 영역`\ (effective receptive
 # field)은 입력 픽셀 하나하나가 출력 값을 실제로 얼마나 바꾸는지 잰 것으로, 출력을 입력으로 미분한
 # 기울기의 절댓값 ``|∂ 출력 / ∂ 입력|``\ 을 실제 숫자 이미지들에서 평균한 값입니다. 여기서는 학습된
-# 인코더에서 출력 (1, 1)의 코드 채널 값을 모두 더한 것을 출력으로 삼아, 테스트 숫자 1,000장으로 재
+# 인코더에서 출력 (1, 1)의 코드 채널 값을 모두 더한 것을 출력으로 삼아, 테스트 숫자 이미지 1,000장으로 재
 # 보았습니다. 기울기는 1–22행, 1–22열 밖에서는 0이어서 앞에서 계산한 창과 꼭 맞습니다. 하지만
 # 기울기가 최댓값의 절반 이상인 픽셀은 6–11행, 9–14열, 곧 6 × 6 조각에만 있습니다. 이론으로 구한
 # 정사각형은 바깥 경계일 뿐이고, 출력 값은 주로 그 안의 훨씬 작은 조각에 따라 정해집니다.
@@ -183,7 +183,7 @@ print(f"전체를 보는 출력: {whole}; 가장 많이 보는 출력 {best}: {s
 test_digits = load_mnist("test").images[:1000]  # (1000, 1, 28, 28)
 effective = effective_field(lambda x: autoencoder.encoder(x).values, test_digits, best)
 support, strong = window_of(effective > 0), window_of(effective >= effective.max() / 2)
-print(f"기울기가 0이 아닌 곳: {support}; 최댓값의 절반 이상: {strong}")
+print(f"기울기가 0이 아닌 곳: {support}, 최댓값의 절반 이상: {strong}")
 show_field_windows(
     digit, windows, ink, effective, best, layer=first, n_images=len(test_digits), lang=LANG
 )
@@ -195,8 +195,10 @@ show_field_windows(
 # 버립니다. 그래서 입력이 한 픽셀 움직여도 풀링한 맵은 특징 맵보다 덜 바뀝니다. 테스트 숫자 이미지
 # 100장으로 재 봅니다. 경계 필터 두 개(x, y 방향 소벨)와 ReLU를 거친 뒤 2 × 2 최대 풀링을 하고,
 # 같은 이미지를 오른쪽으로 한 픽셀 옮겨 다시 계산합니다. 변화량은 차이의 절댓값을 모두 더해 원래
-# 맵의 합으로 나눠서 구합니다. 특징 맵은 79 %, 풀링한 맵은 50 % 바뀝니다. 풀링한다고 위치
-# 정보가 모두 사라지지는 않지만, 작은 이동의 영향은 줄어듭니다.
+# 맵의 합으로 나눠서 구합니다. 특징 맵은 79%, 풀링한 맵은 50% 바뀝니다. 풀링한다고 위치
+# 정보가 모두 사라지지는 않지만, 작은 이동의 영향은 줄어듭니다. 학습할 때 풀링이 기울기를 어디로
+# 보내는지, 실제 신경망이 풀링 대신 무엇을 쓰는지, 풀링이 그 뒤의 층에서 무엇을 줄여 주는지는
+# :doc:`8장 </auto_examples/plot_08_pooling_and_memory>`\ 에서 다룹니다.
 
 digits = load_mnist("test").images[:100]  # (100, 1, 28, 28)
 moved = np.roll(digits, 1, axis=3)  # 오른쪽으로 한 픽셀 (가장자리는 비어 있습니다)
@@ -256,7 +258,7 @@ plt.show()
 #   스트라이드만큼 떨어져 놓이고, 여기서는 인코더의 세 번째 풀링 뒤 수용 영역 16개 가운데 글씨
 #   전체를 담는 것이 하나도 없었습니다. 또 출력 값은 주로 수용 영역 안의 더 작은 조각, 곧 유효
 #   수용 영역에 따라 정해집니다.
-# * 최대 풀링을 거치면 한 픽셀 이동의 영향이 줄어듭니다(여기서는 79 %에서 50 %로).
+# * 최대 풀링을 거치면 한 픽셀 이동의 영향이 줄어듭니다(여기서는 79%에서 50%로).
 # * ``layerguide.trace``\ 는 데이터를 만들지 않고도 형태, 파라미터, 연산량, 수용 영역을
 #   보여 줍니다. 849 GB짜리 영화도 마찬가지입니다.
 #
