@@ -94,7 +94,7 @@ def test_alternatives_against_hand_counts(c: int) -> None:
 
 
 def test_the_stack_of_three_has_relus_between_not_after() -> None:
-    kinds = [type(m).__name__ for m in alternatives(2)["three_3x3"]]
+    kinds = [type(m).__name__ for m in alternatives(2)["three_3x3"].children()]
     assert kinds == ["Conv2d", "ReLU", "Conv2d", "ReLU", "Conv2d"]
 
 

@@ -34,11 +34,23 @@ def test_where_the_gradient_goes(page, prose, lang: str) -> None:
         assert window.max() == window.sum() == g["UPSTREAM"][0, 0, i, j]
     assert set(np.unique(g["avg_grad"] * 4)) == {1, 2, 3, 4}  # a quarter of each
     if lang == "en":
-        quoted = ["1, 2, 3 and 4", "16 inputs", "the other 12 of the 16", "only 4 of the 16",
-                  "a quarter of its window's gradient", "the whole gradient, 10"]  # fmt: skip
+        quoted = [
+            "1, 2, 3 and 4",
+            "16 inputs",
+            "the other 12 of the 16",
+            "only 4 of the 16",
+            "a quarter of its window's gradient",
+            "the whole gradient, 10",
+        ]
     else:
-        quoted = ["1, 2, 3, 4입니다", "입력 16개에", "나머지 12개는 0을", "16자리 가운데 4자리",
-                  "4분의 1씩 받습니다", "10으로 같습니다"]  # fmt: skip
+        quoted = [
+            "1, 2, 3, 4입니다",
+            "입력 16개에",
+            "나머지 12개는 0을",
+            "16자리 가운데 4자리",
+            "4분의 1씩 받습니다",
+            "10으로 같습니다",
+        ]
     for q in quoted:
         assert q in text, q
 
@@ -61,10 +73,21 @@ def test_alternatives(page, prose, lang: str) -> None:
     kinds = [r.kind for r in traces["three_3x3"].rows]
     assert kinds.count("ReLU") == 2
     assert kinds.count("Conv2d") == 3
-    quoted = ["(1, 64, 28, 28)", "9 × 64² = 36,864", "5 × 5", "7 × 7", "27 × 64²", "110,592",
-              "49 × 64² = 200,704", "55%", "56 × 56"]  # fmt: skip
+    quoted = [
+        "(1, 64, 28, 28)",
+        "9 × 64² = 36,864",
+        "5 × 5",
+        "7 × 7",
+        "27 × 64²",
+        "110,592",
+        "49 × 64² = 200,704",
+        "55%",
+        "56 × 56",
+    ]
     quoted += (
-        ["64 channels, 56 × 56", "two ReLUs"] if lang == "en" else ["채널 64개, 56 × 56", "ReLU가 두 번"]
+        ["64 channels, 56 × 56", "two ReLUs"]
+        if lang == "en"
+        else ["채널 64개, 56 × 56", "ReLU가 두 번"]
     )
     for q in quoted:
         assert q in text, q
@@ -86,8 +109,18 @@ def test_what_pooling_saves(page, prose, lang: str) -> None:
     assert macs["flatten"] == 4 * macs["pool"]
     assert linear["flatten"] - 10 == 4 * (linear["pool"] - 10)  # the weights; 10 biases stay
     assert g["head_traces"]["global"].rows[-1].input_shape == (1, 128)
-    quoted = ["73,856", "28 × 28", "57,802,752", "231,211,008", "4,014,090", "1,003,530",
-              "128", "1,290", "64 → 128", "64 × 56 × 56"]  # fmt: skip
+    quoted = [
+        "73,856",
+        "28 × 28",
+        "57,802,752",
+        "231,211,008",
+        "4,014,090",
+        "1,003,530",
+        "128",
+        "1,290",
+        "64 → 128",
+        "64 × 56 × 56",
+    ]
     quoted += ["10 outputs", "by 4"] if lang == "en" else ["출력이 10개", "4분의 1로"]
     for q in quoted:
         assert q in text, q
@@ -121,8 +154,21 @@ def test_vgg_parameters_and_memory(page, prose, lang: str) -> None:
     assert blocks[0].params == 1_792 + 36_928
     assert f"{float(blocks[0].param_share):.2%}" == "0.03%"
     assert g["memory_shares"][1:5] == ["23.9%", "17.3%", "8.6%", "2.2%"]
-    quoted = [f"{vgg.total_params:,}", f"{first.params:,}", "74%", "512 × 7 × 7 = 25,088",
-              "4,096", "60.4 MB", "47.8%", "0.03%", "23.9%", "17.3%", "8.6%", "2.2%",
-              "224 × 224", "64"]  # fmt: skip
+    quoted = [
+        f"{vgg.total_params:,}",
+        f"{first.params:,}",
+        "74%",
+        "512 × 7 × 7 = 25,088",
+        "4,096",
+        "60.4 MB",
+        "47.8%",
+        "0.03%",
+        "23.9%",
+        "17.3%",
+        "8.6%",
+        "2.2%",
+        "224 × 224",
+        "64",
+    ]
     for q in quoted:
         assert q in text, q

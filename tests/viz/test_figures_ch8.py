@@ -34,8 +34,18 @@ from layerguide.viz import (
 LANGS = ("en", "ko")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Latin words allowed on a Korean figure: layer names, row names, units.
-ALLOWED = {"Conv2d", "MaxPool2d", "Linear", "ReLU", "MACs", "VGG", "MB", "float32", "features",
-           "classifier"}  # fmt: skip
+ALLOWED = {
+    "Conv2d",
+    "MaxPool2d",
+    "Linear",
+    "ReLU",
+    "MACs",
+    "VGG",
+    "MB",
+    "float32",
+    "features",
+    "classifier",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +75,9 @@ def vgg_like_rows() -> list[SimpleNamespace]:
     return [
         SimpleNamespace(name="features.0", kind="Conv2d", params=1_792, output_bytes=12_845_056),
         SimpleNamespace(name="features.4", kind="MaxPool2d", params=0, output_bytes=3_211_264),
-        SimpleNamespace(name="classifier.0", kind="Linear", params=102_764_544, output_bytes=16_384),
+        SimpleNamespace(
+            name="classifier.0", kind="Linear", params=102_764_544, output_bytes=16_384
+        ),
     ]
 
 
@@ -136,8 +148,9 @@ def test_the_layer_bill_draws_one_bar_per_row_and_value() -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: show_pool_gradients(np.zeros((1, 1, 4, 4)), np.zeros((2, 2)),
-                                    np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4))),  # fmt: skip
+        lambda: show_pool_gradients(
+            np.zeros((1, 1, 4, 4)), np.zeros((2, 2)), np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4))
+        ),
         lambda: show_layer_bill([]),
     ],
 )

@@ -42,9 +42,9 @@ __all__ = [
 ]
 
 #: The 4 × 4 map of chapter 3's max-pooling figure, (N, C, H, W) = (1, 1, 4, 4).
-POOL_INPUT = np.array(
-    [[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float64
-)[None, None]
+POOL_INPUT = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]], dtype=np.float64)[
+    None, None
+]
 
 #: A gradient arriving at the 2 × 2 pooled output (one value per window), (1, 1, 2, 2).
 UPSTREAM = np.array([[1, 2], [3, 4]], dtype=np.float64)[None, None]

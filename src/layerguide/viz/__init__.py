@@ -66,12 +66,12 @@ from layerguide.viz.table import Table
 
 __all__ = [
     "Table",
+    "alternatives_table",
     "animate_convolution",
     "animate_linear_map",
     "animate_max_pooling",
     "animate_transposed_convolution",
     "animate_upsampling",
-    "alternatives_table",
     "conv_formula_table",
     "decoder_name",
     "decoder_table",

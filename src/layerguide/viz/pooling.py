@@ -68,8 +68,9 @@ def show_pool_gradients(
     _grid(axes[3], avg_grad[0, 0], _t(lang, "avg_grad"), top)
     for r, c in zip(*np.nonzero(max_grad[0, 0]), strict=True):
         for ax in axes[[0, 2]]:
-            ax.add_patch(Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5,
-                                   color="tab:orange"))  # fmt: skip
+            ax.add_patch(
+                Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fill=False, lw=2.5, color="tab:orange")
+            )
     for ax in axes[[0, 2, 3]]:  # the 2 × 2 windows
         for edge in range(2, x.shape[2], 2):
             ax.axhline(edge - 0.5, color="grey", lw=1)
@@ -92,9 +93,14 @@ def alternatives_table(traces: Mapping[str, Any], *, lang: str = "en") -> Table:
     for key, tr in traces.items():
         last = tr.rows[-1]
         rows.append(
-            [_t(lang, f"way_{key}"), str(last.output_shape), _pair(last.receptive_field),
-             tr.total_params, tr.total_macs]
-        )  # fmt: skip
+            [
+                _t(lang, f"way_{key}"),
+                str(last.output_shape),
+                _pair(last.receptive_field),
+                tr.total_params,
+                tr.total_macs,
+            ]
+        )
     header = [_t(lang, k) for k in ("way", "output", "field", "params", "macs")]
     return Table(header, rows)
 
@@ -131,10 +137,13 @@ def show_layer_bill(rows: Sequence[Any], *, lang: str = "en") -> Figure:
     names = [f"{r.name} ({r.kind})" for r in rows]
     params = [r.params / 1e6 for r in rows]
     memory = [r.output_bytes / 1e6 for r in rows]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 0.28 * len(rows) + 1.6), layout="constrained",
-                             sharey=True)  # fmt: skip
-    colors = ["tab:blue" if r.kind == "Linear" else "tab:orange" if r.kind == "Conv2d"
-              else "tab:grey" for r in rows]  # fmt: skip
+    fig, axes = plt.subplots(
+        1, 2, figsize=(11, 0.28 * len(rows) + 1.6), layout="constrained", sharey=True
+    )
+    colors = [
+        "tab:blue" if r.kind == "Linear" else "tab:orange" if r.kind == "Conv2d" else "tab:grey"
+        for r in rows
+    ]
     for ax, values, key in ((axes[0], params, "mparams"), (axes[1], memory, "mbytes")):
         ax.barh(names, values, color=colors)
         ax.set_xlabel(_t(lang, key))
