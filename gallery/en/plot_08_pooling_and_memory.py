@@ -59,9 +59,9 @@ print("input gradient:", max_grad[0, 0].tolist())
 # only 4 of the 16 positions, and the weights that computed them, receive a gradient
 # through this pooling.
 #
-# :term:`Average pooling` keeps the mean of each window instead. Every input adds a quarter
-# to its window's mean, so every input gets a quarter of its window's gradient: none gets 0,
-# and the whole gradient, 10, arrives either way.
+# :term:`Average pooling <average pooling>` keeps the mean of each window instead. Every
+# input adds a quarter to its window's mean, so every input gets a quarter of its window's
+# gradient: none gets 0, and the whole gradient, 10, arrives either way.
 
 average = average_pool(POOL_INPUT, 2)  # (1, 1, 2, 2)
 avg_grad = average_pool_backward(UPSTREAM, 2)  # (1, 1, 4, 4)
