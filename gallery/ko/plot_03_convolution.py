@@ -2,12 +2,13 @@ r"""
 합성곱: 스트라이드, 패딩, 파라미터, 최대 풀링
 =============================================
 
-합성곱(convolution)은 작은 필터를 이미지 위에서 한 칸씩 옮겨 가며, 필터가 놓인 자리마다 겹친
-값끼리 곱해 모두 더합니다. 같은 가중치 몇 개를 모든 자리에서 다시 쓰므로, 이미지가 아무리 커도
-층의 파라미터 수는 그대로입니다. 이 장에서는 출력 픽셀 하나를 손으로 계산해 보고, 널리 쓰이는 필터 여덟
-개를 사진에 적용해 봅니다. 이어서 스트라이드와 패딩에 따라 데이터의 형태가 어떻게 바뀌는지
-따라가고, 실제 신경망에서는 필터를 학습으로 정한다는 점도 확인합니다. 풀 HD 이미지로 파라미터를
-세어 본 뒤, 마지막으로 최대 풀링과 최댓값의 자리를 기억하는 인덱스를 살펴봅니다.
+합성곱(convolution)은 작은 필터를 이미지 위에서 일정한 간격으로 옮겨 가며, 필터가 놓인
+자리마다 겹친 값끼리 곱해 모두 더합니다. 같은 가중치 몇 개를 모든 자리에서 다시 쓰므로,
+이미지가 아무리 커도 층의 파라미터 수는 그대로입니다. 이 장에서는 출력 픽셀 하나를 손으로 계산해
+보고, 널리 쓰이는 필터 여덟 개를 사진에 적용해 봅니다. 이어서 스트라이드와 패딩에 따라 데이터의
+형태가 어떻게 바뀌는지 따라가고, 학습이 실제 필터를 얼마나 바꾸는지 학습하지 않은 필터와 견주어
+본 다음, 숨겨 둔 커널을 학습으로 찾아봅니다. 풀 HD 이미지로 파라미터를 세어 본 뒤, 마지막으로
+최대 풀링과 최댓값의 자리를 기억하는 인덱스를 살펴봅니다.
 
 이 장을 직접 실행하려면 ``layerguide`` 패키지를 먼저 설치하세요(``pip install layerguide``).
 설치 방법과, 이 페이지를 빌드할 때 쓴 버전은 다음 주소에서 확인할 수 있습니다:
@@ -26,32 +27,19 @@ https://layerguide.github.io/layerguide/ko/install.html
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib import cbook
 
+from layerguide import viz
 from layerguide.autoencoder import PAGE_BUDGET, AutoencoderConfig, pretrained
+from layerguide.kernels import grey_photo
 from layerguide.layers import Conv2d, MaxPool2d, MaxUnpool2d
-from layerguide.lesson.convnet import HD_FRAME, KERNELS, hd_convnet, nearest_kernels, window_counts
+from layerguide.lesson.convnet import HD_FRAME, KERNELS, hd_convnet, window_counts
+from layerguide.lesson.learned import EDGE_KERNELS, filter_baseline, initial_filters, recover_kernel
 from layerguide.torch_twin import max_difference
-from layerguide.viz import (
-    conv_formula_table,
-    kernel_names,
-    show_feature_maps,
-    show_kernel_gallery,
-    show_learned_filters,
-    show_pixel_by_hand,
-    show_pooling,
-    show_window_counts,
-    use_korean_font,
-)
 
 LANG = "ko"
-use_korean_font()
+viz.use_korean_font()
 
-with cbook.get_sample_data("grace_hopper.jpg") as f:
-    photo = plt.imread(f)  # (600, 512, 3) uint8
-grey = photo[:480, 16:496].mean(axis=2) / 255  # (480, 480)
-small = grey.reshape(60, 8, 60, 8).mean(axis=(1, 3))  # (60, 60): 8 × 8 블록의 평균
-image = small[None, None].astype(np.float32)  # (N, C, H, W) = (1, 1, 60, 60)
+image = grey_photo(60)[None, None]  # (1, 1, 60, 60): 사진을 8 × 8 블록 평균으로 줄인 것
 
 edge = KERNELS["sobel_x"]  # x 방향 소벨: 오른쪽 열에서 왼쪽 열을 뺍니다
 settings = [(1, 0), (1, 1), (2, 1), (3, 0)]  # (스트라이드, 패딩)
@@ -62,7 +50,7 @@ for stride, padding in settings:
     maps.append(conv(image))
     print(f"스트라이드 {stride}, 패딩 {padding}: {image.shape} → {maps[-1].shape}")
 
-show_feature_maps(image, maps, settings, lang=LANG)
+viz.show_feature_maps(image, maps, settings, lang=LANG)
 
 # %%
 # 출력 픽셀 하나를 손으로 계산하기
@@ -77,7 +65,7 @@ r, c = np.unravel_index(np.abs(maps[0][0, 0]).argmax(), maps[0].shape[2:])
 patch = image[0, 0, r : r + 3, c : c + 3]  # (3, 3)
 by_hand = (patch * edge).sum()
 print(f"출력 ({r}, {c}): 손으로 계산 {by_hand:.4f}, 층 {maps[0][0, 0, r, c]:.4f}")
-show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang=LANG)
+viz.show_pixel_by_hand(patch, edge, maps[0][0, 0, r, c], lang=LANG)
 
 # %%
 # 같은 계산을 출력 값 하나씩 따라가 봅시다. 입력은 4 × 4, 커널은 3 × 3입니다. 회색 칸이
@@ -122,7 +110,7 @@ for n, k, stride, padding, dilation in cases:
     h_out = Conv2d(1, 1, k, stride, padding, dilation).output_shape((1, 1, n, n))[2]
     rows.append([n, stride, padding, dilation, p_h, d2l, pytorch, h_out])
 without_d = (n + 2 * padding - k) // stride + 1  # 마지막 경우(팽창한 커널의 훑기)에서 d를 뺀 값
-conv_formula_table(k, rows, lang=LANG)
+viz.conv_formula_table(k, rows, lang=LANG)
 
 # %%
 # d2l의 전체 패딩은 홀수일 수도 있습니다(아래쪽이 위쪽보다 한 줄 더 많은 경우). 정수 하나로 주는
@@ -153,7 +141,7 @@ print({name: round(float(v), 2) for name, v in border.items()})
 
 counts = [window_counts(8, 3, padding=p) for p in (0, 1)]
 print("모서리:", [int(c[0, 0]) for c in counts], " 안쪽:", [int(c[4, 4]) for c in counts])
-show_window_counts(counts, [0, 1], 3, lang=LANG)
+viz.show_window_counts(counts, [0, 1], 3, lang=LANG)
 
 # %%
 # 여러 가지 커널
@@ -169,40 +157,78 @@ show_window_counts(counts, [0, 1], 3, lang=LANG)
 
 gallery = Conv2d(1, len(KERNELS), 3, padding=1, bias=False)
 gallery.weight.data[:, 0] = np.stack(list(KERNELS.values()))  # (8, 1, 3, 3)
-photo160 = grey.reshape(160, 3, 160, 3).mean(axis=(1, 3))[None, None].astype(np.float32)
+photo160 = grey_photo(160)[None, None]  # (1, 1, 160, 160)
 results = gallery(photo160)  # (1, 8, 160, 160)
 print("가중치:", gallery.weight.shape, " 결과:", results.shape)
 print(f"torch.nn.Conv2d와의 최대 차이: {max_difference(gallery, photo160):.1e}")
-show_kernel_gallery(KERNELS, results, lang=LANG)
+viz.show_kernel_gallery(KERNELS, results, lang=LANG)
 
 # %%
 # 필터는 학습으로 정해집니다
 # --------------------------
 # 실제 신경망에서는 아무도 커널 값을 손으로 정하지 않습니다. 합성곱 층에는 필터가 수십 개 있고,
-# 처음에는 무작위 값으로 시작했다가 학습을 거치며 과제에 맞는 값으로 바뀝니다. 아래는 5장
-# 오토인코더의 첫 층 필터 16개를 짧게 학습시킨 뒤의 모습입니다(학습 캐시에서 읽어 옵니다).
-# 필터마다 위에는 가장 닮은 손으로 정한 커널의 이름과 둘의 :term:`코사인 유사도`\ (cosine
-# similarity)를 적었습니다. 1이면 같은 무늬이고, 음수이면 부호를 뒤집은 같은 무늬에 가깝습니다.
+# 처음에는 무작위 값으로 시작했다가 학습을 거치며 과제에 맞는 값으로 바뀝니다. 아래 그림은 5장
+# 오토인코더의 첫 층 필터 16개를 나란히 보여 줍니다. 왼쪽은 학습을 시작할 때의 값(같은 시드로
+# 다시 만듭니다)이고, 가운데는 320단계의 짧은 학습을 마친 뒤의 값(학습 캐시에서 읽어 옵니다)입니다.
+# 각 필터 위에는 손으로 정한 커널 가운데 그 필터와 가장 닮은 것의 이름과, 둘 사이의
+# :term:`코사인 유사도`\ (cosine similarity)를 적었습니다. 1이면 같은 무늬이고, 음수이면 부호를
+# 뒤집은 같은 무늬에 가깝습니다. 이 유사도의 절댓값을 필터 16개에 대해 평균한 값을 그 층의 점수로
+# 삼습니다. 점수 하나만
+# 봐서는 높은지 낮은지 알 수 없으므로, 학습하지 않은 ``Conv2d(1, 16, 3)`` 층 1,000개를 PyTorch가
+# 초기화하는 방식대로 뽑아(시드 0) 그 점수도 함께 계산합니다.
 
 torch.manual_seed(0)
 autoencoder, info = pretrained(AutoencoderConfig(), PAGE_BUDGET)
 learned = autoencoder.encoder.stages[0].conv.weight.detach().numpy()  # (16, 1, 3, 3)
-likeness = nearest_kernels(learned[:, 0])
-names = kernel_names(lang=LANG)
-print("학습된 필터:", learned.shape, " 가장 닮은 커널:", [names[n] for n, _ in likeness])
-show_learned_filters(learned[:, 0], KERNELS, likeness, lang=LANG)
+initial = initial_filters(AutoencoderConfig(), PAGE_BUDGET)  # (16, 3, 3), 첫 단계 전의 값
+baseline = filter_baseline(initial, learned[:, 0], draws=1000, seed=0)
+edges = [baseline.resembling(w, EDGE_KERNELS) for w in ("initial", "trained")]
+print(f"학습 전 점수 {baseline.initial_score:.2f}, 학습 후 점수 {baseline.trained_score:.2f}")
+print(f"학습하지 않은 층: 평균 {baseline.mean:.2f}, 90%가 {baseline.low:.2f}–{baseline.high:.2f}")
+print("경계 커널을 닮은 필터(전, 후):", edges, " 같은 커널:", baseline.kept)
+print("이만큼 높은 점수를 받은 학습하지 않은 층:", baseline.as_high)
+viz.show_filter_baseline(baseline, PAGE_BUDGET.steps, lang=LANG)
 
 # %%
-# 학습된 필터는 대부분 어느 한 방향의 경계를 찾는 커널(소벨, 엠보스)을 닮았고, 몇 개는 흐림
-# 커널을 닮았습니다. 그렇게 되라고 시킨 적은 없습니다. 어떤 필터가 생기는지는 데이터와 과제가
-# 정합니다.
+# 이 비교에서 무엇을 알 수 있을까요? 학습은 필터를 손으로 정한 무늬 쪽으로 옮겼습니다. 점수가
+# 0.57에서 0.66으로 올랐고, 학습하지 않은 층 1,000개 가운데 이만큼 높은 점수를 받은 층은 1개뿐입니다.
+# 하지만 그 변화는 크지 않아서, 학습된 필터만 보면 오해하기 쉽습니다. 학습하지 않은 층의 점수는
+# 평균 0.53이고, 90%가 0.47과 0.59 사이에 있습니다. 무작위 3 × 3 필터도 우연히 손으로 정한 커널
+# 가운데 어느 하나를 닮기 마련입니다. 학습 전에 이미 필터 16개 가운데 9개가 경계 커널(소벨,
+# 엠보스)을 가장 닮았고, 학습 뒤에는 10개였습니다. 또 16개 가운데 11개는 학습 전과 후에 가장 닮은
+# 커널이 같습니다. 짧은 학습은 무작위로 시작한 필터에 우연히 있던 무늬를 또렷하게 다듬을 뿐,
+# 경계를 찾는 필터를 처음부터 만들어 내지는 않습니다.
+#
+# 숨겨 둔 커널을 학습으로 찾기
+# ----------------------------
+# 이번에는 더 분명한 실험을 해 봅시다. 커널 하나를 숨겨 두고, 학습이 그 커널을 찾아내는지 봅니다.
+# 60 × 60 사진에 x 방향 소벨 커널을 적용해 목표 특징 맵을 만들고, 무작위 값으로 시작하는(시드 0)
+# 새 ``Conv2d(1, 1, 3)``\ 을 학습시켜 같은 사진에서 같은 특징 맵을 만들어 내도록 합니다. 이 층은
+# 숨겨 둔 커널을 보지 못하고 자기 출력과 목표만 봅니다. MSE 손실이 둘을 비교하고, 2장의 ``SGD``
+# 옵티마이저에 학습률 0.4, 모멘텀 0.9를 주어 300단계 학습합니다. 모멘텀이 0.9이면 단계마다 바로
+# 앞 단계에서 움직인 양의 0.9배를 더 움직이므로, 한 방향으로 천천히 내려가야 하는 구간을 빨리
+# 지나갑니다.
+
+recovery = recover_kernel(image, edge, steps=300, lr=0.4, momentum=0.9, seed=0)
+d = recovery.distances  # 각 단계 직전의 ‖커널 − x 방향 소벨‖, 마지막 값은 학습을 마친 뒤
+print(f"x 방향 소벨까지의 거리: 처음 {d[0]:.2f}, {recovery.steps}단계 뒤 {d[-1]:.4f}")
+viz.show_kernel_recovery(recovery, "sobel_x", lang=LANG)
+
+# %%
+# 커널과 x 방향 소벨 커널 사이의 거리는 3.30에서 0.0003으로 줄었습니다. 층이 숨겨 둔 커널을
+# 찾아냈고, 편향도 거의 0이 되었습니다(목표를 만들 때 편향을 쓰지 않았습니다). 곡선이 출렁이는
+# 것은 모멘텀 때문에 최솟값을 지나쳤다가 되돌아오기 때문이며, 출렁임은 갈수록 작아집니다. 연습
+# 문제에서는 모멘텀 없이 같은 학습을 해 봅니다.
 #
 # 파라미터 세기
 # -------------
 # :term:`필터`\ 하나는 입력 채널 전체를 한꺼번에 봅니다. 그래서 강의에서 컬러 이미지에 쓰는
 # 필터 16개는 저마다 가중치 3 × 5 × 5개와 편향 하나로 이루어집니다. PyTorch는 가중치를
 # (out_channels, in_channels, kH, kW) = (16, 3, 5, 5) 형태로 저장합니다. 강의에서는 같은 곱을
-# 3 × 16 × 5 × 5로 적었고, 값은 똑같이 1,200입니다.
+# 3 × 16 × 5 × 5로 적었고, 값은 똑같이 1,200입니다. 강의는 필터를 "3개 채널 각각에
+# 적용한다"고도 설명하는데, 두 설명은 모두 맞습니다. 왜 그런지는
+# :doc:`7장 </auto_examples/plot_07_why_convolution>`\ 에서 출력 픽셀 하나를 손으로 계산하며
+# 보여 줍니다.
 
 model = hd_convnet()
 conv = model[0]
@@ -235,7 +261,7 @@ print("계산 결과:", feature_maps.shape)
 print(model.output_shape(HD_FRAME))
 n_model = sum(p.numel() for p in model.parameters())
 n_linear_only = 3 * 1080 * 1920 + 1
-print(f"합성곱 + Linear(→1): 파라미터 {n_model:,}개;  Linear(→1)만: {n_linear_only:,}개")
+print(f"합성곱 + Linear(→1): 파라미터 {n_model:,}개,  Linear(→1)만: {n_linear_only:,}개")
 
 # %%
 # 최대 풀링과 인덱스
@@ -251,15 +277,13 @@ x = fmap[None, None]  # (1, 1, 4, 4)
 pooled, indices = MaxPool2d(2, return_indices=True)(x)
 restored = MaxUnpool2d(2)(pooled, indices)
 print("풀링 결과:", pooled.shape, " 인덱스:", indices.shape, " 언풀링 결과:", restored.shape)
-show_pooling(x, pooled, indices, restored, lang=LANG)
+viz.show_pooling(x, pooled, indices, restored, lang=LANG)
 
 # %%
-# 한 단계씩 보면 이렇습니다. 2 × 2 창을 차례로 보며 가장 큰 값(초록색)을 고르고, 풀링이 그
+# 창을 하나씩 차례로 보면 이렇습니다. 2 × 2 창마다 가장 큰 값(초록색)을 고르고, 풀링이 그
 # 값에 기록하는 평탄화 인덱스 ``행 × W + 열``\ 을 적습니다.
 
-from layerguide.viz import animate_max_pooling
-
-pool_steps = animate_max_pooling(lang=LANG)
+pool_steps = viz.animate_max_pooling(lang=LANG)
 pool_steps
 
 # %%
@@ -296,6 +320,8 @@ plt.show()
 # * 커널이 k × k이고 채널을 C_in개에서 C_out개로 바꾸는 합성곱에는 가중치
 #   C_out × C_in × k × k개와 편향 C_out개가 있습니다. 강의의 층은 1,200 + 16개이고, 이미지
 #   크기와는 상관없습니다. 그 값은 학습이 정합니다.
+# * 학습된 필터는 학습하지 않은 필터와 견주어 판단해야 합니다. 무작위 필터도 우연히 손으로 정한
+#   커널을 닮습니다. 숨겨 둔 커널의 출력을 목표로 주면, 학습은 그 커널 자체를 찾아냅니다.
 # * 최대 풀링은 창마다 가장 큰 값을 남기고, 그 인덱스 덕분에 최대 언풀링이 값을 제자리에
 #   돌려놓을 수 있습니다.
 #

@@ -4,10 +4,10 @@ r"""
 
 :term:`오토인코더`\ (autoencoder)는 입력을 좁은 :term:`병목`\ (bottleneck)에 통과시킨 뒤 원래
 입력을 그대로 재현하도록 학습하는 모델입니다. :term:`인코더`\ (encoder)는 28 × 28 크기의 MNIST 숫자
-이미지(픽셀 784개)를 값이 128개뿐인 :term:`코드`\ (code), 곧 잠재 표현으로 바꿉니다. :term:`디코더`\ (decoder)는
-그 코드만 보고 픽셀 784개를 모두 다시 만들어야 합니다. 이 장에서는 데이터의 :term:`형태`\ 가
-신경망 전체를 지나며 어떻게 바뀌는지 따라가고, 짧게 학습시키면서 손실이 줄어드는 모습을 본 뒤
-무엇이 되돌아오는지 살펴봅니다.
+이미지(픽셀 784개)를 값이 128개뿐인 :term:`잠재 코드`\ (latent code)로 바꿉니다. 이 뒤로는 줄여서
+코드라고 씁니다. :term:`디코더`\ (decoder)는 그 코드만 보고 픽셀 784개를 모두 다시 만들어야
+합니다. 이 장에서는 데이터의 :term:`형태`\ 가 신경망 전체를 지나며 어떻게 바뀌는지 따라가고,
+짧게 학습시키면서 손실이 줄어드는 모습을 본 뒤 숫자 이미지가 얼마나 잘 복원되는지 살펴봅니다.
 
 이 장을 직접 실행하려면 ``layerguide`` 패키지를 먼저 설치하세요(``pip install layerguide``).
 설치 방법과, 이 페이지를 빌드할 때 쓴 버전은 다음 주소에서 확인할 수 있습니다:
@@ -33,7 +33,7 @@ from layerguide.autoencoder import (
     load_mnist,
     pretrained,
 )
-from layerguide.lesson.decoders import training_curve
+from layerguide.lesson.decoders import batch_dependence, training_curve
 from layerguide.viz import show_code, show_reconstructions, show_training_curve, use_korean_font
 
 LANG = "ko"
@@ -54,14 +54,17 @@ print("픽셀 값의 범위:", test.images.min(), "~", test.images.max())
 #
 # 아래 표에는 처음 보는 층이 둘 있습니다. ``BatchNorm2d``\ 는 :term:`배치 정규화`\ (batch
 # normalization) 층으로, 채널마다 배치 전체의 평균이 0, 분산이 1이 되도록 값을 맞춘 다음 학습으로
-# 정해지는 배율과 이동을 적용합니다. 덕분에 값이 학습하기 좋은 범위에 머뭅니다. ``GELU``\ 는
+# 정해지는 배율과 이동을 적용합니다. 덕분에 값이 학습하기 좋은 범위에 머뭅니다. 이렇게 배치의
+# 평균과 분산을 쓰는 것은 학습할 때이고, 배치 정규화 층은 그동안 이 통계의 이동 평균을 따로
+# 모아 둡니다. 평가 모드(``model.eval()``)에서는 이 이동 평균을 쓰므로, 이미지
+# 한 장의 출력이 같은 배치에 든 다른 이미지에 따라 달라지지 않습니다. ``GELU``\ 는
 # :term:`활성화 함수`\ 입니다. 양수는 거의 그대로 통과시키고 음수는 0 쪽으로 눌러 줍니다. ReLU와
 # 비슷하지만 꺾이는 점 없이 부드럽게 휘어집니다.
 #
 # 기본 디코더는 같은 길을 거꾸로 되짚습니다. 스트라이드가 2인 :term:`전치 합성곱`\ (transposed
 # convolution)은 특징 맵을 키우는 일과 필터를 적용하는 일을 학습되는 층 하나에서 한꺼번에 합니다.
 # 크기는 4 → 7 → 14 → 28로 커지고, 마지막 층이 채널 하나를 돌려줍니다. 다른 복원 방법과의 비교는
-# 6장에서 합니다. 형태 추적기가 모델을 한 번 실행해 모든 단계를 표로 보여 줍니다.
+# 6장에서 합니다. 형태 추적기가 모델을 한 번 실행해 층마다 형태를 표로 보여 줍니다.
 
 config = AutoencoderConfig()
 model = build_autoencoder(config)
@@ -96,7 +99,7 @@ print(
 )
 print(f"테스트 BCE {info['test_bce']:.4f}  (바닥값 {floor:.4f})")
 print(f"테스트 MSE {info['test_mse']:.5f}")
-print(f"파라미터 수: {info['params']:,}")
+print(f"파라미터 개수: {info['params']:,}")
 
 # %%
 # 학습 곡선
@@ -119,15 +122,22 @@ show_training_curve(
 )
 
 # %%
-# 되돌아온 모습
-# -------------
+# 복원 결과
+# ---------
 # 윗줄은 모델이 한 번도 본 적 없는 테스트 숫자 이미지입니다. 아랫줄은 디코더의 출력으로, 이미지마다
-# 값 128개만으로 다시 만든 것입니다. 획은 살아남습니다. 짧은 학습에서 먼저 잃는 것은 세밀한 부분과
-# 흐린 픽셀입니다.
+# 값 128개만으로 다시 만든 것입니다. 획은 대체로 잘 복원됩니다. 짧게 학습하면 먼저 사라지는 것은
+# 세밀한 부분과 흐린 픽셀입니다.
+#
+# 학습을 마친 모델은 평가 모드에 있으므로(``model.training``\ 이 ``False``) 배치 정규화 층이 이동
+# 평균을 씁니다. 그래서 숫자 이미지 한 장을 혼자 복원하든 이 여덟 장 사이에서 복원하든, 어느
+# 픽셀에서나 차이가 1e-6보다 작습니다. 배치 자체의 통계를 쓰는 학습 모드에서는 0에서 1 사이인
+# 픽셀 값이 최대 0.34까지 달라집니다.
 
 digits = torch.from_numpy(test.images[:8])
 with torch.no_grad():
     restored = torch.sigmoid(model(digits))
+modes = batch_dependence(model, digits, torch.sigmoid)  # 한 장만 넣을 때와 배치로 넣을 때
+print(f"model.training = {model.training}, 픽셀 값이 가장 크게 바뀐 정도: {modes}")
 show_reconstructions({"input": digits, "output": restored}, lang=LANG)
 
 # %%
@@ -159,7 +169,8 @@ plt.show()
 # * 손실은 픽셀마다 계산한 BCE입니다. MNIST 픽셀에는 0과 1 사이의 회색 값도 있어서, 완벽하게
 #   복원해도 손실이 0이 되지 않고 바닥값이 남습니다. 이 바닥값이 위에서 계산한 픽셀 자체의
 #   엔트로피입니다.
-# * 코드를 그려 보면 숫자 모양이 아닙니다. 코드에는 디코더가 쓸 수 있는 정보라면 무엇이든 담깁니다.
+# * 코드를 그려 보면 숫자처럼 보이지 않습니다. 코드에는 디코더가 쓸 수 있는 정보라면 무엇이든
+#   담깁니다.
 #
 # 더 읽을거리
 # -----------

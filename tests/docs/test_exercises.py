@@ -103,7 +103,7 @@ def test_page_structure(lang: str, page: str) -> None:
     assert prompts["code_prompt_show"]
     assert prompts["code_prompt_hide"]
     sections = exercises(nb)
-    assert 3 <= len(sections) <= 5, f"{lang}/{page}: {len(sections)} exercises"
+    assert 3 <= len(sections) <= 7, f"{lang}/{page}: {len(sections)} exercises"
     for n, cells in enumerate(sections, start=1):
         where = f"{lang}/{page}, exercise {n}"
         kinds = [("solution" if is_solution(c) else c.cell_type) for c in cells]

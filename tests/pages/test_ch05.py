@@ -118,9 +118,45 @@ def test_korean_wording_from_the_review() -> None:
         "배치 그대로",
         "가운데 통로",
         "steps=",
+        # review 2: plot_05:7, :10, :53, :111, :113-114, :151, 파라미터 수
+        "잠재 표현",
+        "되돌아오는지",
+        "되돌아온 모습",
+        "살아남습니다",
+        "모든 단계를",
+        "숫자 모양",
+        "파라미터 수",
     ):
         assert phrase not in text, phrase
     assert "코드(값 128개)" in text
+    # the glossary's rule: 잠재 코드 at first use, 코드 afterwards
+    assert text.index(":term:`잠재 코드`") < text.index("코드만 보고")
+    assert "복원 결과\n# ---------" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reconstructions_are_made_in_evaluation_mode(page, prose, lang: str) -> None:
+    """Batch norm: the batch's statistics in training, the running ones in evaluation."""
+    g, text = page(PAGE, lang), prose(PAGE, lang)
+    model = g["model"]
+    assert not model.training
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert norms
+    assert all(not m.training and m.track_running_stats for m in norms)
+    assert all(m.running_var is not None and (m.running_var != 1).any() for m in norms)
+    modes = g["modes"]
+    assert modes["eval"] < 1e-6
+    assert ("less than 1e-6" if lang == "en" else "1e-6보다 작습니다") in text
+    assert f"{modes['train']:.2f}" == "0.34"
+    quoted = "up to 0.34" if lang == "en" else "최대 0.34"
+    assert quoted in text
+    assert "model.eval()" in text
+    assert (
+        "``model.training`` is False" if lang == "en" else "``model.training``\\ 이 ``False``"
+    ) in text
+    # the figure shows what the evaluation-mode model computes for the batch
+    with torch.no_grad():
+        np.testing.assert_array_equal(g["restored"], torch.sigmoid(model(g["digits"])))
 
 
 def test_recording_the_curve_does_not_change_training() -> None:

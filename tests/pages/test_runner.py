@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from tests.pages.conftest import gallery_scripts
+from tests.pages.conftest import GALLERY, LANGS, gallery_scripts
+
+from layerguide.i18n import section
 
 
-def test_there_are_six_chapters() -> None:
-    assert len(gallery_scripts()) >= 6
+def test_every_chapter_is_a_twin_with_a_card_and_exercises() -> None:
+    """A chapter exists in both languages, has a learning-path card in each catalogue and an
+    exercise page in each language, numbered 1, 2, 3, … without gaps."""
+    scripts = gallery_scripts()
+    assert len(scripts) >= 6
+    numbers = [int(name.split("_")[1]) for name in scripts]
+    assert numbers == list(range(1, len(scripts) + 1))
+    docs = GALLERY.parent / "docs"
+    for lang in LANGS:
+        assert sorted(p.name for p in (GALLERY / lang).glob("plot_*.py")) == scripts
+        cards = section(lang, "learning_path")
+        assert sorted(cards) == [name.removesuffix(".py") for name in scripts]
+        pages = sorted(p.name for p in (docs / lang / "exercises").glob("[0-9][0-9]_*.md"))
+        assert pages == [name.removeprefix("plot_").replace(".py", ".md") for name in scripts]
+        index = (docs / lang / "exercises" / "index.md").read_text(encoding="utf-8")
+        for page in pages:
+            assert f"\n{page.removesuffix('.md')}\n" in index, (lang, page)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -75,6 +75,27 @@ class Decoder(nn.Module):
         return self.out(self.up(self.conv(x)))
 
 
+class Offset(nn.Module):
+    """Two branches whose windows are offset, not nested: the main path's window ends
+    where the shortcut's begins, so the merge sees more than either (issue 21, item 1).
+
+    After the stem (3 × 3, stride 2) an element sees input pixels 2i … 2i + 2. The main
+    path (3 × 3, padding 1, first rows kept) sees 2i − 2 … 2i + 4; the shortcut (shifted
+    by two) sees 2i + 4 … 2i + 6. Together 2i − 2 … 2i + 6: 9 pixels, not the larger 7.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(1, 1, 3, stride=2)
+        self.main = nn.Conv2d(1, 1, 3, padding=1)
+        self.head = nn.Conv2d(1, 1, 3)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = self.main(x)[:, :, :-2, :-2] + x[:, :, 2:, 2:]
+        return self.head(y)
+
+
 GRADIENT_MODELS = {
     "conv-stride-avgpool-dilation": lambda: nn.Sequential(
         nn.Conv2d(1, 2, 3),
@@ -87,6 +108,7 @@ GRADIENT_MODELS = {
     "transposed-conv": lambda: Decoder(nn.ConvTranspose2d(1, 1, 3, stride=2)),
     "adaptive-pool": lambda: nn.Sequential(nn.Conv2d(1, 1, 3), nn.AdaptiveAvgPool2d(5)),
     "bottleneck": lambda: Bottleneck(4, 2, stride=2, stride_in_1x1=True),
+    "offset-branches": Offset,
 }
 
 
@@ -106,6 +128,14 @@ def test_receptive_field_equals_gradient_support(name) -> None:
         i, j = sorted(boxes)[len(boxes) // 2]
         assert boxes[(i + 1, j)][0] - boxes[(i, j)][0] == stride[0]
         assert boxes[(i, j + 1)][1] - boxes[(i, j)][1] == stride[1]
+
+
+def test_a_merge_of_offset_windows_is_their_union() -> None:
+    t = trace(Offset(), (1, 1, 64, 64))
+    assert t["add"].receptive_field == (9, 9)  # the larger branch alone: 7
+    assert t["head"].receptive_field == (9 + 2 * 2, 9 + 2 * 2)
+    boxes = support_boxes(positive_weights(Offset()), (1, 1, 64, 64))
+    assert {b[2:] for b in boxes.values()} == {(13, 13)}
 
 
 def test_max_pool_support_lies_within_the_field() -> None:

@@ -19,6 +19,7 @@ from matplotlib.text import Text
 
 from layerguide import LayerguideError
 from layerguide.lesson.convnet import KERNELS, nearest_kernels, window_counts
+from layerguide.lesson.learned import filter_baseline, recover_kernel
 from layerguide.tracer.windows import Window
 from layerguide.viz import (
     Table,
@@ -27,7 +28,9 @@ from layerguide.viz import (
     kernel_names,
     show_feature_maps,
     show_field_windows,
+    show_filter_baseline,
     show_kernel_gallery,
+    show_kernel_recovery,
     show_learned_filters,
     show_parameter_bill,
     show_pixel_by_hand,
@@ -43,7 +46,9 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ALLOWED = {
     "Conv2d",
     "MaxPool2d",
+    "MSE",
     "PyTorch",
+    "SGD",
     "d2l",
     "p_h",
     "padding",
@@ -67,7 +72,7 @@ ALLOWED = {
 def _agg():
     import matplotlib.pyplot as plt
 
-    with mpl.rc_context():
+    with mpl.rc_context({"figure.max_open_warning": 50}):  # both languages' figures at once
         mpl.use("Agg")
         yield
         plt.close("all")
@@ -118,6 +123,15 @@ def figures(lang: str) -> dict[str, Figure | Table]:
             [window_counts(5, 3), window_counts(5, 3, padding=1)], [0, 1], 3, lang=lang
         ),
         "learned": show_learned_filters(learned, KERNELS, nearest_kernels(learned), lang=lang),
+        "baseline": show_filter_baseline(
+            filter_baseline(learned, 2 * learned, draws=20), 7, lang=lang
+        ),
+        "recovery": show_kernel_recovery(
+            recover_kernel(image[:, :, :8, :8], KERNELS["sobel_x"], steps=4),
+            "sobel_x",
+            (0, 2),
+            lang=lang,
+        ),
         "pooling": show_pooling(x, pooled, indices, x * 0, lang=lang),
         "bill": show_parameter_bill([6_220_801, 1_216, 1_328_321], lang=lang),
         "fields": show_receptive_fields(rows, windows[:2], 32, lang=lang),

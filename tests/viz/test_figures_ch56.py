@@ -17,6 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from layerguide import LayerguideError, viz
+from layerguide.autoencoder import TrainConfig
+from layerguide.lesson.transposed import as_convolution, transposed_layer
 from layerguide.viz import Table
 
 mpl.use("Agg")
@@ -57,6 +59,10 @@ FIGURES: dict[str, Callable[[str], Figure]] = {
     ),
     "overlaps": lambda lang: viz.show_overlaps({3: np.ones((8, 8)), 4: np.ones((8, 8))}, lang=lang),
     "matrix": lambda lang: viz.show_conv_matrix(np.arange(64.0).reshape(4, 16), lang=lang),
+    "as_convolution": lambda lang: viz.show_as_convolution(
+        as_convolution(transposed_layer(np.ones((3, 3)), 2, 1, 1), np.ones((1, 1, 2, 2))),
+        lang=lang,
+    ),
     "checkerboard": lambda lang: viz.show_checkerboard(
         {k: RNG.random((8, 8)) for k in ("input", "k3", "k4", "resize")},
         {"k3": 4.0, "k4": 1.0, "resize": 1.0},
@@ -66,7 +72,7 @@ FIGURES: dict[str, Callable[[str], Figure]] = {
 
 TABLES: dict[str, Callable[[str], Table]] = {
     "decoders": lambda lang: viz.decoder_table(
-        INFOS, FAMILIES, steps=320, batch_size=24, n_test=10_000, lang=lang
+        INFOS, FAMILIES, TrainConfig(steps=320, batch_size=24), n_test=10_000, lang=lang
     ),
     "sizes": lambda lang: viz.size_table([(4, 3, 2, 1, 0, 1, 7, 7)], lang=lang),
     "fits": lambda lang: viz.fits_table([(3, 1, 0, 7)], lang=lang),
@@ -131,7 +137,7 @@ def test_reconstruction_rows_are_labelled_by_decoder_in_korean() -> None:
 def test_decoder_table_marks_max_unpool_and_keeps_the_numbers() -> None:
     for lang, params, marker in (
         ("en", "parameters", "pooling indices"),
-        ("ko", "파라미터 수", "풀링 인덱스"),
+        ("ko", "파라미터 개수", "풀링 인덱스"),
     ):
         table = TABLES["decoders"](lang)
         assert table.column(params) == [info["params"] for info in INFOS.values()]
@@ -150,3 +156,21 @@ def test_bad_language_or_name_is_a_clear_error(call: Callable[[], object]) -> No
     with pytest.raises(LayerguideError) as info:
         call()
     assert isinstance(info.value, ValueError)
+
+
+def test_as_convolution_figure_draws_the_views_numbers() -> None:
+    from layerguide.lesson.transposed import as_convolution, transposed_layer
+    from layerguide.viz.animate._player import drawn_grid, drawn_texts
+
+    up = transposed_layer(np.arange(1.0, 10.0).reshape(3, 3), 2, 1, 1)
+    view = as_convolution(up, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]))
+    texts = drawn_texts(viz.show_as_convolution(view, lang="en"))
+    for name, values in (
+        ("input", view.input[0, 0]),
+        ("padded", view.padded[0, 0]),
+        ("kernel", view.kernel[0, 0]),
+        ("output", view.output[0, 0]),
+    ):
+        np.testing.assert_array_equal(drawn_grid(texts, name, values.shape), values)
+    with pytest.raises(LayerguideError, match="show_as_convolution"):
+        viz.show_as_convolution("view", lang="en")  # type: ignore[arg-type]

@@ -9,7 +9,8 @@ Pages, tests and benchmarks import these instead of writing their own copies:
   Full-HD colour frame, then Flatten and one output.
 * :data:`KERNELS`: the hand-set 3 × 3 kernels of chapter 3's kernel gallery.
 * :func:`window_counts`: in how many windows of a convolution each input pixel takes part.
-* :func:`nearest_kernels`: which hand-set kernel each learned filter looks most like.
+* :func:`kernel_cosines` and :func:`nearest_kernels`: how much, and which, hand-set kernel
+  each learned filter looks most like.
 
 >>> movie_convnet()[0]
 Conv2d(1, 16, kernel_size=(5, 5), stride=(5, 5))
@@ -36,6 +37,7 @@ __all__ = [
     "MOVIE_SHAPE",
     "field_stack",
     "hd_convnet",
+    "kernel_cosines",
     "movie_convnet",
     "nearest_kernels",
     "window_counts",
@@ -130,6 +132,32 @@ def window_counts(size: int, kernel_size: int, stride: int = 1, padding: int = 0
     return conv.backward(np.ones_like(out))[0, 0]  # (size, size)
 
 
+def kernel_cosines(
+    filters: NDArray[Any],
+    kernels: Mapping[str, NDArray[Any]] = KERNELS,
+    *,
+    where: str = "kernel_cosines",
+) -> NDArray[np.float64]:
+    """Cosine similarity of each (3, 3) filter with each hand-set kernel, (n, len(kernels)).
+
+    The cosine compares patterns and ignores scale: 1 is the same pattern, −1 the same
+    pattern with its signs reversed, 0 nothing in common.
+
+    >>> kernel_cosines(2 * KERNELS["sobel_x"][None], {"x": KERNELS["sobel_x"]})
+    array([[1.]])
+
+    ``where`` names the caller in the error message.
+    """
+    filters = np.asarray(filters, dtype=np.float64)
+    if filters.ndim != 3 or filters.shape[1:] != (3, 3):
+        raise ArgumentError(f"{where}: filters must have the shape (n, 3, 3), got {filters.shape}")
+    bank = np.stack([np.asarray(k, dtype=np.float64).ravel() for k in kernels.values()])
+    bank /= np.linalg.norm(bank, axis=1, keepdims=True)
+    flat = filters.reshape(len(filters), -1)
+    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+    return flat @ bank.T  # (n, len(kernels))
+
+
 def nearest_kernels(
     filters: NDArray[Any], kernels: Mapping[str, NDArray[Any]] = KERNELS
 ) -> list[tuple[str, float]]:
@@ -141,16 +169,7 @@ def nearest_kernels(
     >>> nearest_kernels(-KERNELS["sobel_y"][None])
     [('sobel_y', -1.0)]
     """
-    filters = np.asarray(filters, dtype=np.float64)
-    if filters.ndim != 3 or filters.shape[1:] != (3, 3):
-        raise ArgumentError(
-            f"nearest_kernels: filters must have the shape (n, 3, 3), got {filters.shape}"
-        )
     names = list(kernels)
-    bank = np.stack([np.asarray(kernels[n], dtype=np.float64).ravel() for n in names])
-    bank /= np.linalg.norm(bank, axis=1, keepdims=True)
-    flat = filters.reshape(len(filters), -1)
-    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
-    cos = flat @ bank.T  # (n, len(names))
+    cos = kernel_cosines(filters, kernels, where="nearest_kernels")  # (n, len(names))
     best = np.abs(cos).argmax(axis=1)
     return [(names[b], round(float(cos[i, b]), 2)) for i, b in enumerate(best)]

@@ -3,11 +3,17 @@
 - :func:`transposed_size` is the transposed convolution's output-size formula, and
   :func:`measured_size` the size :class:`~layerguide.layers.ConvTranspose2d` really returns;
   :func:`kernel_fits` lists the kernel sizes that grow 4 × 4 to 7 × 7 at stride 2.
-- :func:`conv_matrix` writes a convolution as a matrix; its transpose is the transposed
-  convolution.
+- :func:`pooled_example` is the 4 × 4 map whose max pooling gives the 2 × 2 example.
+- :func:`grey_photo` is the grey photo of the checkerboard section.
 - :func:`checkerboard` upsamples a grey image three ways (Odena et al., Distill 2016).
 - :func:`unpool_side_information` counts what max unpooling receives besides the code.
+- :func:`read_table` takes from the trained decoders' numbers what chapter 6 says of them.
 - :func:`training_curve` records the loss of every step of a cached training run.
+- :func:`batch_dependence` shows batch norm's two modes: a digit's output depends on the
+  rest of its batch in training mode, not in evaluation mode.
+
+The transposed convolution's other faces (as a convolution, a backward pass, a matrix)
+are in :mod:`layerguide.lesson.transposed`.
 
 >>> transposed_size(4, kernel_size=3, stride=2, padding=1)
 7
@@ -19,9 +25,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -38,16 +44,20 @@ from layerguide.errors import ArgumentError, StateError
 from layerguide.layers import Conv2d, ConvTranspose2d, Upsample
 
 __all__ = [
+    "BEFORE_POOLING",
     "Curve",
     "Fit",
     "SideInformation",
+    "TableReading",
+    "batch_dependence",
     "checkerboard",
-    "conv_matrix",
+    "grey_photo",
     "kernel_fits",
     "measured_size",
     "phase_ratio",
+    "pooled_example",
+    "read_table",
     "training_curve",
-    "transposed_conv",
     "transposed_size",
     "unpool_side_information",
 ]
@@ -111,29 +121,42 @@ def kernel_fits(
     return fits
 
 
-def conv_matrix(kernel: NDArray[np.floating], size: int) -> NDArray[np.float64]:
-    """The matrix C of a 1-channel convolution (no padding, stride 1) on a size × size input.
+#: A 4 × 4 map whose 2 × 2 max pooling gives 1, 2, 3, 4, each from a different corner.
+BEFORE_POOLING = (
+    (0.1, 0.5, 0.2, 0.0),
+    (1.0, 0.3, 0.4, 2.0),
+    (0.2, 3.0, 0.1, 0.3),
+    (0.0, 0.1, 4.0, 0.2),
+)
 
-    Column j is the convolution of the j-th unit image, so ``C @ x.ravel()`` equals the
-    convolution of ``x``, flattened. Shape: ((size − k + 1)², size²).
+
+def pooled_example() -> tuple[torch.Tensor, torch.Tensor]:
+    """``nn.MaxPool2d(2, return_indices=True)`` of :data:`BEFORE_POOLING`: (values, indices).
+
+    >>> values, indices = pooled_example()
+    >>> values[0, 0].tolist(), indices[0, 0].tolist()
+    ([[1.0, 2.0], [3.0, 4.0]], [[4, 7], [9, 14]])
     """
-    kernel = np.asarray(kernel, dtype=np.float64)
-    if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] > size:
-        raise ArgumentError(
-            f"conv_matrix: kernel must be square and at most {size} wide, got {kernel.shape}"
-        )
-    conv = Conv2d(1, 1, kernel.shape[0], bias=False, dtype=np.float64)
-    conv.weight.data[...] = kernel
-    units = np.eye(size * size).reshape(size * size, 1, size, size)  # one unit image each
-    return conv(units).reshape(size * size, -1).T  # (out², size²)
+    before = torch.tensor(BEFORE_POOLING)[None, None]  # (1, 1, 4, 4)
+    values, indices = torch.nn.MaxPool2d(2, return_indices=True)(before)  # (1, 1, 2, 2) each
+    return values, indices
 
 
-def transposed_conv(kernel: NDArray[np.floating], y: NDArray[np.floating]) -> NDArray[np.float64]:
-    """:class:`~layerguide.layers.ConvTranspose2d` (stride 1, no padding) of a 2-D map."""
-    kernel = np.asarray(kernel, dtype=np.float64)
-    up = ConvTranspose2d(1, 1, kernel.shape[0], bias=False, dtype=np.float64)
-    up.weight.data[...] = kernel
-    return up(np.asarray(y, dtype=np.float64)[None, None])[0, 0]
+def grey_photo(size: int = 120) -> NDArray[np.float64]:
+    """Matplotlib's sample photo (Grace Hopper), cropped square, grey, size × size, in [0, 1].
+
+    It ships with matplotlib, so it needs no network. ``size`` must divide 480.
+    """
+    from matplotlib import cbook
+    from matplotlib.image import imread
+
+    if size < 1 or 480 % size:
+        raise ArgumentError(f"grey_photo: size must divide 480, got {size}")
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    photo = imread(str(path))  # (600, 512, 3) uint8
+    f = 480 // size
+    square = photo[:480, 16:496].mean(axis=2)  # (480, 480)
+    return np.asarray(square.reshape(size, f, size, f).mean(axis=(1, 3)) / 255, dtype=np.float64)
 
 
 def checkerboard(image: NDArray[np.floating]) -> dict[str, NDArray[np.float64]]:
@@ -241,3 +264,74 @@ def training_curve(
         atomic_write(path, lambda f: f.write(text))
     losses = json.loads(path.read_text())["losses"]
     return Curve(np.arange(1, len(losses) + 1), np.asarray(losses, dtype=np.float64))
+
+
+def batch_dependence(
+    model: torch.nn.Module,
+    images: torch.Tensor,
+    activation: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> dict[str, float]:
+    """How much image 0's output changes when it is run alone instead of in ``images``.
+
+    ``activation`` (e.g. ``torch.sigmoid``, which turns the autoencoder's logits into
+    pixels) is applied to the outputs before they are compared.
+
+    Keys ``"train"`` and ``"eval"``: the largest absolute difference in each mode. In
+    training mode batch norm normalises with the batch's own mean and variance, so the
+    answer depends on the other images; in evaluation mode it uses the running statistics
+    kept during training, and each image's output is its own. The model is copied, so its
+    mode and running statistics are left as they were.
+    """
+    import copy
+
+    if not isinstance(model, torch.nn.Module) or images.ndim != 4 or len(images) < 2:
+        raise ArgumentError(
+            "batch_dependence: need a torch module and a batch of at least 2 images "
+            f"(N, C, H, W), got {type(model).__name__} and shape {tuple(images.shape)}"
+        )
+    twin = copy.deepcopy(model)
+    out = {}
+    with torch.no_grad():
+        for mode in ("train", "eval"):
+            twin.train(mode == "train")
+            together, alone = twin(images)[:1], twin(images[:1])
+            if activation is not None:
+                together, alone = activation(together), activation(alone)
+            out[mode] = float((together - alone).abs().max())
+    return out
+
+
+class TableReading(NamedTuple):
+    """What chapter 6 reads from the table of trained decoders (losses are test BCE)."""
+
+    best: str  #: lowest loss of all
+    worst_code_only: str  #: highest loss among the decoders that receive only the code
+    most_params: str  #: the decoder with the most parameters
+    fc_params: int  #: parameters of the fully connected decoder
+    fc_over_transpose: float  #: its parameters over the transposed convolution decoder's
+    transpose_over_nearest: float  #: transposed convolution's parameters over nearest's
+    best_conv: str  #: lowest loss among the code-only convolutional decoders
+    conv_spread: float  #: largest minus smallest loss of those
+    fc_gap: float  #: the fully connected decoder's loss minus the worst convolutional one
+
+
+def read_table(infos: Mapping[str, Mapping[str, Any]]) -> TableReading:
+    """Read the decoder table: ``infos`` maps each decoder name to its training info."""
+    needed = {"nearest", "bed_of_nails", "max_unpool", "transpose", "fc"}
+    if not needed <= set(infos):
+        raise ArgumentError(f"read_table: need infos for {sorted(needed)}, got {sorted(infos)}")
+    bce = {name: float(info["test_bce"]) for name, info in infos.items()}
+    params = {name: int(info["params"]) for name, info in infos.items()}
+    code_only = {name: v for name, v in bce.items() if name != "max_unpool"}
+    conv = {name: bce[name] for name in ("nearest", "bed_of_nails", "transpose")}
+    return TableReading(
+        best=min(bce, key=bce.__getitem__),
+        worst_code_only=max(code_only, key=code_only.__getitem__),
+        most_params=max(params, key=params.__getitem__),
+        fc_params=params["fc"],
+        fc_over_transpose=params["fc"] / params["transpose"],
+        transpose_over_nearest=params["transpose"] / params["nearest"],
+        best_conv=min(conv, key=conv.__getitem__),
+        conv_spread=max(conv.values()) - min(conv.values()),
+        fc_gap=bce["fc"] - max(conv.values()),
+    )

@@ -2,7 +2,8 @@
 
 ``trace(model, input_size)`` runs the model once without allocating its activations and
 returns a :class:`Trace`: one :class:`Row` per layer or functional call, in execution
-order, with input and output shapes, parameters and the formula they come from, MACs and
+order, with input and output shapes, the memory of each output (``output_bytes``; their
+sum is ``Trace.activation_bytes``), parameters and the formula they come from, MACs and
 the receptive field of one output element.
 
 >>> import torch

@@ -25,11 +25,13 @@ def register(subparsers: Any) -> None:
     """Add the ``trace`` subcommand to the ``layerguide`` parser."""
     parser = subparsers.add_parser(
         "trace",
-        help="print shapes, parameters, MACs and receptive field of a model, layer by layer",
+        help="print shapes, output memory, parameters, MACs and receptive field of a model, "
+        "layer by layer",
         description=(
             "Trace one forward pass of a model without allocating its activations and "
-            "print a table: input and output shape, parameters with their formula, MACs "
-            "and receptive field of every layer."
+            "print a table: input and output shape, output memory, parameters with their "
+            "formula, MACs and receptive field of every layer, and the activation memory "
+            "of the whole pass."
         ),
     )
     parser.add_argument(

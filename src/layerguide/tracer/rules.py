@@ -137,13 +137,22 @@ def on_grid(f: Field, shape_in: Shape) -> bool:
 
 
 def window_field(
-    f: Field, shape_in: Shape, kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int]
+    f: Field,
+    shape_in: Shape,
+    kernel: Sequence[int],
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    padding: Sequence[int] | None = None,
 ) -> Field | None:
-    """A sliding window (convolution, max pooling): ``d·(k − 1) + 1`` pixels, ``s`` apart."""
+    """A sliding window (convolution, max pooling): ``d·(k − 1) + 1`` pixels, ``s`` apart.
+
+    With ``padding`` (per side) the field also knows where it lies (``Field.start``),
+    which a merge of branches needs; without it the field has only its size.
+    """
     if not on_grid(f, shape_in):
         return None
     fp = [window_footprint(k, d) for k, d in zip(kernel, dilation, strict=True)]
-    return f.window(shape_in[-2:], fp, [Fraction(s) for s in stride])
+    return f.window(shape_in[-2:], fp, [Fraction(s) for s in stride], padding)
 
 
 def transposed_field(
@@ -162,7 +171,7 @@ def stretch_field(f: Field, shape_in: Shape, shape_out: Shape) -> Field | None:
         return None
     hw_in = shape_in[-2:]
     step = [Fraction(a, b) for a, b in zip(hw_in, shape_out[-2:], strict=True)]
-    return f.window(hw_in, [1, 1], step)
+    return f.window(hw_in, [1, 1], step, (0, 0))
 
 
 def elementwise_field(f: Field, shape_in: Shape, shape_out: Shape) -> Field:

@@ -86,6 +86,14 @@ def _spatial_axes(dims: Any, ndim: int) -> tuple[bool, bool]:
     return (ndim - 2 in norm, ndim - 1 in norm)
 
 
+def _slice_begin(begin: Any, n: int) -> int:
+    """Index of the first element ``x[begin:]`` keeps along an axis of length ``n``."""
+    if begin is None:
+        return 0
+    begin = int(begin)
+    return max(begin + n, 0) if begin < 0 else min(begin, n)
+
+
 def _keep_or_flat(field: Field, x: torch.Tensor, out: torch.Tensor) -> Field:
     """Keep the grid when the output is 4-D with the same (H, W); else flatten."""
     if out.ndim == 4 and x.ndim == 4 and _hw(out) == _hw(x):
@@ -110,26 +118,30 @@ def _window_field(
             fp = [transposed_footprint(k[a], stride[a], dilation[a]) for a in (0, 1)]
             return f.window(_hw(x), fp, [Fraction(1, s) for s in stride])
         fp = [window_footprint(k[a], dilation[a]) for a in (0, 1)]
-        return f.window(_hw(x), fp, [Fraction(s) for s in stride])
+        return f.window(_hw(x), fp, [Fraction(s) for s in stride], _two(args[4], 0))
     if name in POOLS:
         kernel = _two(_arg(args, kwargs, 1, "kernel_size"))
         given = _arg(args, kwargs, 2, "stride")
         stride = _two(given) if given else kernel  # PyTorch: stride defaults to kernel_size
         dilation = _two(_arg(args, kwargs, 4, "dilation"), 1) if "max" in name else (1, 1)
         fp = [window_footprint(kernel[a], dilation[a]) for a in (0, 1)]
-        return f.window(_hw(x), fp, [Fraction(s) for s in stride])
-    if name in ADAPTIVE:
+        padding = _two(_arg(args, kwargs, 3, "padding"), 0)
+        return f.window(_hw(x), fp, [Fraction(s) for s in stride], padding)
+    if name in ADAPTIVE:  # the first window starts at the first element
         n_in, n_out = _hw(x), _hw(out)
         fp = [adaptive_footprint(n_in[a], n_out[a]) for a in (0, 1)]
-        return f.window(_hw(x), fp, [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)])
-    if name in UPSAMPLE:
+        step = [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)]
+        return f.window(_hw(x), fp, step, (0, 0))
+    if name in UPSAMPLE:  # nearest: output 0 copies input 0; interpolation: not placed
         n_in, n_out = _hw(x), _hw(out)
         fp = [UPSAMPLE[name]] * 2
-        return f.window(_hw(x), fp, [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)])
+        step = [Fraction(n_in[a], max(n_out[a], 1)) for a in (0, 1)]
+        return f.window(_hw(x), fp, step, (0, 0) if UPSAMPLE[name] == 1 else None)
     if name == "max_unpool2d":
         n_in, n_out = _hw(x), _hw(out)
         merged = merge([(g, _hw(t)) for t, g in data], _hw(x))
-        return merged.window(_hw(x), [1, 1], [Fraction(n_in[a], n_out[a]) for a in (0, 1)])
+        step = [Fraction(n_in[a], n_out[a]) for a in (0, 1)]
+        return merged.window(_hw(x), [1, 1], step, (0, 0))
     return None
 
 
@@ -172,7 +184,17 @@ def _layout_field(
         step = _arg(args, kwargs, 4, "step") or 1
         axes = _spatial_axes(dim, x.ndim)
         jump = tuple(j * step if a else j for j, a in zip(f.jump, axes, strict=True))
-        return Field(f.rf, (jump[0], jump[1]))
+        start = None
+        if f.start is not None:  # the slice's first element is element ``begin`` of x
+            hw = _hw(x)
+            begin = [_slice_begin(_arg(args, kwargs, 2, "start"), n) for n in hw]
+            start = tuple(
+                s + b * j if a else s
+                for s, b, j, a in zip(f.start, begin, f.jump, axes, strict=True)
+            )
+        return Field(
+            f.rf, (jump[0], jump[1]), start=None if start is None else (start[0], start[1])
+        )
     if name in MERGES or pointwise:
         merged = merge([(g, _hw(t)) for t, g in data], _hw(out))
         return merged if out.ndim == 4 else merged.flat(_hw(out))

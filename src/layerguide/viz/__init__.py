@@ -41,6 +41,7 @@ from layerguide.viz.figures import (
     show_sizes,
 )
 from layerguide.viz.fonts import korean_font_path, use_korean_font
+from layerguide.viz.learned import show_filter_baseline, show_kernel_recovery
 from layerguide.viz.linear import (
     keras_table,
     show_bias_fit,
@@ -63,6 +64,7 @@ from layerguide.viz.receptive import (
     show_shift,
 )
 from layerguide.viz.table import Table
+from layerguide.viz.transposed import show_as_convolution
 
 __all__ = [
     "Table",
@@ -80,6 +82,7 @@ __all__ = [
     "keras_table",
     "kernel_names",
     "korean_font_path",
+    "show_as_convolution",
     "show_bias_fit",
     "show_channels",
     "show_checkerboard",
@@ -88,8 +91,10 @@ __all__ = [
     "show_conv_matrix",
     "show_feature_maps",
     "show_field_windows",
+    "show_filter_baseline",
     "show_image",
     "show_kernel_gallery",
+    "show_kernel_recovery",
     "show_layer_bill",
     "show_learned_filters",
     "show_overfitting",

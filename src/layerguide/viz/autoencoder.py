@@ -186,14 +186,22 @@ def show_checkerboard(
 def decoder_table(
     infos: Mapping[str, Mapping[str, Any]],
     families: Mapping[str, str],
+    budget: Any,
     *,
-    steps: int,
-    batch_size: int,
     n_test: int,
     lang: str,
 ) -> Table:
-    """One row per trained decoder: family, parameters, test losses, training time."""
+    """One row per trained decoder: family, parameters, test losses, training time.
+
+    ``budget`` is the :class:`~layerguide.autoencoder.train_config.TrainConfig` they were
+    trained with; its ``steps`` and ``batch_size`` go in the caption.
+    """
     words = _words("decoder_table", lang)
+    steps, batch_size = getattr(budget, "steps", None), getattr(budget, "batch_size", None)
+    if not isinstance(steps, int) or not isinstance(batch_size, int):
+        raise ArgumentError(
+            f"decoder_table: budget needs integer steps and batch_size, got {budget!r}"
+        )
     rows = []
     for name, info in infos.items():
         label = decoder_name(name, lang)
