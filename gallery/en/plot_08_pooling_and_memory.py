@@ -115,8 +115,8 @@ print(f"the stack needs {stack_share:.0%} of the weights")
 # A pooling has no parameters, but it changes the bill of every layer after it. Put a
 # 3 × 3 convolution (64 → 128 channels) and a classifier with 10 outputs on the same
 # 64 × 56 × 56 map, three ways: without pooling (Flatten + Linear); with a 2 × 2 max
-# pooling first; and without pooling but with :term:`global average pooling` before the
-# Linear, one mean per channel, which is how most networks after VGG end.
+# pooling first; and without pooling but with :term:`global average pooling` (chapter 7)
+# before the Linear, one mean per channel, which is how most networks after VGG end.
 
 with torch.device("meta"):
     heads = {head: pooled_head(C, 56, head) for head in HEADS}
