@@ -220,10 +220,11 @@ show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], cha
 # %%
 # The field follows the data, not the list of layers: where two branches meet
 # (``x + y`` or ``torch.cat``) an output sees the union of what the two branches see, and
-# after ``Flatten`` a Linear layer sees the whole image. (The tracer knows sizes, not
-# positions, and takes the larger of the two sizes at a merge; that is the union when one
-# branch's window lies inside the other's, as a shortcut's does in a residual block.) That
-# is how the tracer reproduces published figures:
+# after ``Flatten`` a Linear layer sees the whole image. (The tracer knows where each
+# window starts as well as its size, so at a merge it takes the union of the two windows;
+# only where it cannot place them, after a transposed convolution for example, or where the
+# branches' effective strides differ, does it take the larger of the two fields.) That is
+# how the tracer reproduces published figures:
 # 195 pixels for AlexNet, 212 for VGG16 and 483 for ResNet-50.
 #
 # A 90-minute movie, traced without memory
