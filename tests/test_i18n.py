@@ -124,7 +124,9 @@ SCRIPT = textwrap.dedent(
     from tests.viz import test_figures_ch34 as ch34, test_figures_ch56 as ch56
     from layerguide.lesson import linear as lesson
     from layerguide.layers import Linear, Sequential
+    from tests.viz import test_figures_ch8 as ch8
     results = dict(ch34.figures("xx"))
+    results.update(ch8.figures("xx"))
     results.update({{k: f("xx") for k, f in ch56.FIGURES.items()}})
     results.update({{k: f("xx") for k, f in ch56.TABLES.items()}})
     grid = np.linspace(-1, 1, 5)[:, None]

@@ -163,7 +163,7 @@ print(f"first layer whose field is as large as the digit: {first}")
 # Along each axis the four outputs see rows (or columns) 0–14, 1–22, 9–27 and 17–27; the
 # border cuts the first and the last. The digit needs rows 7–26, and no window holds them
 # all: none of the 16 outputs sees the whole digit. The output that sees most of it,
-# (1, 1), sees rows 1–22, misses the bottom rows 23–26 and sees 84 % of the inked pixels.
+# (1, 1), sees rows 1–22, misses the bottom rows 23–26 and sees 84% of the inked pixels.
 # A field as large as the object is necessary, not sufficient: the object must also sit
 # where a field lies.
 
@@ -202,8 +202,10 @@ show_field_windows(
 # than the feature map. We measure it on the first 100 test digits: two edge filters
 # (Sobel x and y) with ReLU, then 2 × 2 max pooling; then the same digits moved one pixel
 # to the right. The change is the sum of absolute differences divided by the map's own sum.
-# The feature map changes by 79 %, the pooled map by 50 %: pooling does not make the
-# network blind to position, but small shifts matter less after it.
+# The feature map changes by 79%, the pooled map by 50%: pooling does not make the
+# network blind to position, but small shifts matter less after it. Where pooling sends
+# the gradient in training, what networks use instead of it and what it saves in the
+# layers after it: :doc:`chapter 8 </auto_examples/plot_08_pooling_and_memory>`.
 
 digits = load_mnist("test").images[:100]  # (100, 1, 28, 28)
 moved = np.roll(digits, 1, axis=3)  # one pixel to the right (the border is empty)
@@ -218,10 +220,11 @@ show_shift([maps[0][0, 0], maps[1][0, 0], pooled[0][0, 0], pooled[1][0, 0]], cha
 # %%
 # The field follows the data, not the list of layers: where two branches meet
 # (``x + y`` or ``torch.cat``) an output sees the union of what the two branches see, and
-# after ``Flatten`` a Linear layer sees the whole image. (The tracer knows sizes, not
-# positions, and takes the larger of the two sizes at a merge; that is the union when one
-# branch's window lies inside the other's, as a shortcut's does in a residual block.) That
-# is how the tracer reproduces published figures:
+# after ``Flatten`` a Linear layer sees the whole image. (The tracer knows where each
+# window starts as well as its size, so at a merge it takes the union of the two windows;
+# only where it cannot place them, after a transposed convolution for example, or where the
+# branches' effective strides differ, does it take the larger of the two fields.) That is
+# how the tracer reproduces published figures:
 # 195 pixels for AlexNet, 212 for VGG16 and 483 for ResNet-50.
 #
 # A 90-minute movie, traced without memory
@@ -265,7 +268,7 @@ plt.show()
 #   is not enough: fields lie one effective stride apart, and none of the 16 fields after
 #   the encoder's third pooling holds the whole digit. Inside its field, an output leans
 #   on a smaller patch, its effective receptive field.
-# * Max pooling makes a one-pixel shift matter less (79 % → 50 % change here).
+# * Max pooling makes a one-pixel shift matter less (79% → 50% change here).
 # * ``layerguide.trace`` shows shapes, parameters, MACs and receptive fields without
 #   allocating the data — even for an 849 GB movie.
 #

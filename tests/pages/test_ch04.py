@@ -163,7 +163,7 @@ def test_no_field_holds_the_digit(page, prose, lang: str) -> None:
     assert seen.cols[0] <= ink.cols[0]
     assert ink.cols[1] <= seen.cols[1]
     missed = (seen.rows[1] + 1, ink.rows[1])
-    percent = f"{g['share'][best]:.0%}".replace("%", " %")
+    percent = f"{g['share'][best]:.0%}"
     if lang == "en":
         quoted = [
             "0–14, 1–22, 9–27 and 17–27",
@@ -223,7 +223,7 @@ def test_the_effective_field(page, prose, lang: str) -> None:
     else:
         quoted = [
             f"출력 ({best[0]}, {best[1]})의 코드 채널 값을 모두 더한 것",
-            f"테스트 숫자 {len(digits):,}장",
+            f"테스트 숫자 이미지 {len(digits):,}장",
             f"{span(support.rows)}행, {span(support.cols)}열 밖에서는 0",
             f"{span(strong.rows)}행, {span(strong.cols)}열, 곧 {strong.height} × {strong.width} 조각",
         ]
@@ -246,7 +246,7 @@ def test_pooling_makes_a_shift_matter_less(page, prose, lang: str) -> None:
     assert x.shape == (100, 1, 28, 28)
     assert x[..., -1].abs().max() == 0  # rolling by one pixel only moves the digit
     for change in g["changes"]:
-        assert f"{round(100 * change)} %" in text
+        assert f"{round(100 * change)}%" in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -52,6 +52,12 @@ from layerguide.viz.linear import (
     show_quadrilaterals,
     show_training_steps,
 )
+from layerguide.viz.pooling import (
+    alternatives_table,
+    show_layer_bill,
+    show_pool_gradients,
+    show_pooling_savings,
+)
 from layerguide.viz.receptive import (
     field_table,
     show_field_windows,
@@ -64,6 +70,7 @@ from layerguide.viz.transposed import show_as_convolution
 
 __all__ = [
     "Table",
+    "alternatives_table",
     "animate_convolution",
     "animate_linear_map",
     "animate_max_pooling",
@@ -92,12 +99,15 @@ __all__ = [
     "show_image",
     "show_kernel_gallery",
     "show_kernel_recovery",
+    "show_layer_bill",
     "show_learned_filters",
     "show_overfitting",
     "show_overlaps",
     "show_parameter_bill",
     "show_pixel_by_hand",
+    "show_pool_gradients",
     "show_pooling",
+    "show_pooling_savings",
     "show_quadrilaterals",
     "show_receptive_fields",
     "show_reconstructions",
