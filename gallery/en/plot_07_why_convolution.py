@@ -209,7 +209,8 @@ plt.show()
 # * d2l, From Fully Connected Layers to Convolutions:
 #   https://d2l.ai/chapter_convolutional-neural-networks/why-conv.html
 # * CS231n, Convolutional Neural Networks: https://cs231n.github.io/convolutional-networks/
-# * Lin, Chen & Yan, Network In Network (1 × 1 convolutions, global average pooling):
+# * Min Lin, Qiang Chen, Shuicheng Yan, Network In Network (2013; 1 × 1 convolutions, global
+#   average pooling):
 #   https://arxiv.org/abs/1312.4400
 
 # %%

@@ -62,10 +62,12 @@ _SMALL = {"small", "smaller", "smallest", "tiny", "little", "작은"}
 _ANY = re.compile(_COUNT.replace("(?P<expr>", "(?P<expr>(?<![\\d.,])"))
 #: A number with its scale word, for the large-number check.
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_SCALES |= {"억": 10**8, "조": 10**12}
+_SCALES |= {"만": 10**4, "억": 10**8, "조": 10**12}
 _LARGE = re.compile(
     r"(?<![\d.,])(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?![\d,]*\d)\s?"
-    r"(?:(?P<en>thousand|million|billion|trillion)\b|(?P<ko>억|조)(?![\uac00-\ud7a3]))?"
+    r"(?:(?P<en>thousand|million|billion|trillion)\b|(?P<ko>억|조)(?![\uac00-\ud7a3])"
+    # 만 is also "only" ("0과 1만"): read as ten thousand only before a counter (130만 개)
+    r"|(?P<man>만)(?=\s?(?:개|번|장|바이트)))?"
 )
 
 
@@ -96,7 +98,7 @@ def large_numbers(text: str) -> Counter[int]:
     """Every number of 1,000 or more, scale words applied ("1,350억" = "135 billion")."""
     found: Counter[int] = Counter()
     for m in _LARGE.finditer(text):
-        scale = m.group("en") or m.group("ko")
+        scale = m.group("en") or m.group("ko") or m.group("man")
         if m.group("frac") and not scale:
             continue  # 0.25, 4.7: not a count
         digits = m.group("whole").replace(",", "") + (
@@ -156,6 +158,8 @@ def integers(obj: Any, depth: int = 0) -> Iterator[int]:
     elif isinstance(obj, (list, tuple, set, frozenset)):
         for item in list(obj)[:10_000]:
             yield from integers(item, depth + 1)
+        if hasattr(obj, "_fields"):  # a NamedTuple: its properties too (a cost's total)
+            yield from integers(_attributes(obj), depth + 1)
     elif dataclasses.is_dataclass(obj) or hasattr(obj, "rows"):  # trace results, tables, fits
         yield from integers(_attributes(obj), depth + 1)
 
@@ -235,11 +239,11 @@ def test_the_reader_finds_counts_in_both_languages() -> None:
     assert [q.value for q in quotes("저마다 가중치 3 × 5 × 5개와 편향 하나", "ko")] == [75]
     assert quotes("three weights, the small model has 10", "en") == []
     assert large_numbers(
-        "값이 1,350억 개, 곱셈-누산이 13.3조 번, 6억 개, 0과 1만, 3000단계"
-    ) == Counter({135 * 10**9: 1, 133 * 10**11: 1, 6 * 10**8: 1, 3000: 1})
+        "값이 1,350억 개, 곱셈-누산이 13.3조 번, 6억 개, 0과 1만, 3000단계, 약 130만 개"
+    ) == Counter({135 * 10**9: 1, 133 * 10**11: 1, 6 * 10**8: 1, 3000: 1, 1_300_000: 1})
     assert large_numbers(
-        "135 billion values, 13.3 trillion MACs, 600 million, 0.25, 3000 steps"
-    ) == (Counter({135 * 10**9: 1, 133 * 10**11: 1, 600 * 10**6: 1, 3000: 1}))
+        "135 billion values, 13.3 trillion MACs, 600 million, 0.25, 3000 steps, 1.3 million"
+    ) == (Counter({135 * 10**9: 1, 133 * 10**11: 1, 600 * 10**6: 1, 3000: 1, 1_300_000: 1}))
     assert {75, 1216, 3} <= numbers("3 × 5 × 5 numbers; 16 × 3 × 5 × 5 + 16 = 1,216")
 
 

@@ -161,7 +161,7 @@ def test_table_column_and_footer_in_both_languages() -> None:
     assert " 3.1 kB " in en
     assert " 3.1 kB " in ko
     assert "Activation memory: 3,900 B (3.9 kB)" in en
-    assert "활성화 값 메모리: 3,900 B (3.9 kB)" in ko
+    assert "활성화 메모리: 3,900 B (3.9 kB)" in ko
     assert "in-place ReLU" in en
     assert "제자리(in-place) ReLU" in ko
     assert "not the peak memory of training" in en

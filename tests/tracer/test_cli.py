@@ -61,9 +61,9 @@ def test_module_target_formats_and_korean(capsys) -> None:
     ("lang", "fmt", "words"),
     [
         ("en", "text", ("Output memory", "Activation memory: 5,308,420 B (5.3 MB)")),
-        ("ko", "text", ("출력 메모리", "활성화 값 메모리: 5,308,420 B (5.3 MB)")),
+        ("ko", "text", ("출력 메모리", "활성화 메모리: 5,308,420 B (5.3 MB)")),
         ("en", "markdown", ("| Output memory |", "- Activation memory: 5,308,420 B (5.3 MB)")),
-        ("ko", "html", ('text-align:right">출력 메모리</th>', "활성화 값 메모리: 5,308,420 B")),
+        ("ko", "html", ('text-align:right">출력 메모리</th>', "활성화 메모리: 5,308,420 B")),
     ],
 )
 def test_activation_memory_column(model_file, lang, fmt, words, capsys) -> None:

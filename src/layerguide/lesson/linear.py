@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from layerguide.errors import ArgumentError
+from layerguide.errors import ArgumentError, StateError
 from layerguide.layers import SGD, Linear, MSELoss, Sequential
 from layerguide.layers._base import Module, Shape
 
@@ -182,7 +182,8 @@ def least_squares_linear(x: NDArray[np.floating], y: NDArray[np.floating]) -> Li
     solution = np.linalg.lstsq(design, y, rcond=None)[0]  # (in + 1, out)
     layer = Linear(x.shape[1], y.shape[1]).to(np.float64)
     layer.weight.data = solution[:-1].T.copy()  # (out, in)
-    assert layer.bias is not None  # built with bias=True
+    if layer.bias is None:  # cannot happen: built with bias=True
+        raise StateError("least_squares_linear: the Linear layer was built without a bias")
     layer.bias.data = solution[-1].copy()
     return layer
 
