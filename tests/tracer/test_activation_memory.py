@@ -259,7 +259,7 @@ def test_lesson_transpose_is_a_view_in_both_engines() -> None:
     from layerguide.lesson import linear as lesson
 
     model = lesson.two_step_network()
-    x = np.ones((4, 2), dtype=model.layers[0].weight.data.dtype)
+    x = np.ones((4, 2), dtype=model.parameters()[0].data.dtype)
     numpy_rows = trace(model, (4, 2)).rows
     torch_rows = trace(lesson.two_step_network_torch(model), (4, 2)).rows
     for layer, row in zip(model.layers, numpy_rows, strict=True):
