@@ -24,6 +24,13 @@ from layerguide.viz.autoencoder import (
     show_upsampling,
     size_table,
 )
+from layerguide.viz.codes import (
+    score_table,
+    show_code_map,
+    show_code_path,
+    show_denoising,
+    show_strangers,
+)
 from layerguide.viz.conv import (
     conv_formula_table,
     kernel_names,
@@ -73,12 +80,16 @@ __all__ = [
     "keras_table",
     "kernel_names",
     "korean_font_path",
+    "score_table",
     "show_bias_fit",
     "show_channels",
     "show_checkerboard",
     "show_code",
+    "show_code_map",
+    "show_code_path",
     "show_connections",
     "show_conv_matrix",
+    "show_denoising",
     "show_feature_maps",
     "show_field_windows",
     "show_image",
@@ -95,6 +106,7 @@ __all__ = [
     "show_shift",
     "show_side_by_side",
     "show_sizes",
+    "show_strangers",
     "show_training_curve",
     "show_training_steps",
     "show_upsampling",
