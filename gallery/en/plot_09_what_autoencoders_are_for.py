@@ -89,8 +89,8 @@ with torch.no_grad():
     outputs = {k: torch.sigmoid(m(noisy[:8])) for k, m in models.items()}
 rows = {"noisy": noisy[:8], **outputs, "clean": x[:8]}
 show_denoising(rows, bce=noisy_bce, lang=LANG)
-for k in models:
-    print(f"{k:>9}: BCE {noisy_bce[k]:.4f} on noisy inputs, {clean_bce[k]:.4f} on clean ones")
+print(f"plain: BCE {noisy_bce['plain']:.4f} noisy, {clean_bce['plain']:.4f} clean")
+print(f"denoising: BCE {noisy_bce['denoising']:.4f} noisy, {clean_bce['denoising']:.4f} clean")
 
 # %%
 # On the noisy digits the denoising autoencoder's BCE is about half the plain one's. The
@@ -131,7 +131,7 @@ print(f"pixels {agree_pixels:.1%}, 2-D picture {agree_2d:.1%}")
 # A walk between two codes
 # ------------------------
 # Take the codes of two test digits, a 2 and a 7, and decode the points on the straight
-# line between them: (1 − t)·code(2) + t·code(7) for eight values of t. The second row
+# line between them: ``(1 − t)·code(2) + t·code(7)`` for eight values of ``t``. The second row
 # blends the two images' pixels with the same weights.
 
 a, b = test.images[first_of(test.labels, 2)], test.images[first_of(test.labels, 7)]
@@ -181,7 +181,7 @@ score_table(names, scores, digits=digits, lang=LANG)
 
 code_bytes = config.code_size * 4
 zipped = zlib_sizes(x)
-print(f"code: {code_bytes} bytes, lossy; zlib: {zipped.mean():.0f} bytes on average, exact")
+print(f"code: {code_bytes} bytes, lossy; zlib.compress: {zipped.mean():.0f} bytes, exact")
 
 # %%
 # Run as a script, this file opens every figure in a window.
