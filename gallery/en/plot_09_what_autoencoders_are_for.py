@@ -45,6 +45,7 @@ from layerguide.lesson.uses import (
     code_path,
     codes_of,
     first_of,
+    grey_share,
     image_scores,
     nearest_label_agreement,
     pca,
@@ -138,12 +139,15 @@ a, b = test.images[first_of(test.labels, 2)], test.images[first_of(test.labels, 
 t = np.linspace(0, 1, 8)
 paths = {"code": code_path(plain, a, b, steps=8), "pixels": pixel_path(a, b, steps=8)}
 show_code_path(paths, t, lang=LANG)
+grey = grey_share(paths["code"])
+print("share of grey pixels (0.25 < value < 0.75) along the code path:", np.round(grey, 3))
 
 # %%
 # The pixel blend is one digit fading out while the other fades in; halfway, both are there
 # at half strength. The decoded path changes the strokes themselves, but its middle images
-# are smudges rather than digits: our autoencoder was only ever asked to rebuild the codes
-# of real digits, never the points between them. Models built for walking through the code
+# are smudges rather than digits: they have more grey pixels, neither ink nor paper, than
+# either end (the shares printed above). Our autoencoder was only ever asked to rebuild the
+# codes of real digits, never the points between them. Models built for walking through the code
 # space, such as variational autoencoders, add that requirement to their training.
 
 # %%

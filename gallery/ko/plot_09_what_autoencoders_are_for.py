@@ -46,6 +46,7 @@ from layerguide.lesson.uses import (
     code_path,
     codes_of,
     first_of,
+    grey_share,
     image_scores,
     nearest_label_agreement,
     pca,
@@ -137,11 +138,14 @@ a, b = test.images[first_of(test.labels, 2)], test.images[first_of(test.labels, 
 t = np.linspace(0, 1, 8)
 paths = {"code": code_path(plain, a, b, steps=8), "pixels": pixel_path(a, b, steps=8)}
 show_code_path(paths, t, lang=LANG)
+grey = grey_share(paths["code"])
+print("코드 사이 길의 회색 픽셀(0.25 < 값 < 0.75) 비율:", np.round(grey, 3))
 
 # %%
 # 픽셀을 섞으면 한 숫자가 흐려지는 동안 다른 숫자가 짙어질 뿐이고, 한가운데에서는 두 숫자가 반씩
 # 겹쳐 보입니다. 코드를 따라 되살린 길에서는 획 자체가 바뀌지만, 가운데 이미지들은 숫자라기보다
-# 얼룩에 가깝습니다. 우리 오토인코더는 실제 숫자 이미지의 코드를 되살리는 것만 배웠고, 코드 사이의
+# 얼룩에 가깝습니다. 획도 배경도 아닌 회색 픽셀이 양 끝의 이미지보다 많습니다(위에 출력한
+# 비율). 우리 오토인코더는 실제 숫자 이미지의 코드를 되살리는 것만 배웠고, 코드 사이의
 # 점을 되살리는 것은 배운 적이 없기 때문입니다. 변분 오토인코더처럼 코드 공간을 걸어 다니도록 만든
 # 모델은 이 요구를 학습에 더합니다.
 

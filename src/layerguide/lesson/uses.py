@@ -4,7 +4,7 @@
   axes (NumPy's SVD, no scikit-learn) and :func:`nearest_label_agreement` asks how often a
   code's nearest neighbour shows the same digit.
 - :func:`code_path` decodes the straight line between two codes; :func:`pixel_path` blends
-  the two images instead, for comparison.
+  the two images instead, for comparison; :func:`grey_share` counts the undecided pixels.
 - :func:`as_digit` turns any grey or colour picture into a 28 × 28 input;
   :func:`stripes` draws a pattern no digit looks like; :func:`image_scores` gives each
   image's BCE, its floor and MSE, so a reconstruction can be judged image by image.
@@ -37,6 +37,7 @@ __all__ = [
     "code_path",
     "codes_of",
     "first_of",
+    "grey_share",
     "image_scores",
     "nearest_label_agreement",
     "pca",
@@ -146,6 +147,21 @@ def pixel_path(a: ArrayLike, b: ArrayLike, steps: int = 8) -> NDArray[np.float32
     """``(1 − t)·a + t·b`` in pixel space, the same t as :func:`code_path`: (steps, 1, 28, 28)."""
     t = _fractions(steps, "pixel_path")[:, None, None, None]
     return ((1 - t) * np.asarray(a, np.float64) + t * np.asarray(b, np.float64)).astype(np.float32)
+
+
+def grey_share(images: ArrayLike, low: float = 0.25, high: float = 0.75) -> NDArray[np.float64]:
+    """Per image, the share of pixels strictly between ``low`` and ``high``: neither ink nor paper.
+
+    >>> grey_share(np.array([[[0.0, 0.5], [1.0, 0.3]]])).tolist()
+    [0.5]
+    """
+    x = np.asarray(images, dtype=np.float64)
+    if x.ndim < 2 or not 0 <= low < high <= 1:
+        raise ArgumentError(
+            f"grey_share: need images (N, ...) and 0 <= low < high <= 1, "
+            f"got shape {x.shape}, low={low}, high={high}"
+        )
+    return ((x > low) & (x < high)).reshape(len(x), -1).mean(axis=1)
 
 
 def _box_matrix(n_in: int, n_out: int) -> NDArray[np.float64]:
