@@ -66,7 +66,7 @@ LANG = "en"
 use_korean_font()
 
 test = load_mnist("test")
-n_test = 2000  # the first 2,000 test digits: enough to measure, quick to run
+n_test = 1000  # the first 1,000 test digits: enough to measure, quick to run
 x, labels = test.images[:n_test], test.labels[:n_test]
 config = AutoencoderConfig()
 plain, plain_info = pretrained(config, PAGE_BUDGET)
@@ -77,10 +77,10 @@ print(f"both: {budget.steps} steps of {budget.batch_size} images; noise std {bud
 # %%
 # Noisy digit in, clean digit out
 # -------------------------------
-# The first 2,000 test digits get noise of the same strength, drawn with their own fixed
+# The first 1,000 test digits get noise of the same strength, drawn with their own fixed
 # random numbers that no model saw in training. From the top: the noisy input, what each
 # model makes of it, and the clean digit. Under each model's name is its BCE against the
-# clean digits, over all 2,000.
+# clean digits, over all 1,000.
 
 noisy = add_noise(x, budget.noise, generator=torch.Generator().manual_seed(9))
 models = {"plain": plain, "denoising": denoiser}
@@ -106,7 +106,7 @@ print(f"denoising: BCE {noisy_bce['denoising']:.4f} noisy, {clean_bce['denoising
 # Each code is a point in a space of 128 dimensions, which no one can draw. Principal
 # component analysis finds the two directions along which the codes vary most, and
 # projects every code onto them. The computation is one singular value decomposition of the
-# centred codes (NumPy's ``np.linalg.svd``). Below are the codes of the 2,000 test digits,
+# centred codes (NumPy's ``np.linalg.svd``). Below are the codes of the 1,000 test digits,
 # coloured by the digit's label. The encoder never saw a label.
 
 codes = codes_of(plain, x)
@@ -124,7 +124,7 @@ print(f"pixels {agree_pixels:.1%}, 2-D picture {agree_2d:.1%}")
 # any part in training; others overlap. The two axes carry less than a third of the
 # variance (each axis label gives its share), so the picture hides much of the code. The
 # numbers printed above say how much: in the full code, a digit's nearest neighbour among
-# the 2,000 is the same digit about nine times in ten, about as often as with the 784
+# the 1,000 is the same digit about nine times in ten, about as often as with the 784
 # pixels themselves; in the two-dimensional picture only about one time in three, though
 # that is still well above the one in ten a guess would get.
 
@@ -174,7 +174,7 @@ score_table(names, scores, digits=digits, lang=LANG)
 
 # %%
 # The model draws something digit-like from whatever it gets. The photo's BCE is more than
-# ten times the digits' mean and higher than that of any of the 2,000 test digits. The
+# ten times the digits' mean and higher than that of any of the 1,000 test digits. The
 # photo's grey pixels raise its floor too, so the table also gives BCE − floor, which is 0
 # only for a perfect copy: for the photo and for the stripes it is more than ten times the
 # digits' mean as well.
