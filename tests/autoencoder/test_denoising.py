@@ -61,10 +61,10 @@ def test_add_noise_is_gaussian_clipped_and_reproducible() -> None:
 @pytest.mark.parametrize("std", [-0.1, math.nan, math.inf, True, "0.5"])
 def test_bad_noise_is_refused(std: object) -> None:
     with pytest.raises(LayerguideError, match="noise must be") as info:
-        TrainConfig(steps=1, noise=std)  # type: ignore[arg-type]
+        TrainConfig(steps=1, noise=std)
     assert isinstance(info.value, ValueError)
     with pytest.raises(LayerguideError, match="add_noise: noise must be"):
-        add_noise(torch.zeros(1, 1, 28, 28), std, generator=_generator())  # type: ignore[arg-type]
+        add_noise(torch.zeros(1, 1, 28, 28), std, generator=_generator())
 
 
 def test_old_cache_keys_are_unchanged() -> None:

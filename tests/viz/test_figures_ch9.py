@@ -92,7 +92,7 @@ def test_code_map_has_one_colour_per_digit_and_the_variance_shares() -> None:
     assert len(ax.collections) == 10
     assert "17.9%" in ax.get_xlabel()
     assert "11.1%" in ax.get_ylabel()
-    assert sum(len(c.get_offsets()) for c in ax.collections) == len(POINTS)
+    assert sum(np.asarray(c.get_offsets()).shape[0] for c in ax.collections) == len(POINTS)
 
 
 def test_strangers_titles_carry_each_bce() -> None:
