@@ -72,7 +72,8 @@ config = AutoencoderConfig()
 plain, plain_info = pretrained(config, PAGE_BUDGET)
 denoiser, denoiser_info = pretrained(config, DENOISE_BUDGET)
 budget = DENOISE_BUDGET
-print(f"both: {budget.steps} steps of {budget.batch_size} images; noise std {budget.noise}")
+print(f"both models: {budget.steps} steps of {budget.batch_size} images")
+print(f"noise on the denoising model's inputs: std {budget.noise}")
 
 # %%
 # Noisy digit in, clean digit out

@@ -73,7 +73,8 @@ config = AutoencoderConfig()
 plain, plain_info = pretrained(config, PAGE_BUDGET)
 denoiser, denoiser_info = pretrained(config, DENOISE_BUDGET)
 budget = DENOISE_BUDGET
-print(f"두 모델: {budget.steps}단계 × 이미지 {budget.batch_size}장, 잡음 표준 편차 {budget.noise}")
+print(f"두 모델 모두: {budget.steps}단계, 단계마다 이미지 {budget.batch_size}장")
+print(f"잡음 제거 모델의 입력에 섞는 잡음: 표준 편차 {budget.noise}")
 
 # %%
 # 잡음이 섞인 숫자 이미지를 넣고 깨끗한 숫자 이미지를 받기
