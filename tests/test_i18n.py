@@ -122,6 +122,7 @@ SCRIPT = textwrap.dedent(
         return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
 
     from tests.viz import test_figures_ch34 as ch34, test_figures_ch56 as ch56
+    from tests.viz import test_figures_ch9 as ch9
     from layerguide.lesson import linear as lesson
     from layerguide.layers import Linear, Sequential
     from tests.viz import test_figures_ch8 as ch8
@@ -129,6 +130,7 @@ SCRIPT = textwrap.dedent(
     results.update(ch8.figures("xx"))
     results.update({{k: f("xx") for k, f in ch56.FIGURES.items()}})
     results.update({{k: f("xx") for k, f in ch56.TABLES.items()}})
+    results.update({{f"ch9_{{k}}": f("xx") for k, f in {{**ch9.FIGURES, **ch9.TABLES}}.items()}})
     grid = np.linspace(-1, 1, 5)[:, None]
     data = lesson.noisy_sine(4, 4)
     run = lesson.fit(Sequential(Linear(1, 1)).to(np.float64), data, grid, steps=3)

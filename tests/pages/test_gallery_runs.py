@@ -1,9 +1,9 @@
 """Every gallery script runs to the end, in both languages, through the shared runner.
 
-Chapters 5 and 6 train autoencoders with ``PAGE_BUDGET`` unless the training cache
-(``$LAYERGUIDE_CACHE``, e.g. ``docs/_build/cache`` after ``nox -s docs``) already holds
-them; training every decoder would take minutes, so without the models those two chapters
-are skipped here (the docs build runs them, and fails on an example that raises).
+Chapters 5, 6 and 9 train autoencoders with ``PAGE_BUDGET`` (and 9 with ``DENOISE_BUDGET``)
+unless the training cache (``$LAYERGUIDE_CACHE``, e.g. ``docs/_build/cache`` after
+``nox -s docs``) already holds them; training every model would take minutes, so without
+the models those chapters are skipped here (the docs build runs them, and fails on an example that raises).
 """
 
 from __future__ import annotations
@@ -11,16 +11,27 @@ from __future__ import annotations
 import pytest
 from tests.pages.conftest import LANGS, gallery_scripts
 
-TRAINING_PAGES = {"plot_05_autoencoder.py", "plot_06_decoders.py"}
+TRAINING_PAGES = {
+    "plot_05_autoencoder.py",
+    "plot_06_decoders.py",
+    "plot_09_what_autoencoders_are_for.py",
+}
 
 
 def _missing_models() -> list[str]:
     """The page models that the training cache lacks (file names)."""
-    from layerguide.autoencoder import DECODERS, PAGE_BUDGET, AutoencoderConfig, cache_key
+    from layerguide.autoencoder import (
+        DECODERS,
+        DENOISE_BUDGET,
+        PAGE_BUDGET,
+        AutoencoderConfig,
+        cache_key,
+    )
     from layerguide.autoencoder._files import cache_dir
 
-    configs = [AutoencoderConfig()] + [AutoencoderConfig(decoder=d) for d in DECODERS]
-    names = [f"{c.decoder}-{cache_key(c, PAGE_BUDGET, 'mnist-train')}.pt" for c in configs]
+    runs = [(AutoencoderConfig(decoder=d), PAGE_BUDGET) for d in DECODERS]
+    runs.append((AutoencoderConfig(), DENOISE_BUDGET))
+    names = [f"{c.decoder}-{cache_key(c, b, 'mnist-train')}.pt" for c, b in runs]
     return [n for n in names if not (cache_dir() / "models" / n).is_file()]
 
 

@@ -8,7 +8,8 @@ Every public name is importable from here, and from the module that defines it:
 - :mod:`~layerguide.autoencoder.models` — the autoencoder, built from its configuration
   (:mod:`~layerguide.autoencoder.config`), encoder, upsampling and decoders modules.
 - Training: the budget (:mod:`~layerguide.autoencoder.train_config`), the loop
-  (:mod:`~layerguide.autoencoder.loop`), evaluation, checkpoints and the training cache
+  (:mod:`~layerguide.autoencoder.loop`), noisy inputs for a denoising autoencoder
+  (:mod:`~layerguide.autoencoder.noise`), evaluation, checkpoints and the training cache
   (:mod:`~layerguide.autoencoder.cache`), each in its own module.
 
 The torch-based names are loaded on first use, so ``load_mnist`` stays light.
@@ -36,6 +37,8 @@ _LAZY = {
     "bed_of_nails": ".upsampling",
     "max_unpool": ".upsampling",
     "nearest": ".upsampling",
+    "add_noise": ".noise",
+    "DENOISE_BUDGET": ".train_config",
     "PAGE_BUDGET": ".train_config",
     "TrainConfig": ".train_config",
     "TrainResult": ".loop",
@@ -57,6 +60,7 @@ __all__ = [
     "CODE_HW",
     "DECODERS",
     "DECODER_FAMILIES",
+    "DENOISE_BUDGET",
     "FORMAT",
     "PAGE_BUDGET",
     "TRANSPOSE_CHANNELS",
@@ -72,6 +76,7 @@ __all__ = [
     "TrainResult",
     "TransposedConvDecoder",
     "UpsamplingDecoder",
+    "add_noise",
     "bce_floor",
     "bed_of_nails",
     "build_autoencoder",

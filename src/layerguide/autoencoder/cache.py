@@ -29,13 +29,23 @@ from layerguide.errors import DataError
 __all__ = ["cache_key", "make_info", "pretrained"]
 
 
+#: Training settings added after models were first cached, with their defaults: while a
+#: setting has its default it is left out of the key, so those models keep their keys.
+LATER_DEFAULTS: dict[str, object] = {"noise": 0.0}
+
+
 def cache_key(config: AutoencoderConfig, train_config: TrainConfig, data: str) -> str:
     """Hash of everything that determines a trained model (config, budget, seed, data)."""
+    train = {
+        k: v
+        for k, v in asdict(train_config).items()
+        if not (k in LATER_DEFAULTS and v == LATER_DEFAULTS[k])
+    }
     blob = json.dumps(
         {
             "format": FORMAT,
             "config": config.to_dict(),
-            "train": asdict(train_config),
+            "train": train,
             "data": data,
         },
         sort_keys=True,

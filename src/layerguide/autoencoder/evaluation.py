@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from layerguide.autoencoder._images import as_images
 from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.models import Autoencoder
+from layerguide.errors import ArgumentError
 
 __all__ = ["Metrics", "bce_floor", "evaluate", "summary_line"]
 
@@ -28,9 +29,16 @@ class Metrics(NamedTuple):
 
 @torch.no_grad()
 def evaluate(
-    model: Autoencoder, images: np.ndarray | torch.Tensor, *, batch_size: int = EVAL_BATCH
+    model: Autoencoder,
+    images: np.ndarray | torch.Tensor,
+    *,
+    inputs: np.ndarray | torch.Tensor | None = None,
+    batch_size: int = EVAL_BATCH,
 ) -> Metrics:
     """Mean per-pixel BCE and MSE of ``model``'s reconstructions of ``images``.
+
+    With ``inputs`` (the same shape as ``images``, e.g. noisy copies) the model sees
+    ``inputs`` and its output is compared with ``images``.
 
     Examples
     --------
@@ -42,12 +50,18 @@ def evaluate(
     True
     """
     x_all = as_images(images, "evaluate")
+    seen = x_all if inputs is None else as_images(inputs, "evaluate")
+    if seen.shape != x_all.shape:
+        raise ArgumentError(
+            f"evaluate: inputs {tuple(seen.shape)} must have the shape of images "
+            f"{tuple(x_all.shape)}"
+        )
     was_training = model.training
     model.eval()
     bce = mse = 0.0
     for i in range(0, len(x_all), batch_size):
         x = x_all[i : i + batch_size].contiguous(memory_format=torch.channels_last)
-        logits = model(x)
+        logits = model(seen[i : i + batch_size].contiguous(memory_format=torch.channels_last))
         # float32 sums over one batch, accumulated across batches as Python floats (float64)
         bce += float(F.binary_cross_entropy_with_logits(logits, x, reduction="sum"))
         mse += float(F.mse_loss(torch.sigmoid(logits), x, reduction="sum"))

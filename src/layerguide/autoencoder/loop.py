@@ -1,6 +1,8 @@
 """The training loop: AdamW on per-pixel BCE, one-cycle learning rate, within a budget.
 
-The loss is per-pixel binary cross-entropy on the logits. The schedule
+The loss is per-pixel binary cross-entropy on the logits. With ``train_config.noise`` > 0
+the model sees each batch with fresh Gaussian noise (:mod:`~layerguide.autoencoder.noise`)
+and is scored against the clean digits: a denoising autoencoder. The schedule
 (:mod:`~layerguide.autoencoder.schedule`) runs on the fraction of the budget used so far:
 steps for ``epochs``/``steps`` budgets, wall-clock seconds for ``max_seconds``. Step budgets
 are reproducible: same seed, same device, same threads → same numbers. A time budget
@@ -22,6 +24,7 @@ from tqdm.auto import tqdm
 from layerguide.autoencoder._images import as_images
 from layerguide.autoencoder.config import AutoencoderConfig
 from layerguide.autoencoder.models import Autoencoder, build_autoencoder
+from layerguide.autoencoder.noise import add_noise
 from layerguide.autoencoder.parallel import Copies, torch_settings
 from layerguide.autoencoder.schedule import lr_at
 from layerguide.autoencoder.train_config import TrainConfig
@@ -157,6 +160,7 @@ def _loop(
         fused=dev.type == "cpu" or None,
     )
     gen = torch.Generator().manual_seed(train_config.seed)
+    noise_gen = torch.Generator().manual_seed(train_config.seed)  # its own: same batch order
     order = torch.randperm(n, generator=gen)
     budget = _Budget(train_config, per_epoch=max(1, n // bs))
     pos = step = 0
@@ -170,7 +174,12 @@ def _loop(
                 order, pos = torch.randperm(n, generator=gen), 0
             batch = x_all[order[pos : pos + bs].to(dev)]  # (B, 1, 28, 28)
             pos += bs
-            loss = copies.gradients(batch.contiguous(memory_format=torch.channels_last))
+            target = batch.contiguous(memory_format=torch.channels_last)
+            if train_config.noise:  # denoising: a noisy input, the clean digit as target
+                noisy = add_noise(batch, train_config.noise, generator=noise_gen)
+                loss = copies.gradients(noisy.contiguous(memory_format=torch.channels_last), target)
+            else:
+                loss = copies.gradients(target)
             opt.step()
             copies.sync()
             step += 1

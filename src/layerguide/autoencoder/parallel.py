@@ -49,24 +49,33 @@ class Copies:
         self.params: list[list[torch.Tensor]] = [list(m.parameters()) for m in self.models]
         self.pool = ThreadPoolExecutor(n - 1, thread_name_prefix="layerguide") if n > 1 else None
 
-    def _part(self, k: int, part: torch.Tensor, scale: float) -> torch.Tensor:
+    def _part(self, k: int, part: torch.Tensor, target: torch.Tensor, scale: float) -> torch.Tensor:
         with torch.enable_grad():  # grad mode is per thread
             for p in self.params[k]:
                 p.grad = None
             loss = F.binary_cross_entropy_with_logits(
-                self.models[k](part), part, reduction="sum"
+                self.models[k](part), target, reduction="sum"
             ).mul(scale)
             loss.backward()  # type: ignore[no-untyped-call]  # unannotated in torch
         return loss.detach()
 
-    def gradients(self, batch: torch.Tensor) -> torch.Tensor:
-        """Gradients of the batch's mean BCE in the first copy; returns that loss."""
+    def gradients(self, batch: torch.Tensor, target: torch.Tensor | None = None) -> torch.Tensor:
+        """Gradients of the batch's mean BCE in the first copy; returns that loss.
+
+        The model sees ``batch``; its output is compared with ``target`` (default: ``batch``
+        itself; a denoising autoencoder passes the clean digits of a noisy batch).
+        """
+        target = batch if target is None else target
         scale = 1.0 / batch.numel()
         parts = batch.tensor_split(len(self.models))
+        targets = target.tensor_split(len(self.models))
         if self.pool is None:
-            return self._part(0, batch, scale)
-        others = [self.pool.submit(self._part, k, parts[k], scale) for k in range(1, len(parts))]
-        loss = self._part(0, parts[0], scale)  # the calling thread does the first part
+            return self._part(0, batch, target, scale)
+        others = [
+            self.pool.submit(self._part, k, parts[k], targets[k], scale)
+            for k in range(1, len(parts))
+        ]
+        loss = self._part(0, parts[0], targets[0], scale)  # the calling thread does the first
         losses = [f.result() for f in others]
         grads = self._grads(0)
         for k, part_loss in enumerate(losses, start=1):
