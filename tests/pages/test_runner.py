@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from tests.pages.conftest import GALLERY, LANGS, gallery_scripts
 
@@ -37,3 +40,32 @@ def test_prose_is_the_pages_text(prose, lang: str) -> None:
 def test_unknown_language_is_refused(page) -> None:
     with pytest.raises(ValueError, match="lang must be one of"):
         page("plot_01_data_shapes.py", "fr")
+
+
+def code_lines(script: Path) -> int:
+    """Lines of code in a gallery script: not blank, not a comment, not the docstring."""
+    source = script.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    first = tree.body[0]
+    skip = (
+        first.end_lineno
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        else 0
+    )
+    lines = source.splitlines()[skip or 0 :]
+    return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", gallery_scripts())
+def test_pages_stay_thin(name: str, lang: str) -> None:
+    """A chapter is prose, layer calls and one call per figure: at most 100 lines of code."""
+    assert code_lines(GALLERY / lang / name) <= 100, name
+
+
+def test_code_lines_counts_code_only(tmp_path: Path) -> None:
+    script = tmp_path / "plot_x.py"
+    script.write_text(
+        'r"""\nTitle\n=====\n\nText.\n"""\n\n# %%\n# Prose\nx = 1\n\nprint(x)  # two\n'
+    )
+    assert code_lines(script) == 2
