@@ -180,6 +180,10 @@ class Windows:
             gxp = gflat[:, :, : hp * wp].reshape(c, n, hp, wp)
         else:
             cols6 = gcols.reshape(c, kh, kw, n, *self.out_hw).transpose(0, 3, 1, 2, 4, 5)
+            if ph == pw == 0:  # the image itself: add the columns straight into the result
+                gx = np.empty((n, c, h, w), gcols.dtype)
+                col2im(cols6, (h, w), self.stride, self.dilation, out=gx.transpose(1, 0, 2, 3))
+                return gx
             gxp = self.work.get("gxp", (c, n, hp, wp), gcols.dtype)
             col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (C, N, Hp, Wp)
         return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
