@@ -91,17 +91,23 @@ class Workspace:
         allocator may hand its pages back to the system: the next step then pays a page
         fault for every 4 kB (this made the first Conv2d of a process 6× slower).
         """
-        out = self.get(key, (a.shape[0], b.shape[1]), np.result_type(a, b))
+        shape = (*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), a.shape[-2], b.shape[-1])
+        out = self.get(key, shape, np.result_type(a, b))
         return np.matmul(a, b, out=out)
 
 
 class Windows:
-    """The input windows of a convolution as one (C_in·kH·kW, M) matrix, and back.
+    """The input windows of a convolution as a stack of (C_in·kH·kW, L) matrices, and back.
 
-    ``M`` counts the output pixels of the whole batch; at stride 1 it also counts the
-    wrapped-around columns of the wide-row layout, which :meth:`to_output` drops and
-    :meth:`from_output` fills with zeros. The layout is channels first, (C, …, N, …), so
-    a convolution is one matrix product for the whole batch.
+    Each matrix has one column per output pixel, so that a convolution is a (stacked)
+    matrix product, ``w2 @ cols``. Two layouts, chosen by the geometry:
+
+    - stride 1, **wide rows**: one matrix, B = 1, for the whole batch (channels first,
+      (C, …, N, …)); its L columns also count the wrapped-around columns, which
+      :meth:`to_output` drops and :meth:`from_output` fills with zeros;
+    - otherwise **one matrix per image**, B = N, L = H_out·W_out: the products come out in
+      the (N, C_out, H_out·W_out) order of the output, and the gradient goes in as it is,
+      with no transposing copy of either.
     """
 
     def __init__(self, conv: Any, in_shape: tuple[int, ...], out_hw: Pair) -> None:
@@ -118,37 +124,34 @@ class Windows:
         self.flat_len = self.padded_hw[0] * self.padded_hw[1] + tail
 
     def columns(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
-        """im2col: (N, C, H, W) → (C·kH·kW, M), one column per output pixel."""
+        """im2col: (N, C, H, W) → (B, C·kH·kW, L), one column per output pixel."""
         n, c, h, w = x.shape
         (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
-        out_hw = self.out_hw
-        x_cn = x.transpose(1, 0, 2, 3)  # (C, N, H, W), a view
+        (ho, wo) = self.out_hw
         if self.wide:
             xflat = self.work.zeros_once("xflat", (c, n, self.flat_len), x.dtype)
-            xflat[:, :, : hp * wp].reshape(c, n, hp, wp)[:, :, ph : ph + h, pw : pw + w] = x_cn
-            cols = self.work.get("cols", (c, kh * kw, n, out_hw[0] * wp), x.dtype)
-            im2col_wide(xflat, self.offsets, out_hw[0] * wp, cols)
-        else:
-            xp = x_cn  # no padding: read the input in place
-            if ph or pw:
-                xp = self.work.zeros_once("xp", (c, n, hp, wp), x.dtype)
-                xp[:, :, ph : ph + h, pw : pw + w] = x_cn
-            cols = self.work.get("cols", (c, kh, kw, n, *out_hw), x.dtype)
-            im2col(xp, self.kernel, self.stride, self.dilation, out_hw,
-                   out=cols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
-        return cols.reshape(c * kh * kw, -1)
-
-    def _grid(self) -> tuple[int, int, int]:
-        """(N, rows, columns) of the M axis: columns is W_pad in the wide layout."""
-        n, (ho, wo) = self.in_shape[0], self.out_hw
-        return n, ho, self.padded_hw[1] if self.wide else wo
+            plane = xflat[:, :, : hp * wp].reshape(c, n, hp, wp)
+            plane[:, :, ph : ph + h, pw : pw + w] = x.transpose(1, 0, 2, 3)  # (C, N, Hp, Wp)
+            cols = self.work.get("cols", (c, kh * kw, n, ho * wp), x.dtype)
+            im2col_wide(xflat, self.offsets, ho * wp, cols)
+            return cols.reshape(1, c * kh * kw, n * ho * wp)
+        xp = x  # no padding: read the input in place
+        if ph or pw:
+            xp = self.work.zeros_once("xp", (n, c, hp, wp), x.dtype)
+            xp[:, :, ph : ph + h, pw : pw + w] = x
+        cols = self.work.get("cols", (n, c, kh, kw, ho, wo), x.dtype)
+        im2col(xp, self.kernel, self.stride, self.dilation, self.out_hw, out=cols)
+        return cols.reshape(n, c * kh * kw, ho * wo)
 
     def to_output(
         self, y: NDArray[np.floating], bias: NDArray[np.floating] | None
     ) -> NDArray[np.floating]:
-        """(C_out, M) → (N, C_out, H_out, W_out), plus ``bias`` per channel."""
-        n, ho, cols = self._grid()
-        kept = y.reshape(-1, n, ho, cols)[..., : self.out_hw[1]].transpose(1, 0, 2, 3)
+        """(B, C_out, L) → (N, C_out, H_out, W_out), plus ``bias`` per channel."""
+        n, (ho, wo), c_out = self.in_shape[0], self.out_hw, y.shape[1]
+        if self.wide:  # (C_out, N, H_out, W_pad): drop the wrapped-around columns
+            kept = y.reshape(c_out, n, ho, -1)[..., :wo].transpose(1, 0, 2, 3)
+        else:
+            kept = y.reshape(n, c_out, ho, wo)
         out = np.empty(kept.shape, y.dtype)
         if bias is None:
             out[...] = kept
@@ -157,36 +160,29 @@ class Windows:
         return out
 
     def from_output(self, g: NDArray[np.floating]) -> NDArray[np.floating]:
-        """(N, C_out, H_out, W_out) → (C_out, M); wrapped-around columns get zeros."""
-        n, ho, cols = self._grid()
-        c_out, wo = g.shape[1], self.out_hw[1]
+        """(N, C_out, H_out, W_out) → (B, C_out, L); wrapped-around columns get zeros."""
+        n, c_out, ho, wo = g.shape
         if not self.wide:
-            g_cn = g.transpose(1, 0, 2, 3)  # (C_out, N, H_out, W_out); a view when N = 1
-            if not g_cn.flags.c_contiguous:
-                g_cn = self.work.get("g_cn", g_cn.shape, g.dtype)
-                g_cn[...] = g.transpose(1, 0, 2, 3)
-            return g_cn.reshape(c_out, -1)
-        gwide = self.work.zeros_once("gwide", (c_out, n, ho, cols), g.dtype)
+            return np.ascontiguousarray(g).reshape(n, c_out, ho * wo)  # a view, as a rule
+        gwide = self.work.zeros_once("gwide", (c_out, n, ho, self.padded_hw[1]), g.dtype)
         gwide[..., :wo] = g.transpose(1, 0, 2, 3)
-        return gwide.reshape(c_out, -1)
+        return gwide.reshape(1, c_out, -1)
 
     def fold(self, gcols: NDArray[np.floating]) -> NDArray[np.floating]:
-        """col2im: (C·kH·kW, M) → (N, C, H, W), adding overlapping windows up."""
+        """col2im: (B, C·kH·kW, L) → (N, C, H, W), adding overlapping windows up."""
         n, c, h, w = self.in_shape
         (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
         if self.wide:
             gflat = self.work.get("gflat", (c, n, self.flat_len), gcols.dtype)
             col2im_wide(gcols.reshape(c, kh * kw, n, -1), self.offsets, gflat)
-            gxp = gflat[:, :, : hp * wp].reshape(c, n, hp, wp)
-        else:
-            cols6 = gcols.reshape(c, kh, kw, n, *self.out_hw).transpose(0, 3, 1, 2, 4, 5)
-            if ph == pw == 0:  # the image itself: add the columns straight into the result
-                gx = np.empty((n, c, h, w), gcols.dtype)
-                col2im(cols6, (h, w), self.stride, self.dilation, out=gx.transpose(1, 0, 2, 3))
-                return gx
-            gxp = self.work.get("gxp", (c, n, hp, wp), gcols.dtype)
-            col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (C, N, Hp, Wp)
-        return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
+            gxp = gflat[:, :, : hp * wp].reshape(c, n, hp, wp)  # (C, N, Hp, Wp)
+            return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
+        cols6 = gcols.reshape(n, c, kh, kw, *self.out_hw)
+        if ph == pw == 0:  # the image itself: add the columns straight into the result
+            return col2im(cols6, (h, w), self.stride, self.dilation)
+        gxp = self.work.get("gxp", (n, c, hp, wp), gcols.dtype)
+        col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (N, C, Hp, Wp)
+        return gxp[:, :, ph : ph + h, pw : pw + w].copy()
 
 
 class Stamps:
