@@ -225,9 +225,9 @@ def hd_section(args: argparse.Namespace, versions: dict[str, Path]) -> None:
         )
         for name in names
     }
-    for name, (step1, later, second) in summary.items():
+    for name, (step1, later, other) in summary.items():
         print(f"  {name:<12} medians: first layer's step 1 {step1:.0f} ms, its steps 2-5 "
-              f"{later:.0f} ms; second layer {second:.0f} ms")  # fmt: skip
+              f"{later:.0f} ms; second layer {other:.0f} ms")  # fmt: skip
     if len(names) == 2:
         (a, ta), (b, tb) = summary.items()
         print(f"  {a}/{b}: first step {ta[0] / tb[0]:.2f}x, first layer's steps 2-5 "
