@@ -26,7 +26,12 @@ product itself. Each trick here keeps the same numbers and buys speed:
 - **Scratch buffers** (:class:`Workspace`, :meth:`Workspace.matmul`): large arrays and
   products reused between calls instead of allocated afresh. Fresh memory costs a page
   fault per 4 kB, and a step that frees tens of MB may see the allocator hand them back
-  to the system each time: the first Conv2d of a process was 6× slower that way.
+  to the system each time: the first Conv2d of a process was 6× slower that way. Even
+  reused, every page is fresh once: on the first step the kernel zero-fills each one
+  (measured on this project's virtual machine: 0.2–1.5 ms of system time per MB), so a
+  layer's first step costs in proportion to the scratch memory it touches, and the less
+  the better (col2im with no padding adds straight into the returned gradient, with no
+  scratch image to crop).
 - **Pooling taps** (:func:`~layerguide.layers._pool_taps.valid_block`,
   :func:`~layerguide.layers._pool_taps.set_where`): max pooling compares whole blocks tap
   by tap in the stride-phase layout, and records the winning tap with integer arithmetic

@@ -1,7 +1,9 @@
 """2-D convolution (``torch.nn.Conv2d``) as im2col + one matrix product.
 
 The windows matrix comes from :class:`~layerguide.layers._fast.Windows`, which hides the
-speed tricks (wide rows at stride 1, stride phases otherwise, reused buffers).
+speed tricks (wide rows over a canvas of the batch at stride 1, stride phases otherwise,
+reused buffers). It is a stack of B matrices: one for the whole batch at stride 1, one per
+image otherwise, so every product below is ``@`` on stacks.
 """
 
 from __future__ import annotations
