@@ -158,15 +158,25 @@ class Windows:
         im2col(xp, self.kernel, self.stride, self.dilation, self.out_hw, out=cols)
         return cols.reshape(n, c * kh * kw, ho * wo)
 
+    def product(self, w2: NDArray[np.floating], cols: NDArray[np.floating]) -> NDArray[np.floating]:
+        """``w2 @ cols``, (B, C_out, L). One matrix per image is already the output's
+        layout, so it goes into a new array (the output); the canvas into a reused one."""
+        if not self.wide:
+            return np.matmul(w2, cols)
+        return self.work.matmul("y", w2, cols)
+
     def to_output(
         self, y: NDArray[np.floating], bias: NDArray[np.floating] | None
     ) -> NDArray[np.floating]:
-        """(B, C_out, L) → (N, C_out, H_out, W_out), plus ``bias`` per channel."""
+        """(B, C_out, L) from :meth:`product` → (N, C_out, H_out, W_out), plus ``bias``."""
         n, (ho, wo), c_out = self.in_shape[0], self.out_hw, y.shape[1]
-        if self.wide:  # (C_out, H_out, canvas): keep each image's W_out columns
-            kept = self._per_image(y.reshape(c_out, ho, -1), wo).transpose(2, 0, 1, 3)
-        else:
-            kept = y.reshape(n, c_out, ho, wo)
+        if not self.wide:  # y is new and in the output's order: add the bias in place
+            out = y.reshape(n, c_out, ho, wo)
+            if bias is not None:
+                out += bias[:, None, None]
+            return out
+        # (C_out, H_out, canvas): keep each image's W_out columns
+        kept = self._per_image(y.reshape(c_out, ho, -1), wo).transpose(2, 0, 1, 3)
         out = np.empty(kept.shape, y.dtype)
         if bias is None:
             out[...] = kept

@@ -125,7 +125,7 @@ class Conv2d(ConvBase):
         cols = windows.columns(x)  # (B, C_in·kH·kW, L): one column per output pixel
         w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, C_in·kH·kW)
         bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
-        y = self._work.matmul("y", w2, cols)  # (B, C_out, L): every filter · every window
+        y = windows.product(w2, cols)  # w2 @ cols, (B, C_out, L): every filter · every window
         out = windows.to_output(y, bias)  # (N, C_out, H_out, W_out)
         self.save_for_backward(out_shape, cols=cols, windows=windows)
         return out
