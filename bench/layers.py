@@ -15,8 +15,10 @@ worst ratio.
 Each Conv2d case runs in a fresh process, so its layer is the first Conv2d the process
 makes, as in a reader's own script. ``--against PATH`` (a checkout, or its ``src``) runs
 the same cases with that version, alternating with this one in the same run, and prints
-both columns. Last, the lesson's full-HD example is timed in fresh processes: five steps
-of the first Conv2d a process makes, then five of a second, identical one.
+both columns. Last, the lesson's full-HD example is timed in fresh processes (``--hd-runs``
+per version, alternating): five steps of the first Conv2d a process makes, then five of a
+second, identical one; the first step pays for every page of fresh memory the layer
+touches, so it is printed apart, as medians over the runs and as a ratio between versions.
 ``--threads 1`` makes both libraries single-threaded (the steadiest comparison on a shared
 machine). Benchmarks never assert.
 """
@@ -201,16 +203,40 @@ def conv_section(args: argparse.Namespace, versions: dict[str, Path]) -> None:
             for name in names
         )
         print(f"  from {kind} times: {line}")
-    print(f"Conv2d{HD_CASE[:4]} k=5 s=5 in a fresh process: ms per step, first | second layer")
-    for name in names:
-        t = in_fresh_process(versions[name], "hd", args)
-        first, second = (" ".join(f"{v:.0f}" for v in t[w]) for w in ("first", "second"))
-        print(f"  {name:<12} first: {first}   second: {second}", flush=True)
+    hd_section(args, versions)
+
+
+def hd_section(args: argparse.Namespace, versions: dict[str, Path]) -> None:
+    """The lesson's example in ``--hd-runs`` fresh processes per version, alternating."""
+    names = list(versions)
+    print(f"Conv2d{HD_CASE[:4]} k=5 s=5 in fresh processes: ms per step, first | second layer")
+    runs: dict[str, list[dict[str, list[float]]]] = {name: [] for name in names}
+    for i in range(args.hd_runs):
+        for name in names if i % 2 == 0 else names[::-1]:
+            t = in_fresh_process(versions[name], "hd", args)
+            runs[name].append(t)
+            first, second = (" ".join(f"{v:4.0f}" for v in t[w]) for w in ("first", "second"))
+            print(f"  {name:<12} first: {first}   second: {second}", flush=True)
+    summary = {
+        name: (
+            statistics.median(t["first"][0] for t in runs[name]),  # the very first step
+            statistics.median(v for t in runs[name] for v in t["first"][1:]),  # steps 2-5
+            statistics.median(v for t in runs[name] for v in t["second"]),
+        )
+        for name in names
+    }
+    for name, (step1, later, other) in summary.items():
+        print(f"  {name:<12} medians: first layer's step 1 {step1:.0f} ms, its steps 2-5 "
+              f"{later:.0f} ms; second layer {other:.0f} ms")  # fmt: skip
+    if len(names) == 2:
+        (a, ta), (b, tb) = summary.items()
+        print(f"  {a}/{b}: first step {ta[0] / tb[0]:.2f}x, first layer's steps 2-5 "
+              f"{ta[1] / tb[1]:.2f}x, second layer {ta[2] / tb[2]:.2f}x")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15, help="timed runs per case (max)")
+    parser.add_argument("--repeat", type=int, default=40, help="timed runs per case (max)")
     parser.add_argument("--budget", type=float, default=3.0, help="seconds per case (soft cap)")
     parser.add_argument(
         "--threads", type=int, default=None, help="BLAS and torch threads (default: libraries' own)"
@@ -219,6 +245,9 @@ def main() -> None:
         "--against", type=Path, default=None, help="another checkout (or its src) to compare with"
     )
     parser.add_argument("--conv-only", action="store_true", help="skip the other layers")
+    parser.add_argument(
+        "--hd-runs", type=int, default=3, help="fresh processes per version for the full-HD case"
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.threads:

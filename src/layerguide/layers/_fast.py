@@ -15,15 +15,23 @@ product itself. Each trick here keeps the same numbers and buys speed:
 - **Wide rows** (:func:`~layerguide.layers._im2col.im2col_wide`,
   :func:`~layerguide.layers._im2col.col2im_wide`): at stride 1 every tap's pixels form ONE
   contiguous run of the flattened padded plane if we also compute the W_pad − W_out
-  columns that wrap around (and drop them), so each copy is a plain memory copy; channels
-  first makes the whole batch one matrix product.
+  columns that wrap around (and drop them), so each copy is a plain memory copy. The
+  plane is a **canvas** of the whole batch: the images side by side, one zero gutter
+  between two of them serving as the right padding of one and the left padding of the
+  next. The batch is then one matrix product, each copy one long run per channel, and
+  small images waste less (7×7 with padding 1: 8 columns computed per 7 kept, not 9).
 - **Disjoint windows** (:func:`~layerguide.layers._im2col.col2im`): when the windows do
   not overlap (kernel ≤ stride, as in the lesson's stride-5 example), col2im is one
   strided copy per tap, with no adding and no phases.
 - **Scratch buffers** (:class:`Workspace`, :meth:`Workspace.matmul`): large arrays and
   products reused between calls instead of allocated afresh. Fresh memory costs a page
   fault per 4 kB, and a step that frees tens of MB may see the allocator hand them back
-  to the system each time: the first Conv2d of a process was 6× slower that way.
+  to the system each time: the first Conv2d of a process was 6× slower that way. Even
+  reused, every page is fresh once: on the first step the kernel zero-fills each one
+  (measured on this project's virtual machine: 0.2–1.5 ms of system time per MB), so a
+  layer's first step costs in proportion to the scratch memory it touches, and the less
+  the better (col2im with no padding adds straight into the returned gradient, with no
+  scratch image to crop).
 - **Pooling taps** (:func:`~layerguide.layers._pool_taps.valid_block`,
   :func:`~layerguide.layers._pool_taps.set_where`): max pooling compares whole blocks tap
   by tap in the stride-phase layout, and records the winning tap with integer arithmetic
@@ -91,17 +99,25 @@ class Workspace:
         allocator may hand its pages back to the system: the next step then pays a page
         fault for every 4 kB (this made the first Conv2d of a process 6× slower).
         """
-        out = self.get(key, (a.shape[0], b.shape[1]), np.result_type(a, b))
+        shape = (*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), a.shape[-2], b.shape[-1])
+        out = self.get(key, shape, np.result_type(a, b))
         return np.matmul(a, b, out=out)
 
 
 class Windows:
-    """The input windows of a convolution as one (C_in·kH·kW, M) matrix, and back.
+    """The input windows of a convolution as a stack of (C_in·kH·kW, L) matrices, and back.
 
-    ``M`` counts the output pixels of the whole batch; at stride 1 it also counts the
-    wrapped-around columns of the wide-row layout, which :meth:`to_output` drops and
-    :meth:`from_output` fills with zeros. The layout is channels first, (C, …, N, …), so
-    a convolution is one matrix product for the whole batch.
+    Each matrix has one column per output pixel, so that a convolution is a (stacked)
+    matrix product, ``w2 @ cols``. Two layouts, chosen by the geometry:
+
+    - stride 1, **wide rows** on a **canvas**: the padded images side by side, sharing
+      the zero columns between them, make one wide image per channel; its windows are one
+      matrix, B = 1, for the whole batch. Its L columns also count the columns between
+      the images and those that wrap around, which :meth:`to_output` drops and
+      :meth:`from_output` fills with zeros;
+    - otherwise **one matrix per image**, B = N, L = H_out·W_out: the products come out in
+      the (N, C_out, H_out·W_out) order of the output, and the gradient goes in as it is,
+      with no transposing copy of either.
     """
 
     def __init__(self, conv: Any, in_shape: tuple[int, ...], out_hw: Pair) -> None:
@@ -111,44 +127,56 @@ class Windows:
         self.work: Workspace = conv._work
         self.in_shape, self.out_hw = in_shape, out_hw
         (ph, pw), (kw, dw) = self.padding, (self.kernel[1], self.dilation[1])
-        self.padded_hw = (in_shape[2] + 2 * ph, in_shape[3] + 2 * pw)
+        n, w = in_shape[0], in_shape[3]
+        self.padded_hw = (in_shape[2] + 2 * ph, w + 2 * pw)
         self.wide = self.stride == (1, 1)
-        self.offsets = wide_offsets(self.kernel, self.dilation, self.padded_hw[1])
+        # The canvas: image i starts at column i·pitch; the pw zero columns right of an
+        # image are the left padding of the next, so a window never reaches a neighbour.
+        self.pitch = max(w + pw, out_hw[1])
+        self.canvas_w = n * self.pitch + pw
+        self.offsets = wide_offsets(self.kernel, self.dilation, self.canvas_w)
         tail = (kw - 1) * dw  # in the wide layout the last run reads this far past the plane
-        self.flat_len = self.padded_hw[0] * self.padded_hw[1] + tail
+        self.flat_len = self.padded_hw[0] * self.canvas_w + tail
 
     def columns(self, x: NDArray[np.floating]) -> NDArray[np.floating]:
-        """im2col: (N, C, H, W) → (C·kH·kW, M), one column per output pixel."""
+        """im2col: (N, C, H, W) → (B, C·kH·kW, L), one column per output pixel."""
         n, c, h, w = x.shape
         (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
-        out_hw = self.out_hw
-        x_cn = x.transpose(1, 0, 2, 3)  # (C, N, H, W), a view
+        (ho, wo) = self.out_hw
         if self.wide:
-            xflat = self.work.zeros_once("xflat", (c, n, self.flat_len), x.dtype)
-            xflat[:, :, : hp * wp].reshape(c, n, hp, wp)[:, :, ph : ph + h, pw : pw + w] = x_cn
-            cols = self.work.get("cols", (c, kh * kw, n, out_hw[0] * wp), x.dtype)
-            im2col_wide(xflat, self.offsets, out_hw[0] * wp, cols)
-        else:
-            xp = x_cn  # no padding: read the input in place
-            if ph or pw:
-                xp = self.work.zeros_once("xp", (c, n, hp, wp), x.dtype)
-                xp[:, :, ph : ph + h, pw : pw + w] = x_cn
-            cols = self.work.get("cols", (c, kh, kw, n, *out_hw), x.dtype)
-            im2col(xp, self.kernel, self.stride, self.dilation, out_hw,
-                   out=cols.transpose(0, 3, 1, 2, 4, 5))  # fmt: skip
-        return cols.reshape(c * kh * kw, -1)
+            xflat = self.work.zeros_once("xflat", (c, 1, self.flat_len), x.dtype)
+            self._images(xflat)[...] = x.transpose(1, 2, 0, 3)  # (C, H, N, W) on the canvas
+            run = ho * self.canvas_w
+            cols = self.work.get("cols", (c, kh * kw, 1, run), x.dtype)
+            im2col_wide(xflat, self.offsets, run, cols)
+            return cols.reshape(1, c * kh * kw, run)
+        xp = x  # no padding: read the input in place
+        if ph or pw:
+            xp = self.work.zeros_once("xp", (n, c, hp, wp), x.dtype)
+            xp[:, :, ph : ph + h, pw : pw + w] = x
+        cols = self.work.get("cols", (n, c, kh, kw, ho, wo), x.dtype)
+        im2col(xp, self.kernel, self.stride, self.dilation, self.out_hw, out=cols)
+        return cols.reshape(n, c * kh * kw, ho * wo)
 
-    def _grid(self) -> tuple[int, int, int]:
-        """(N, rows, columns) of the M axis: columns is W_pad in the wide layout."""
-        n, (ho, wo) = self.in_shape[0], self.out_hw
-        return n, ho, self.padded_hw[1] if self.wide else wo
+    def product(self, w2: NDArray[np.floating], cols: NDArray[np.floating]) -> NDArray[np.floating]:
+        """``w2 @ cols``, (B, C_out, L). One matrix per image is already the output's
+        layout, so it goes into a new array (the output); the canvas into a reused one."""
+        if not self.wide:
+            return np.matmul(w2, cols)
+        return self.work.matmul("y", w2, cols)
 
     def to_output(
         self, y: NDArray[np.floating], bias: NDArray[np.floating] | None
     ) -> NDArray[np.floating]:
-        """(C_out, M) → (N, C_out, H_out, W_out), plus ``bias`` per channel."""
-        n, ho, cols = self._grid()
-        kept = y.reshape(-1, n, ho, cols)[..., : self.out_hw[1]].transpose(1, 0, 2, 3)
+        """(B, C_out, L) from :meth:`product` → (N, C_out, H_out, W_out), plus ``bias``."""
+        n, (ho, wo), c_out = self.in_shape[0], self.out_hw, y.shape[1]
+        if not self.wide:  # y is new and in the output's order: add the bias in place
+            out = y.reshape(n, c_out, ho, wo)
+            if bias is not None:
+                out += bias[:, None, None]
+            return out
+        # (C_out, H_out, canvas): keep each image's W_out columns
+        kept = self._per_image(y.reshape(c_out, ho, -1), wo).transpose(2, 0, 1, 3)
         out = np.empty(kept.shape, y.dtype)
         if bias is None:
             out[...] = kept
@@ -157,32 +185,40 @@ class Windows:
         return out
 
     def from_output(self, g: NDArray[np.floating]) -> NDArray[np.floating]:
-        """(N, C_out, H_out, W_out) → (C_out, M); wrapped-around columns get zeros."""
-        n, ho, cols = self._grid()
-        c_out, wo = g.shape[1], self.out_hw[1]
+        """(N, C_out, H_out, W_out) → (B, C_out, L); wrapped-around columns get zeros."""
+        n, c_out, ho, wo = g.shape
         if not self.wide:
-            g_cn = g.transpose(1, 0, 2, 3)  # (C_out, N, H_out, W_out); a view when N = 1
-            if not g_cn.flags.c_contiguous:
-                g_cn = self.work.get("g_cn", g_cn.shape, g.dtype)
-                g_cn[...] = g.transpose(1, 0, 2, 3)
-            return g_cn.reshape(c_out, -1)
-        gwide = self.work.zeros_once("gwide", (c_out, n, ho, cols), g.dtype)
-        gwide[..., :wo] = g.transpose(1, 0, 2, 3)
-        return gwide.reshape(c_out, -1)
+            return np.ascontiguousarray(g).reshape(n, c_out, ho * wo)  # a view, as a rule
+        gwide = self.work.zeros_once("gwide", (c_out, ho, self.canvas_w), g.dtype)
+        self._per_image(gwide, wo)[...] = g.transpose(1, 2, 0, 3)  # (C_out, H_out, N, W_out)
+        return gwide.reshape(1, c_out, -1)
+
+    def _per_image(self, rows: NDArray[np.floating], width: int) -> NDArray[np.floating]:
+        """(…, canvas) → (…, N, width): the first ``width`` columns of every image, a view."""
+        n = self.in_shape[0]
+        return rows[..., : n * self.pitch].reshape(*rows.shape[:-1], n, self.pitch)[..., :width]
+
+    def _images(self, flat: NDArray[np.floating]) -> NDArray[np.floating]:
+        """The images inside a (C, 1, flat) canvas, as a (C, H, N, W) view."""
+        (ph, pw), (h, w) = self.padding, self.in_shape[2:]
+        hp, cw = self.padded_hw[0], self.canvas_w
+        canvas = flat[:, 0, : hp * cw].reshape(len(flat), hp, cw)  # (C, Hp, canvas)
+        return self._per_image(canvas[:, ph : ph + h, pw:], w)
 
     def fold(self, gcols: NDArray[np.floating]) -> NDArray[np.floating]:
-        """col2im: (C·kH·kW, M) → (N, C, H, W), adding overlapping windows up."""
+        """col2im: (B, C·kH·kW, L) → (N, C, H, W), adding overlapping windows up."""
         n, c, h, w = self.in_shape
         (kh, kw), (ph, pw), (hp, wp) = self.kernel, self.padding, self.padded_hw
         if self.wide:
-            gflat = self.work.get("gflat", (c, n, self.flat_len), gcols.dtype)
-            col2im_wide(gcols.reshape(c, kh * kw, n, -1), self.offsets, gflat)
-            gxp = gflat[:, :, : hp * wp].reshape(c, n, hp, wp)
-        else:
-            cols6 = gcols.reshape(c, kh, kw, n, *self.out_hw).transpose(0, 3, 1, 2, 4, 5)
-            gxp = self.work.get("gxp", (c, n, hp, wp), gcols.dtype)
-            col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (C, N, Hp, Wp)
-        return gxp[:, :, ph : ph + h, pw : pw + w].transpose(1, 0, 2, 3).copy()
+            gflat = self.work.get("gflat", (c, 1, self.flat_len), gcols.dtype)
+            col2im_wide(gcols.reshape(c, kh * kw, 1, -1), self.offsets, gflat)
+            return self._images(gflat).transpose(2, 0, 1, 3).copy()  # (N, C, H, W)
+        cols6 = gcols.reshape(n, c, kh, kw, *self.out_hw)
+        if ph == pw == 0:  # the image itself: add the columns straight into the result
+            return col2im(cols6, (h, w), self.stride, self.dilation)
+        gxp = self.work.get("gxp", (n, c, hp, wp), gcols.dtype)
+        col2im(cols6, (hp, wp), self.stride, self.dilation, out=gxp)  # (N, C, Hp, Wp)
+        return gxp[:, :, ph : ph + h, pw : pw + w].copy()
 
 
 class Stamps:

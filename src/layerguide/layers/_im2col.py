@@ -229,7 +229,8 @@ def col2im_wide(
     ``cols`` is (C, kH·kW, N, run); ``out`` is (C, N, Hp·Wp + tail) and is overwritten.
     """
     run = cols.shape[-1]
-    out.fill(0)
-    for t, off in enumerate(offsets):
+    out[:, :, :run] = cols[:, 0]  # the first run starts at 0: a copy, not an addition
+    out[:, :, run:] = 0
+    for t, off in enumerate(offsets[1:], start=1):
         out[:, :, off : off + run] += cols[:, t]  # (C, N, H_out·Wp)
     return out

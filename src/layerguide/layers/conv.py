@@ -1,7 +1,9 @@
 """2-D convolution (``torch.nn.Conv2d``) as im2col + one matrix product.
 
 The windows matrix comes from :class:`~layerguide.layers._fast.Windows`, which hides the
-speed tricks (wide rows at stride 1, stride phases otherwise, reused buffers).
+speed tricks (wide rows over a canvas of the batch at stride 1, stride phases otherwise,
+reused buffers). It is a stack of B matrices: one for the whole batch at stride 1, one per
+image otherwise, so every product below is ``@`` on stacks.
 """
 
 from __future__ import annotations
@@ -120,21 +122,22 @@ class Conv2d(ConvBase):
     def forward(self, x: Any) -> NDArray[np.floating]:
         _, c_out, ho, wo = out_shape = self.output_shape(x.shape)
         windows = Windows(self, x.shape, (ho, wo))  # where this layer's windows lie on x
-        cols = windows.columns(x)  # (C_in·kH·kW, M): one column per output pixel
+        cols = windows.columns(x)  # (B, C_in·kH·kW, L): one column per output pixel
         w2 = self.weight.data.reshape(c_out, -1).astype(x.dtype, copy=False)  # (C_out, C_in·kH·kW)
         bias = None if self.bias is None else self.bias.data.astype(x.dtype, copy=False)
-        y = self._work.matmul("y", w2, cols)  # (C_out, M): every filter · every window
+        y = windows.product(w2, cols)  # w2 @ cols, (B, C_out, L): every filter · every window
         out = windows.to_output(y, bias)  # (N, C_out, H_out, W_out)
         self.save_for_backward(out_shape, cols=cols, windows=windows)
         return out
 
     def backward(self, grad_out: NDArray[np.floating]) -> NDArray[np.floating]:
         saved = self.saved_for_backward(grad_out)
-        cols, windows = saved["cols"], saved["windows"]  # (C_in·kH·kW, M)
-        g = windows.from_output(grad_out.astype(cols.dtype, copy=False))  # (C_out, M)
+        cols, windows = saved["cols"], saved["windows"]  # (B, C_in·kH·kW, L)
+        g = windows.from_output(grad_out.astype(cols.dtype, copy=False))  # (B, C_out, L)
         if self.bias is not None:
-            self.bias.accumulate(g.sum(axis=1))  # (C_out,): summed over every output pixel
-        self.weight.accumulate((g @ cols.T).reshape(self.weight.shape))  # (C_out, C_in·kH·kW)
-        w2 = self.weight.data.reshape(g.shape[0], -1).astype(cols.dtype, copy=False)
-        gcols = self._work.matmul("gcols", w2.T, g)  # (C_in·kH·kW, M): what each tap sent
+            self.bias.accumulate(g.sum(axis=(0, 2)))  # (C_out,): summed over every output pixel
+        grad_w = (g @ cols.swapaxes(1, 2)).sum(axis=0)  # (C_out, C_in·kH·kW)
+        self.weight.accumulate(grad_w.reshape(self.weight.shape))
+        w2 = self.weight.data.reshape(g.shape[1], -1).astype(cols.dtype, copy=False)
+        gcols = self._work.matmul("gcols", w2.T, g)  # (B, C_in·kH·kW, L): what each tap sent
         return windows.fold(gcols)  # add the columns back where they came from: (N, C_in, H, W)
