@@ -162,7 +162,7 @@ class Shift(NamedTuple):
 
     inputs: tuple[NDArray[Any], NDArray[Any]]  #: the crop and the moved crop, (1, C, size, size)
     outputs: tuple[NDArray[Any], NDArray[Any]]  #: the convolution of each, (1, C_out, H, W)
-    overlap: tuple[NDArray[Any], NDArray[Any]]  #: moved input's output, output moved: same part
+    overlap: tuple[NDArray[Any], NDArray[Any]]  #: moved input's output, output moved — same part
     difference: float  #: largest absolute difference between the two parts of ``overlap``
 
 

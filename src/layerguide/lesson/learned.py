@@ -94,7 +94,7 @@ def untrained_scores(
 def initial_filters(config: AutoencoderConfig, train_config: TrainConfig) -> NDArray[np.float32]:
     """The autoencoder's first-layer filters as training starts, (16, 3, 3).
 
-    :func:`~layerguide.autoencoder.train` seeds torch with ``train_config.seed`` and then
+    :func:`~layerguide.autoencoder.loop.train` seeds torch with ``train_config.seed`` and then
     builds the model; this does the same and returns the first convolution's weights, so
     they are exactly the values the trained filters started from.
     """

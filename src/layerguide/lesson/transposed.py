@@ -105,10 +105,10 @@ def zero_insert(x: ArrayLike, stride: int) -> NDArray[np.float64]:
 class AsConvolution(NamedTuple):
     """The steps of a transposed convolution written as an ordinary convolution."""
 
-    input: NDArray[np.float64]  #: (N, C_in, H, W): what the transposed convolution receives
-    inserted: NDArray[np.float64]  #: (N, C_in, (H−1)·s + 1, (W−1)·s + 1): zeros between values
+    input: NDArray[np.float64]  #: (N, C_in, H, W) — what the transposed convolution receives
+    inserted: NDArray[np.float64]  #: (N, C_in, (H−1)·s + 1, (W−1)·s + 1) — zeros between values
     padded: NDArray[np.float64]  #: ``inserted`` padded k − p − 1 (+ output_padding bottom/right)
-    kernel: NDArray[np.float64]  #: (C_out, C_in, k, k): flipped, channels swapped
+    kernel: NDArray[np.float64]  #: (C_out, C_in, k, k) — flipped, channels swapped
     pad: tuple[int, int]  #: rows/columns added (top and left, bottom and right)
     output: NDArray[np.float64]  #: :class:`~layerguide.layers.Conv2d` (stride 1) of ``padded``
     stride: int  #: the transposed convolution's stride, padding and output_padding
@@ -226,9 +226,9 @@ def conv_matrix(
 class RoundTrip(NamedTuple):
     """A patch sent through C and back."""
 
-    rank: int  #: rank of C: how many independent numbers survive the convolution
+    rank: int  #: rank of C — how many independent numbers survive the convolution
     back: NDArray[np.float64]  #: Cᵀ(Cx), shaped like x
-    best: NDArray[np.float64]  #: C⁺(Cx): the smallest input with the same Cx
+    best: NDArray[np.float64]  #: C⁺(Cx) — the smallest input with the same Cx
     error_back: float  #: ‖Cᵀ(Cx) − x‖
     error_best: float  #: ‖C⁺(Cx) − x‖
     norm: float  #: ‖x‖

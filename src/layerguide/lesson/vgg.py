@@ -41,7 +41,7 @@ from layerguide.tracer.table import Row, Trace
 
 __all__ = ["VGG", "VGG16", "Block", "vgg16", "vgg_blocks"]
 
-#: Configuration D of the VGG paper: output channels of each 3 × 3 convolution, ``"M"`` for
+#: Configuration D of the VGG paper — output channels of each 3 × 3 convolution, ``"M"`` for
 #: a 2 × 2 max pooling. Five blocks, each ending with its pooling.
 VGG16: tuple[int | str, ...] = (
     *(64, 64, "M"),
@@ -114,6 +114,8 @@ def vgg16(num_classes: int = 1000, *, device: Any = None) -> VGG:
         weights, no initialisation time): enough for :func:`~layerguide.tracer.trace`,
         which never reads their values.
 
+    Examples
+    --------
     >>> sum(p.numel() for p in vgg16(device="meta").parameters())
     138357544
     """

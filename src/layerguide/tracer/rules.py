@@ -70,8 +70,8 @@ class LayerRule:
     #: Show the weight as ``in×out×…`` in the parameter formula when the layer stores it
     #: out-first, like torch (Linear, Conv2d).
     weight_in_first: bool = False
-    #: The output shares the input's memory (a reshape or transpose): its row's
-    #: ``output_bytes`` is 0.
+    #: Whether the output shares the input's memory (a reshape or transpose), so that
+    #: its row's ``output_bytes`` is 0.
     view: bool = False
 
 

@@ -116,7 +116,7 @@ class Trace:
 
     @property
     def activation_bytes(self) -> int:
-        """Activation memory: ``output_bytes`` summed over the rows.
+        """Activation memory, ``output_bytes`` summed over the rows.
 
         What one forward pass at this input size (batch included) holds if every row's
         output is kept, each tensor counted once: a view or an in-place row adds nothing
