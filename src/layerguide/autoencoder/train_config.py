@@ -88,6 +88,6 @@ class TrainConfig:
 #: The reduced training config the gallery pages use (the benchmark uses 60 s per decoder).
 #: Step-based, so both language builds get the same numbers and share one cached model.
 PAGE_BUDGET = TrainConfig(steps=320)
-#: Chapter 9's denoising autoencoder: the same budget, inputs with Gaussian noise of std 0.5
+#: Chapter 9's denoising autoencoder — the same budget, inputs with Gaussian noise of std 0.5
 #: (the Keras blog's noise factor), so the only difference from PAGE_BUDGET is the noise.
 DENOISE_BUDGET = replace(PAGE_BUDGET, noise=0.5)

@@ -1,7 +1,7 @@
 """Chapter 6's figure of a transposed convolution computed as an ordinary convolution.
 
 Drawn in the style of the transposed-convolution animation
-(:func:`~layerguide.viz.animate_transposed_convolution`): numbered grid cells, padding in grey, the
+(:func:`~layerguide.viz.animate.animate_transposed_convolution`): numbered grid cells, padding in grey, the
 input's values in the colour of a window, the first window and its output cell outlined.
 """
 
