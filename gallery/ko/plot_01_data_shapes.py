@@ -3,7 +3,7 @@ r"""
 =================================================
 
 딥러닝을 가장 쉽게 이해하는 방법은 데이터의 형태(shape)가 바뀌는 모습을 지켜보는 것입니다.
-그러려면 데이터가 층(layer)에 들어가기 *전에* 어떤 형태인지부터 알아야 합니다. 컬러 이미지는
+그러려면 먼저 데이터가 층(layer)에 들어가기 전의 형태부터 알아야 합니다. 컬러 이미지는
 픽셀마다 값이 세 개입니다. 배치(batch)는 이미지 여러 장을 쌓은 것이고, 영화는 프레임(frame)을
 쌓은 것입니다. 이 장에서는 각각을 살펴보고, 커다란 데이터는 실제로 만들지 않고 값의 개수만 셉니다.
 
@@ -118,7 +118,7 @@ show_side_by_side(
 movie = Video(width=1280, height=1024, fps=30, minutes=90, channels=1)
 lesson_shape = (movie.frames, movie.channels, movie.width, movie.height)
 print("프레임 수 T = 30 × 60 × 90 =", movie.frames)
-print("강의에 적힌 형태, 이름은 (T, C, H, W):", lesson_shape)
+print("강의가 (T, C, H, W)라고 적은 형태:", lesson_shape)
 print("H와 W를 제자리에 둔 형태 (T, C, H, W):", movie.shape("TCHW"))
 print(f"값의 개수: {movie.numel:,}")
 
