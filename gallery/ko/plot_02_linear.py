@@ -77,7 +77,7 @@ for name, value in values.items():
 viz.show_quadrilaterals(quads, values, lang=LANG)
 
 # %%
-# NumPy 신경망과, 같은 가중치를 넣은 ``torch.nn`` 신경망은 두 사각형에 대해 같은 값을 냅니다.
+# NumPy 신경망과, 같은 가중치를 넣은 ``torch.nn`` 신경망은 두 사각형에서 같은 값을 냅니다.
 # ``trace``\ 는 층마다 형태를 표로 보여 주며 두 종류의 모델을 모두 추적합니다. 여기서는 NumPy
 # 신경망을, 다음 절에서는 torch 신경망을 추적합니다.
 
