@@ -105,7 +105,7 @@ print(f"팽창 2: {way_traces['dilated'].output_shape}, 수용 영역 {fields['d
 print(f"3 × 3 세 개: 수용 영역 {fields['three_3x3']}, 가중치 {params['three_3x3']:,}개")
 print(f"7 × 7 한 개: 수용 영역 {fields['one_7x7']}, 가중치 {params['one_7x7']:,}개")
 stack_share = params["three_3x3"] / params["one_7x7"]
-print(f"쌓은 쪽의 가중치는 {stack_share:.0%}")
+print(f"3 × 3 세 개의 가중치는 7 × 7 한 개의 {stack_share:.0%}")
 
 # %%
 # 풀링이 그 뒤에서 줄여 주는 것

@@ -92,8 +92,8 @@ with torch.no_grad():
     outputs = {k: torch.sigmoid(m(noisy[:8])) for k, m in models.items()}
 rows = {"noisy": noisy[:8], **outputs, "clean": x[:8]}
 show_denoising(rows, bce=noisy_bce, lang=LANG)
-print(f"보통: BCE 잡음 {noisy_bce['plain']:.4f}, 깨끗함 {clean_bce['plain']:.4f}")
-print(f"잡음 제거: BCE 잡음 {noisy_bce['denoising']:.4f}, 깨끗함 {clean_bce['denoising']:.4f}")
+print(f"보통: BCE 잡음 {noisy_bce['plain']:.4f}, 원본 {clean_bce['plain']:.4f}")
+print(f"잡음 제거: BCE 잡음 {noisy_bce['denoising']:.4f}, 원본 {clean_bce['denoising']:.4f}")
 
 # %%
 # 잡음을 섞은 입력에서 잡음 제거 오토인코더의 BCE는 보통 오토인코더의 절반쯤입니다. 보통 모델은
@@ -140,7 +140,7 @@ t = np.linspace(0, 1, 8)
 paths = {"code": code_path(plain, a, b, steps=8), "pixels": pixel_path(a, b, steps=8)}
 show_code_path(paths, t, lang=LANG)
 grey = grey_share(paths["code"])
-print("코드 사이 길의 회색 픽셀(0.25 < 값 < 0.75) 비율:", np.round(grey, 3))
+print("코드 사이 길에서 회색 픽셀(0.25 < 값 < 0.75)의 비율:", np.round(grey, 3))
 
 # %%
 # 픽셀을 섞으면 한 숫자가 흐려지는 동안 다른 숫자가 짙어질 뿐이고, 한가운데에서는 두 숫자가 반씩
