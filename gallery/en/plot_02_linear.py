@@ -125,7 +125,8 @@ print(f"Linear({image_to_one.in_features:,} → 1): {big:,} parameters")
 # layer learns the points of y = 2x + 1 with plain gradient descent (``SGD``; it uses all 21
 # points at every step). Each step runs the :term:`forward pass`, asks the :term:`loss` for
 # its :term:`gradient`, runs ``backward`` (:term:`backpropagation`) to fill every
-# ``param.grad``, and lets the optimizer move the parameters a little against their gradients.
+# ``param.grad``, and lets the :term:`optimizer` move the parameters a little against their
+# gradients.
 
 x_line = np.linspace(-2, 2, 21, dtype=np.float32)[:, None]  # (21, 1)
 y_line = 2 * x_line + 1

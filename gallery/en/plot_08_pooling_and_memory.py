@@ -155,11 +155,12 @@ vgg_trace
 # The network has 138,357,544 parameters, and 102,764,544 of them, 74%, sit in its first
 # Linear layer, which connects the 512 × 7 × 7 = 25,088 values of the last map to 4,096
 # outputs. The memory goes the other way. One 224 × 224 image makes 60.4 MB of
-# activations as float32, and the first block (two convolutions with 64 channels at full
-# resolution, and its pooling) makes 47.8% of them with 0.03% of the parameters. Each
-# pooling halves H and W, so the later blocks, with more channels, make less: 23.9%,
-# 17.3%, 8.6% and 2.2%. Training keeps all of these for the backward pass, for every image
-# of the batch; that is why memory limits the batch size long before the parameters do.
+# :term:`activations <activation>` as float32, and the first block (two convolutions with 64
+# channels at full resolution, and its pooling) makes 47.8% of them with 0.03% of the
+# parameters. Each pooling halves H and W, so the later blocks, with more channels, make
+# less: 23.9%, 17.3%, 8.6% and 2.2%. Training keeps all of these for the backward pass, for
+# every image of the batch; that is why memory limits the batch size long before the
+# parameters do.
 
 first_linear = next(r for r in vgg_trace.rows if r.kind == "Linear")
 linear_share = first_linear.params / vgg_trace.total_params
